@@ -1,0 +1,103 @@
+import Docker from 'dockerode';
+import { DockerError } from '../../errors.js';
+
+/** Where the engine is: DOCKER_HOST (unix://, tcp://, http(s)://) or the default socket. */
+export interface DockerEndpoint {
+  /** Human-readable, e.g. `unix:///var/run/docker.sock` or `tcp://127.0.0.1:2375`. */
+  display: string;
+  options: Docker.DockerOptions;
+}
+
+export function resolveEndpoint(dockerHost = process.env.DOCKER_HOST): DockerEndpoint {
+  const host = dockerHost?.trim();
+  if (!host) {
+    return {
+      display: 'unix:///var/run/docker.sock',
+      options: { socketPath: '/var/run/docker.sock' },
+    };
+  }
+  if (host.startsWith('unix://')) {
+    return { display: host, options: { socketPath: host.slice('unix://'.length) } };
+  }
+  if (host.startsWith('npipe://')) {
+    return { display: host, options: { socketPath: host.slice('npipe://'.length) } };
+  }
+  const url = new URL(host.replace(/^tcp:\/\//, 'http://'));
+  const protocol = url.protocol === 'https:' ? 'https' : 'http';
+  return {
+    display: host,
+    options: {
+      host: url.hostname,
+      port: url.port ? Number(url.port) : protocol === 'https' ? 2376 : 2375,
+      protocol,
+    },
+  };
+}
+
+export function createDockerClient(endpoint: DockerEndpoint = resolveEndpoint()): Docker {
+  // Short timeouts would break log streaming; connection failures surface fast anyway.
+  return new Docker(endpoint.options);
+}
+
+interface DockerodeLikeError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  json?: { message?: string } | null;
+  reason?: string;
+}
+
+/**
+ * Turns a dockerode/HTTP/socket error into a DockerError with a kind callers branch on.
+ * `what` names the call, e.g. `inspect container web`.
+ */
+export function classifyDockerError(err: unknown, what: string, endpoint?: string): DockerError {
+  if (err instanceof DockerError) return err;
+  const e = (err ?? {}) as DockerodeLikeError;
+  const serverMessage = (e.json && typeof e.json === 'object' && e.json.message) || e.reason || '';
+  const code = e.code ?? '';
+  if (
+    [
+      'ECONNREFUSED',
+      'ENOENT',
+      'EACCES',
+      'ECONNRESET',
+      'EPIPE',
+      'ETIMEDOUT',
+      'EHOSTUNREACH',
+    ].includes(code)
+  ) {
+    const kind = code === 'EACCES' ? 'permission' : 'daemon-unreachable';
+    return new DockerError(
+      kind === 'permission'
+        ? `permission denied talking to the Docker engine at ${endpoint ?? 'its socket'} (${what})`
+        : `the Docker engine is not reachable at ${endpoint ?? 'its socket'} (${code}) while trying to ${what}`,
+      kind,
+      {
+        target: what,
+        hint: 'start the engine (dockerd) or point DOCKER_HOST at it; `warden doctor` checks the connection',
+      },
+    );
+  }
+  const status = e.statusCode;
+  const detail = String(serverMessage || e.message || err).trim();
+  if (status === 404)
+    return new DockerError(`${what}: ${detail || 'not found'}`, 'not-found', {
+      target: what,
+      code: 404,
+    });
+  if (status === 409) {
+    const notRunning = /not running|is paused|is not paused|is restarting/i.test(detail);
+    return new DockerError(`${what}: ${detail}`, notRunning ? 'not-running' : 'conflict', {
+      target: what,
+      code: 409,
+    });
+  }
+  if (status === 403 || status === 401) {
+    return new DockerError(`${what}: ${detail}`, 'permission', { target: what, code: status });
+  }
+  return new DockerError(`${what}: ${detail || 'unknown error'}`, 'unknown', {
+    target: what,
+    code: status ?? code ?? 'unknown',
+  });
+}

@@ -1,0 +1,29 @@
+import type Docker from 'dockerode';
+import type { DockerPort, EngineVersion } from '../../engine/docker-port.js';
+import {
+  classifyDockerError,
+  createDockerClient,
+  resolveEndpoint,
+  type DockerEndpoint,
+} from './client.js';
+
+/** The one dockerode-backed DockerPort. Read and control calls are added by their own modules. */
+export function createDockerAdapter(endpoint: DockerEndpoint = resolveEndpoint()): DockerPort {
+  const docker: Docker = createDockerClient(endpoint);
+  return {
+    async version(): Promise<EngineVersion> {
+      try {
+        const v = await docker.version();
+        return {
+          endpoint: endpoint.display,
+          version: v.Version,
+          apiVersion: v.ApiVersion,
+          os: v.Os,
+          arch: v.Arch,
+        };
+      } catch (err) {
+        throw classifyDockerError(err, 'read the engine version', endpoint.display);
+      }
+    },
+  };
+}

@@ -1,0 +1,182 @@
+/** `warden sessions`, `warden report`, `warden verify`: read-only views of journals. */
+import { writeFile } from 'node:fs/promises';
+import { UserError } from '../../errors.js';
+import { reduce, settle } from '../../engine/reducer.js';
+import type { SessionState } from '../../engine/state.js';
+import { verifyChain, type ChainReport } from '../../journal/chain.js';
+import type { JournalEntry } from '../../journal/types.js';
+import { buildReport, renderMarkdown } from '../../report/report.js';
+import type { App } from '../compose.js';
+import { table, type Io } from '../io.js';
+
+export interface LoadedJournal {
+  sessionId: string;
+  path: string;
+  entries: JournalEntry[];
+  chain: ChainReport;
+  tornTail: boolean;
+  state?: SessionState;
+}
+
+export async function loadJournal(app: App, ref: string): Promise<LoadedJournal> {
+  const read = await app.store.read(ref);
+  const chain = verifyChain(read.lines);
+  const entries = read.lines.flatMap((l) => ('entry' in l ? [l.entry] : []));
+  let state: SessionState | undefined;
+  try {
+    state = entries.length ? settle(reduce(entries)) : undefined;
+  } catch {
+    state = undefined;
+  }
+  return {
+    sessionId: read.sessionId,
+    path: read.path,
+    entries,
+    chain,
+    tornTail: read.tornTail,
+    state,
+  };
+}
+
+export interface SessionRow {
+  id: string;
+  runbook: string;
+  title: string;
+  status: string;
+  started: string;
+  updated: string;
+  operator: string;
+  progress: string;
+  locked: boolean;
+}
+
+export async function listSessions(app: App): Promise<SessionRow[]> {
+  const listing = await app.store.list();
+  const rows: SessionRow[] = [];
+  for (const s of listing) {
+    try {
+      const j = await loadJournal(app, s.sessionId);
+      const st = j.state;
+      if (!st) continue;
+      const done = st.phases.reduce((n, p) => n + p.resolved, 0);
+      const total = st.phases.reduce((n, p) => n + p.total, 0);
+      rows.push({
+        id: s.sessionId,
+        runbook: st.runbook.id,
+        title: st.runbook.title,
+        status: j.chain.ok ? st.status : 'damaged',
+        started: st.startedAt,
+        updated: st.updatedAt,
+        operator: st.operator,
+        progress: `${done}/${total}`,
+        locked: s.locked,
+      });
+    } catch {
+      rows.push({
+        id: s.sessionId,
+        runbook: '?',
+        title: '?',
+        status: 'unreadable',
+        started: '',
+        updated: '',
+        operator: '',
+        progress: '',
+        locked: s.locked,
+      });
+    }
+  }
+  return rows.sort((a, b) => b.started.localeCompare(a.started));
+}
+
+export async function sessionsCommand(app: App, io: Io, opts: { json?: boolean }): Promise<number> {
+  const rows = await listSessions(app);
+  if (opts.json) {
+    io.out(JSON.stringify(rows, null, 2) + '\n');
+    return 0;
+  }
+  if (rows.length === 0) {
+    io.out(
+      'No sessions yet. Start one with `warden run <runbook>` (see `warden runbooks list`).\n',
+    );
+    return 0;
+  }
+  io.out(
+    table(
+      rows.map((r) => [
+        r.id,
+        r.runbook,
+        r.status + (r.locked ? ' (open)' : ''),
+        r.progress,
+        r.started.replace('T', ' ').slice(0, 19),
+        r.operator,
+      ]),
+      ['SESSION', 'RUNBOOK', 'STATUS', 'DONE', 'STARTED (UTC)', 'OPERATOR'],
+    ),
+  );
+  return 0;
+}
+
+export async function reportCommand(
+  app: App,
+  io: Io,
+  ref: string,
+  opts: { format?: string; output?: string },
+): Promise<number> {
+  const format = opts.format ?? 'md';
+  if (format !== 'md' && format !== 'json')
+    throw new UserError(`unknown report format "${format}"`, 'use --format md or --format json');
+  const j = await loadJournal(app, ref);
+  if (!j.state)
+    throw new UserError(
+      `session ${ref}: the journal has no readable start entry`,
+      `\`warden verify ${ref}\``,
+      1,
+    );
+  const report = buildReport(j.state, j.entries, j.chain);
+  const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderMarkdown(report);
+  if (opts.output) {
+    await writeFile(opts.output, text, { mode: 0o600 });
+    io.err(`report written to ${opts.output}\n`);
+  } else io.out(text);
+  return 0;
+}
+
+export async function verifyCommand(
+  app: App,
+  io: Io,
+  ref: string,
+  opts: { json?: boolean },
+): Promise<number> {
+  const j = await loadJournal(app, ref);
+  let problem = j.chain.problem
+    ? `line ${j.chain.problem.line}${j.chain.problem.seq !== undefined ? ` (seq ${j.chain.problem.seq})` : ''}: ${j.chain.problem.reason}`
+    : undefined;
+  if (!problem && j.tornTail) {
+    problem = `line ${j.entries.length + 1}: incomplete trailing line (a write was cut off); \`warden resume\` sets it aside`;
+  }
+  const ok = !problem;
+  if (opts.json) {
+    io.out(
+      JSON.stringify(
+        {
+          ok,
+          session: j.sessionId,
+          path: j.path,
+          entries: j.chain.entries,
+          head: j.chain.head,
+          signatures: j.chain.signatures,
+          problem: problem ?? null,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } else if (ok) {
+    io.out(
+      `ok: ${j.path}\n  ${j.chain.entries} entries, chain intact, ${j.chain.signatures} valid signature(s)\n  head ${j.chain.head}\n`,
+    );
+  } else {
+    io.out(`FAILED: ${j.path}\n  ${problem}\n  ${j.chain.entries} entries verified before it\n`);
+  }
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,119 @@
+/**
+ * The composition root: the ONE place that builds real adapters (dockerode, execa, conf, the
+ * journal file, keys) and hands them on. Everything else receives them.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDockerAdapter } from '../adapters/docker/index.js';
+import { resolveEndpoint } from '../adapters/docker/client.js';
+import { runbookFiles } from '../adapters/runbook-files.js';
+import { createSettings } from '../adapters/settings.js';
+import { createShell } from '../adapters/shell.js';
+import { createSigner } from '../adapters/signer.js';
+import type { ActionRunner, CheckRunner } from '../engine/executors.js';
+import type {
+  Clock,
+  DockerPort,
+  SessionStorePort,
+  SettingsPort,
+  ShellPort,
+  SignerPort,
+} from '../engine/ports.js';
+import type { SessionDeps } from '../engine/session.js';
+import { createFileSessionStore } from '../journal/file.js';
+import { loadCatalog, type Catalog, type RunbookFiles } from '../runbook/load.js';
+import type { KnownIds } from '../runbook/parse.js';
+import { pluginRunners } from './plugins.js';
+
+export interface App {
+  home: string;
+  bundledRunbooks: string;
+  userRunbooks: string;
+  clock: Clock;
+  settings: SettingsPort;
+  store: SessionStorePort;
+  shell: ShellPort;
+  signer: SignerPort;
+  files: RunbookFiles;
+  dockerEndpoint: string;
+  /** Built on first use, so commands that never touch the engine never connect. */
+  docker(): DockerPort;
+  checks(): CheckRunner | undefined;
+  actions(): ActionRunner | undefined;
+  known(): KnownIds;
+  catalog(): Promise<Catalog>;
+  operator(): string;
+  sessionDeps(): SessionDeps;
+}
+
+export function wardenHome(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.WARDEN_HOME?.trim() || join(homedir(), '.warden'));
+}
+
+export function bundledRunbooksDir(): string {
+  // dist/cli/compose.js → <package>/runbooks
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runbooks');
+}
+
+export function osUser(): string {
+  try {
+    return userInfo().username || process.env.USER || 'unknown';
+  } catch {
+    return process.env.USER || 'unknown';
+  }
+}
+
+export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
+  const home = wardenHome(env);
+  // Config, keys, sessions and evidence live here: private to the operator from the start.
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const clock: Clock = { now: () => new Date() };
+  const settings = createSettings(home);
+  const store = createFileSessionStore(home, clock);
+  const shell = createShell();
+  const signer = createSigner(home);
+  const endpoint = resolveEndpoint(env.DOCKER_HOST || settings.get('docker.host'));
+  let docker: DockerPort | undefined;
+  const getDocker = () => (docker ??= createDockerAdapter(endpoint));
+  let runners: ReturnType<typeof pluginRunners> | undefined;
+  const getRunners = () => (runners ??= pluginRunners({ docker: getDocker, store, clock, home }));
+  const app: App = {
+    home,
+    bundledRunbooks: bundledRunbooksDir(),
+    userRunbooks: join(home, 'runbooks'),
+    clock,
+    settings,
+    store,
+    shell,
+    signer,
+    files: runbookFiles,
+    dockerEndpoint: endpoint.display,
+    docker: getDocker,
+    checks: () => getRunners().checks,
+    actions: () => getRunners().actions,
+    known: () => ({
+      checks: new Set(getRunners().checks?.ids ?? []),
+      actions: new Set(getRunners().actions?.actions.map((a) => a.id) ?? []),
+    }),
+    catalog: () =>
+      loadCatalog(
+        runbookFiles,
+        { bundled: bundledRunbooksDir(), user: join(home, 'runbooks') },
+        app.known(),
+      ),
+    operator: () => settings.get('operator') || osUser(),
+    sessionDeps: () => ({
+      store,
+      shell,
+      signer,
+      clock,
+      checks: app.checks(),
+      actions: app.actions(),
+      randomHex: (n) => randomBytes(n).toString('hex'),
+    }),
+  };
+  return app;
+}

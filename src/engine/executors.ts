@@ -1,0 +1,69 @@
+/**
+ * How non-manual steps run. The engine owns these interfaces; check and action implementations
+ * live in src/checks and src/actions and are injected by the composition root.
+ */
+import type { Severity } from '../runbook/types.js';
+
+export interface StepContext {
+  sessionId: string;
+  stepId: string;
+  /** The step's params with `{{input}}` templates already filled in. */
+  params: Readonly<Record<string, string>>;
+  /** Aborted when the operator cancels or quits. */
+  signal: AbortSignal;
+  /** A line of live output for the step view. Must already be masked. */
+  onOutput(line: string): void;
+}
+
+export type Verdict = 'pass' | 'fail' | 'not-applicable' | 'error';
+
+/** One check evaluated against one target (a container or a compose service). */
+export interface CheckResult {
+  check: string;
+  verdict: Verdict;
+  severity: Severity;
+  title: string;
+  /** e.g. `container web (3f2a…)` or `compose.yaml service db`. */
+  target: string;
+  /** The setting as found; secrets masked. */
+  evidence?: string;
+  /** How to fix: a compose snippet and/or docker run flags. */
+  remediation?: string;
+}
+
+export interface CheckOutcome {
+  /** True when no result is `fail` or `error`. */
+  ok: boolean;
+  /** One line, e.g. `3 of 5 containers fail root-user`. */
+  summary: string;
+  results: CheckResult[];
+}
+
+export interface CheckRunner {
+  /** Check ids this runner knows; runbook validation rejects any other. */
+  readonly ids: readonly string[];
+  run(checkIds: readonly string[], ctx: StepContext): Promise<CheckOutcome>;
+}
+
+export interface ActionDescription {
+  id: string;
+  title: string;
+  /** Destructive actions need a typed confirmation of the target's name. */
+  destructive: boolean;
+  /** The param whose value the operator must type to confirm (usually `container`). */
+  confirmParam?: string;
+}
+
+export interface ActionOutcome {
+  ok: boolean;
+  summary: string;
+  /** Recorded in the step's result entry; must already be masked. */
+  data: Record<string, unknown>;
+}
+
+export interface ActionRunner {
+  readonly actions: readonly ActionDescription[];
+  /** What the action would do: engine calls and blast radius. Changes nothing. */
+  dryRun(actionId: string, ctx: StepContext): Promise<ActionOutcome>;
+  run(actionId: string, ctx: StepContext): Promise<ActionOutcome>;
+}

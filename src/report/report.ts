@@ -1,0 +1,302 @@
+/**
+ * Journal → report model → Markdown or JSON. Pure: the report reads only the journal's entries
+ * (through the same reducer as resume) and the chain verification result.
+ */
+import type { ChainReport } from '../journal/chain.js';
+import type { JournalEntry } from '../journal/types.js';
+import { settle } from '../engine/reducer.js';
+import type { SessionState, StepState } from '../engine/state.js';
+import type { CheckResult } from '../engine/executors.js';
+
+export interface ReportStep {
+  id: string;
+  title: string;
+  type: string;
+  severity?: string;
+  refs: string[];
+  status: string;
+  by?: string;
+  at?: string;
+  reason?: string;
+  failure?: string;
+  accepted: boolean;
+  notes: { text: string; by: string; at: string }[];
+  overrides: { reason: string; unmet: string[]; by: string; at: string }[];
+  results: {
+    outcome: string;
+    summary: string;
+    at: string;
+    by: string;
+    dryRun: boolean;
+    exitCode?: unknown;
+    findings?: CheckResult[];
+  }[];
+}
+
+export interface Report {
+  session: string;
+  runbook: { id: string; title: string; kind: string; file: string; sha256: string };
+  inputs: Record<string, string>;
+  operator: string;
+  startedAt: string;
+  updatedAt: string;
+  status: string;
+  progress: { phase: string; title: string; resolved: number; total: number }[];
+  counts: Record<string, number>;
+  phases: { id: string; title: string; steps: ReportStep[] }[];
+  notes: { text: string; by: string; at: string }[];
+  timeline: {
+    seq: number;
+    ts: string;
+    operator: string;
+    type: string;
+    step?: string;
+    summary: string;
+  }[];
+  signoffs: {
+    signer: string;
+    statement: string;
+    signedAt: string;
+    keyFingerprint: string;
+    head: string;
+    signature: string;
+    entryHash: string;
+  }[];
+  integrity: { chainOk: boolean; entries: number; head: string; problem?: string };
+}
+
+function summarize(e: JournalEntry): string {
+  const d = e.data;
+  const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
+  switch (e.type) {
+    case 'session.started':
+      return `session started (runbook ${(d.runbook as { id?: string })?.id ?? '?'})`;
+    case 'session.resumed':
+      return 'session resumed';
+    case 'step.done':
+      return d.accepted
+        ? `done, accepted: ${s('reason')}`
+        : `done${s('note') ? `: ${s('note')}` : ''}`;
+    case 'step.skipped':
+      return `skipped: ${s('reason')}`;
+    case 'step.failed':
+      return `failed: ${s('note')}`;
+    case 'step.started':
+      return `${d.dryRun ? 'dry run ' : ''}started (${s('kind')}${Array.isArray(d.argv) ? `: ${(d.argv as string[]).join(' ')}` : ''}${s('action') ? `: ${s('action')}` : ''})`;
+    case 'step.result':
+      return `${d.dryRun ? 'dry run ' : ''}${s('outcome')}: ${s('summary')}`;
+    case 'step.reopened':
+      return 'reopened';
+    case 'note.added':
+      return `note: ${s('text')}`;
+    case 'gate.overridden':
+      return `gate overridden (${(d.unmet as string[] | undefined)?.join(', ') ?? ''}): ${s('reason')}`;
+    case 'session.signed':
+      return `signed off by ${s('signer')}`;
+    case 'journal.repaired':
+      return `torn trailing line (${String(d.bytes)} bytes) set aside as ${s('savedAs')}`;
+    default:
+      return e.type;
+  }
+}
+
+function reportStep(
+  st: StepState | undefined,
+  step: { id: string; title: string; type: string; severity?: string; refs: string[] },
+): ReportStep {
+  return {
+    id: step.id,
+    title: step.title,
+    type: step.type,
+    severity: step.severity,
+    refs: step.refs,
+    status: st?.status ?? 'pending',
+    by: st?.resolved?.by,
+    at: st?.resolved?.at,
+    reason: st?.reason,
+    failure: st?.failure,
+    accepted: st?.accepted === true,
+    notes: (st?.notes ?? []).map((n) => ({ text: n.text, by: n.by, at: n.at })),
+    overrides: (st?.overrides ?? []).map((o) => ({
+      reason: o.reason,
+      unmet: o.unmet,
+      by: o.by,
+      at: o.at,
+    })),
+    results: (st?.results ?? []).map((r) => ({
+      outcome: r.outcome,
+      summary: r.summary,
+      at: r.at,
+      by: r.by,
+      dryRun: r.dryRun,
+      exitCode: r.data.exitCode,
+      findings: Array.isArray(r.data.results) ? (r.data.results as CheckResult[]) : undefined,
+    })),
+  };
+}
+
+export function buildReport(
+  stateIn: SessionState,
+  entries: readonly JournalEntry[],
+  chain: ChainReport,
+): Report {
+  const state = settle(stateIn);
+  const counts: Record<string, number> = {
+    pending: 0,
+    running: 0,
+    done: 0,
+    skipped: 0,
+    failed: 0,
+    interrupted: 0,
+  };
+  for (const id of state.order) {
+    const st = state.steps[id]?.status ?? 'pending';
+    counts[st] = (counts[st] ?? 0) + 1;
+  }
+  const signedEntries = entries.filter((e) => e.type === 'session.signed');
+  return {
+    session: state.id,
+    runbook: {
+      id: state.runbook.id,
+      title: state.runbook.title,
+      kind: state.runbook.kind,
+      file: state.runbookFile,
+      sha256: state.runbookSha256,
+    },
+    inputs: state.inputs,
+    operator: state.operator,
+    startedAt: state.startedAt,
+    updatedAt: state.updatedAt,
+    status: state.status,
+    progress: state.phases.map((p) => ({
+      phase: p.id,
+      title: p.title,
+      resolved: p.resolved,
+      total: p.total,
+    })),
+    counts,
+    phases: state.runbook.phases.map((p) => ({
+      id: p.id,
+      title: p.title,
+      steps: p.steps.map((s) => reportStep(state.steps[s.id], s)),
+    })),
+    notes: state.notes.map((n) => ({ text: n.text, by: n.by, at: n.at })),
+    timeline: entries.map((e) => ({
+      seq: e.seq,
+      ts: e.ts,
+      operator: e.operator,
+      type: e.type,
+      step: e.step,
+      summary: summarize(e),
+    })),
+    signoffs: signedEntries.map((e) => ({
+      signer: String(e.data.signer ?? ''),
+      statement: String(e.data.statement ?? ''),
+      signedAt: String(e.data.signedAt ?? ''),
+      keyFingerprint: String(e.data.keyFingerprint ?? ''),
+      head: String(e.data.head ?? ''),
+      signature: String(e.data.signature ?? ''),
+      entryHash: e.hash,
+    })),
+    integrity: {
+      chainOk: chain.ok,
+      entries: chain.entries,
+      head: chain.head,
+      problem: chain.problem
+        ? `line ${chain.problem.line}${chain.problem.seq ? ` (seq ${chain.problem.seq})` : ''}: ${chain.problem.reason}`
+        : undefined,
+    },
+  };
+}
+
+const MARK: Record<string, string> = {
+  done: '[x]',
+  skipped: '[-]',
+  failed: '[!]',
+  pending: '[ ]',
+  running: '[~]',
+  interrupted: '[?]',
+};
+
+function esc(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function renderMarkdown(r: Report): string {
+  const out: string[] = [];
+  out.push(`# ${r.runbook.title}: session ${r.session}`, '');
+  out.push(
+    `- Runbook: \`${r.runbook.id}\` (${r.runbook.kind}), sha256 \`${r.runbook.sha256.slice(0, 16)}…\``,
+  );
+  out.push(`- Started: ${r.startedAt} by ${r.operator}`);
+  out.push(`- Last entry: ${r.updatedAt}`);
+  out.push(
+    `- Status: **${r.status}**; ${Object.entries(r.counts)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ')}`,
+  );
+  if (Object.keys(r.inputs).length)
+    out.push(
+      `- Inputs: ${Object.entries(r.inputs)
+        .map(([k, v]) => `${k}=\`${v}\``)
+        .join(', ')}`,
+    );
+  out.push(
+    `- Journal: ${r.integrity.entries} entries, head \`${r.integrity.head}\`, chain ${r.integrity.chainOk ? 'verified' : `**BROKEN** (${r.integrity.problem})`}`,
+  );
+  out.push('', '## Progress', '', '| Phase | Resolved |', '| --- | --- |');
+  for (const p of r.progress) out.push(`| ${esc(p.title)} | ${p.resolved}/${p.total} |`);
+  for (const phase of r.phases) {
+    out.push('', `## ${phase.title}`, '');
+    for (const s of phase.steps) {
+      const who = s.by ? ` by ${s.by} at ${s.at}` : '';
+      out.push(
+        `- ${MARK[s.status] ?? '[ ]'} **${s.title}** (\`${s.id}\`, ${s.type}${s.severity ? `, ${s.severity}` : ''}): ${s.status}${s.accepted ? ' (accepted)' : ''}${who}`,
+      );
+      if (s.reason) out.push(`  - ${s.accepted ? 'Accepted because' : 'Reason'}: ${s.reason}`);
+      if (s.failure) out.push(`  - Failure: ${s.failure}`);
+      for (const o of s.overrides)
+        out.push(`  - Gate overridden (${o.unmet.join(', ')}) by ${o.by} at ${o.at}: ${o.reason}`);
+      for (const res of s.results) {
+        out.push(
+          `  - ${res.dryRun ? 'Dry run' : 'Run'} at ${res.at} by ${res.by}: ${res.outcome}: ${res.summary}`,
+        );
+        for (const f of (res.findings ?? []).filter((x) => x.verdict === 'fail')) {
+          out.push(
+            `    - ${f.severity} \`${f.check}\` ${f.target}: ${f.title}${f.evidence ? ` (${f.evidence})` : ''}`,
+          );
+        }
+      }
+      for (const n of s.notes) out.push(`  - Note by ${n.by} at ${n.at}: ${n.text}`);
+      if (s.refs.length) out.push(`  - Refs: ${s.refs.join(', ')}`);
+    }
+  }
+  if (r.notes.length) {
+    out.push('', '## Session notes', '');
+    for (const n of r.notes) out.push(`- ${n.at} ${n.by}: ${n.text}`);
+  }
+  out.push('', '## Sign-off', '');
+  if (r.signoffs.length === 0) out.push('Not signed off.');
+  for (const s of r.signoffs) {
+    out.push(
+      `- Signed by **${s.signer}** at ${s.signedAt}`,
+      `  - Statement: ${s.statement || '(none)'}`,
+      `  - Signed head: \`${s.head}\``,
+      `  - Key: \`${s.keyFingerprint}\` (Ed25519)`,
+      `  - Signature: \`${s.signature}\``,
+      `  - Sign-off entry hash: \`${s.entryHash}\``,
+    );
+  }
+  out.push(
+    '',
+    '## Timeline (UTC)',
+    '',
+    '| # | Time | Who | Step | Entry |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const t of r.timeline)
+    out.push(`| ${t.seq} | ${t.ts} | ${esc(t.operator)} | ${t.step ?? ''} | ${esc(t.summary)} |`);
+  out.push('');
+  return out.join('\n');
+}
