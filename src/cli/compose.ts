@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,9 @@ export interface App {
   shell: ShellPort;
   signer: SignerPort;
   files: RunbookFiles;
+  /** Plain file access for headless verbs (compose files, ignore files, report output). */
+  readText(path: string): Promise<string>;
+  writeText(path: string, text: string): Promise<void>;
   dockerEndpoint: string;
   /** Built on first use, so commands that never touch the engine never connect. */
   docker(): DockerPort;
@@ -90,6 +94,8 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
     shell,
     signer,
     files: runbookFiles,
+    readText: (path) => readFile(path, 'utf8'),
+    writeText: (path, text) => writeFile(path, text, { encoding: 'utf8', mode: 0o600 }),
     dockerEndpoint: endpoint.display,
     docker: getDocker,
     checks: () => getRunners().checks,

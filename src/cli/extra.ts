@@ -1,5 +1,8 @@
 /** Commands contributed by the audit and incident-action work, registered on the program. */
 import type { Command } from 'commander';
 import type { CommandContext } from './main.js';
+import { registerAuditCommand } from './commands/audit.js';
 
-export function registerExtraCommands(_program: Command, _ctx: CommandContext): void {}
+export function registerExtraCommands(program: Command, ctx: CommandContext): void {
+  registerAuditCommand(program, ctx);
+}

@@ -2,6 +2,8 @@
  * Check and action runners, built from the real Docker port. Kept apart from compose.ts so the
  * check and action work can grow without touching the composition root's shape.
  */
+import { readFile } from 'node:fs/promises';
+import { createCheckRunner } from '../checks/runner.js';
 import type { ActionRunner, CheckRunner } from '../engine/executors.js';
 import type { Clock, DockerPort, SessionStorePort } from '../engine/ports.js';
 
@@ -12,6 +14,12 @@ export interface PluginDeps {
   home: string;
 }
 
-export function pluginRunners(_deps: PluginDeps): { checks?: CheckRunner; actions?: ActionRunner } {
-  return {};
+export function pluginRunners(deps: PluginDeps): { checks?: CheckRunner; actions?: ActionRunner } {
+  return {
+    checks: createCheckRunner({
+      docker: deps.docker(),
+      readFile: (p) => readFile(p, 'utf8'),
+      env: process.env,
+    }),
+  };
 }

@@ -1,5 +1,126 @@
 /**
  * Read-only engine calls used by hardening checks (owned by the audit work, issue 3).
+ * Types here are our own narrow view of the Engine API JSON (API 1.41+), not dockerode's:
+ * every field is optional because engines and API versions differ.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface DockerReadPort {}
+
+/** `GET /info`, only what changes audit verdicts. */
+export interface EngineInfo {
+  ID?: string;
+  Name?: string;
+  ServerVersion?: string;
+  OperatingSystem?: string;
+  /** e.g. `name=seccomp,profile=default`, `name=apparmor`, `name=selinux`, `name=userns`, `name=rootless`. */
+  SecurityOptions?: string[];
+  Containers?: number;
+}
+
+/** One row of `GET /containers/json`. */
+export interface ContainerSummary {
+  Id: string;
+  Names?: string[];
+  Image?: string;
+  ImageID?: string;
+  State?: string;
+  Status?: string;
+  Labels?: Record<string, string>;
+}
+
+export interface PortBindingJson {
+  HostIp?: string;
+  HostPort?: string;
+}
+
+export interface MountPointJson {
+  Type?: string;
+  Name?: string;
+  Source?: string;
+  Destination?: string;
+  Mode?: string;
+  RW?: boolean;
+}
+
+export interface HostConfigJson {
+  Binds?: string[] | null;
+  NetworkMode?: string;
+  PortBindings?: Record<string, PortBindingJson[] | null> | null;
+  RestartPolicy?: { Name?: string; MaximumRetryCount?: number } | null;
+  CapAdd?: string[] | null;
+  CapDrop?: string[] | null;
+  IpcMode?: string;
+  PidMode?: string;
+  UTSMode?: string;
+  UsernsMode?: string;
+  Privileged?: boolean;
+  ReadonlyRootfs?: boolean;
+  SecurityOpt?: string[] | null;
+  Tmpfs?: Record<string, string> | null;
+  Memory?: number;
+  NanoCpus?: number;
+  CpuQuota?: number;
+  CpuPeriod?: number;
+  CpusetCpus?: string;
+  PidsLimit?: number | null;
+  Devices?: { PathOnHost?: string; PathInContainer?: string; CgroupPermissions?: string }[] | null;
+  Mounts?: {
+    Type?: string;
+    Source?: string;
+    Target?: string;
+    ReadOnly?: boolean;
+    TmpfsOptions?: { SizeBytes?: number; Mode?: number };
+  }[];
+}
+
+export interface ContainerConfigJson {
+  User?: string;
+  Env?: string[] | null;
+  Image?: string;
+  Labels?: Record<string, string> | null;
+  Healthcheck?: { Test?: string[] | null } | null;
+}
+
+/** `GET /containers/{id}/json`, the parts the audit reads. */
+export interface ContainerInspect {
+  Id: string;
+  Name?: string;
+  Image?: string;
+  AppArmorProfile?: string;
+  State?: { Status?: string; Running?: boolean; Health?: { Status?: string } };
+  HostConfig?: HostConfigJson;
+  Config?: ContainerConfigJson;
+  Mounts?: MountPointJson[];
+  NetworkSettings?: { Networks?: Record<string, { NetworkID?: string }> | null };
+}
+
+/** `GET /containers/{id}/top`: column titles and one row of strings per process. */
+export interface ContainerTop {
+  Titles?: string[];
+  Processes?: string[][];
+}
+
+/** `GET /networks`, the parts that tell user-defined and internal networks apart. */
+export interface NetworkSummary {
+  Id?: string;
+  Name?: string;
+  Driver?: string;
+  Internal?: boolean;
+}
+
+export interface DockerReadPort {
+  /** Engine-wide facts (security options). Throws DockerError('daemon-unreachable'). */
+  info(): Promise<EngineInfo>;
+  /** Containers; `all: true` includes stopped and created ones. */
+  listContainers(options?: {
+    all?: boolean;
+    /** Label filters, e.g. `com.docker.compose.project=web`. */
+    labels?: string[];
+  }): Promise<ContainerSummary[]>;
+  /** Throws DockerError('not-found') for an unknown name or id. */
+  inspectContainer(idOrName: string): Promise<ContainerInspect>;
+  /**
+   * Processes as the engine sees them (host `ps`), never through exec. `psArgs` defaults to
+   * `-eo pid,user,comm,args`; throws DockerError('not-running') for a stopped container.
+   */
+  top(idOrName: string, psArgs?: string): Promise<ContainerTop>;
+  listNetworks(): Promise<NetworkSummary[]>;
+}

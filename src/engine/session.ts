@@ -5,7 +5,7 @@
  */
 import { UserError } from '../errors.js';
 import type { LoadedRunbook, Step } from '../runbook/types.js';
-import { fillTemplate } from '../runbook/template.js';
+import { fillTemplate, templateNames } from '../runbook/template.js';
 import type { EntryDraft, JournalEntry } from '../journal/types.js';
 import { signoffBytes, keyFingerprint } from '../journal/signature.js';
 import type { ActionRunner, CheckRunner, StepContext } from './executors.js';
@@ -307,6 +307,15 @@ export class Session {
 
   private async runCommand(step: Step, ctx: StepContext, dryRun: boolean): Promise<void> {
     const argv = this.argv(step);
+    const empty = (step.command ?? [])
+      .flatMap((a) => templateNames(a))
+      .filter((name) => this.current.runbook.inputs.some((i) => i.id === name) && !this.current.inputs[name]);
+    if (empty.length > 0) {
+      throw new UserError(
+        `step "${step.id}" needs the input ${[...new Set(empty)].map((n) => `"${n}"`).join(', ')}, which this session does not have`,
+        'start the session with --input NAME=VALUE, or skip the step with a reason',
+      );
+    }
     const timeoutMs = (step.timeout ?? 600) * 1000;
     await this.write({
       type: 'step.started',

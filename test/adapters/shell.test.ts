@@ -13,7 +13,12 @@ describe('shell adapter (execa, real processes)', () => {
   it('streams stdout and stderr lines and returns the exit code; arguments are never shell-parsed', async () => {
     const c = collect();
     const r = await shell.run({
-      argv: [node, '-e', 'console.log(process.argv[1]); console.error("warn"); process.exit(4)', '$(touch /tmp/pwned); `id` | cat'],
+      argv: [
+        node,
+        '-e',
+        'console.log(process.argv[1]); console.error("warn"); process.exit(4)',
+        '$(touch /tmp/pwned); `id` | cat',
+      ],
       signal: new AbortController().signal,
       onLine: c.onLine,
     });
@@ -23,7 +28,12 @@ describe('shell adapter (execa, real processes)', () => {
   });
 
   it('stops a process at its timeout', async () => {
-    const r = await shell.run({ argv: [node, '-e', 'setInterval(() => {}, 1000)'], timeoutMs: 300, signal: new AbortController().signal, onLine: () => {} });
+    const r = await shell.run({
+      argv: [node, '-e', 'setInterval(() => {}, 1000)'],
+      timeoutMs: 300,
+      signal: new AbortController().signal,
+      onLine: () => {},
+    });
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBeUndefined();
   });
@@ -45,7 +55,11 @@ describe('shell adapter (execa, real processes)', () => {
   });
 
   it('reports a program that is not installed as a start error, not a crash', async () => {
-    const r = await shell.run({ argv: ['warden-no-such-program'], signal: new AbortController().signal, onLine: () => {} });
+    const r = await shell.run({
+      argv: ['warden-no-such-program'],
+      signal: new AbortController().signal,
+      onLine: () => {},
+    });
     expect(r.startError).toBe('not found on PATH');
   });
 });

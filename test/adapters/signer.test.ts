@@ -13,7 +13,11 @@ describe('signer adapter', () => {
     expect(statSync(p.dir).mode & 0o777).toBe(0o700);
     const b = await createSigner(home).sign(Buffer.from('hello'));
     expect(b.publicKey).toBe(a.publicKey);
-    const key = createPublicKey({ key: Buffer.from(a.publicKey, 'base64'), format: 'der', type: 'spki' });
+    const key = createPublicKey({
+      key: Buffer.from(a.publicKey, 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
     expect(verify(null, Buffer.from('hello'), key, Buffer.from(a.signature, 'base64'))).toBe(true);
     expect(verify(null, Buffer.from('hellO'), key, Buffer.from(a.signature, 'base64'))).toBe(false);
   });

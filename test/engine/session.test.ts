@@ -126,4 +126,21 @@ phases:
     expect(again.state.entries).toBe(3);
     await again.close();
   });
+  it('refuses to run a command whose template input is empty, and records nothing', async () => {
+    const rb = `id: scan
+title: Scan
+kind: checklist
+description: d
+inputs: [{ id: image, title: Image }]
+phases:
+  - id: p
+    title: P
+    steps:
+      - { id: trivy, title: Scan, guidance: g, type: command, command: [trivy, image, "{{image}}"] }
+`;
+    const s = await Session.start(deps(tempHome()), loadedFrom(rb), {}, 'x');
+    await expect(s.run('trivy', { signal: new AbortController().signal })).rejects.toThrow(/needs the input "image"/);
+    expect(s.state.entries).toBe(1);
+    await s.close();
+  });
 });

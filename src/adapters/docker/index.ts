@@ -6,11 +6,13 @@ import {
   resolveEndpoint,
   type DockerEndpoint,
 } from './client.js';
+import { createDockerReadAdapter } from './read.js';
 
 /** The one dockerode-backed DockerPort. Read and control calls are added by their own modules. */
 export function createDockerAdapter(endpoint: DockerEndpoint = resolveEndpoint()): DockerPort {
   const docker: Docker = createDockerClient(endpoint);
   return {
+    ...createDockerReadAdapter(docker, endpoint),
     async version(): Promise<EngineVersion> {
       try {
         const v = await docker.version();

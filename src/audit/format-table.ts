@@ -1,0 +1,57 @@
+/** The human table: grouped by target, worst first, then a summary line. Pure. */
+import { targetKey, targetLabel } from './report.js';
+import { severityRank, type AuditReport, type Finding } from './types.js';
+
+export function formatTable(report: AuditReport): string {
+  const lines: string[] = [];
+  const groups = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const k = targetKey(f.target);
+    groups.set(k, [...(groups.get(k) ?? []), f]);
+  }
+  const ordered = [...groups.values()].sort(
+    (a, b) =>
+      Math.min(...a.map((f) => severityRank(f.severity))) -
+        Math.min(...b.map((f) => severityRank(f.severity))) || b.length - a.length,
+  );
+  const checkWidth = Math.max(10, ...report.findings.map((f) => f.check.length));
+  for (const group of ordered) {
+    const first = group[0];
+    if (!first) continue;
+    const state = report.targets.find((t) => targetKey(t) === targetKey(first.target))?.state;
+    lines.push(`${targetLabel(first.target)}${state ? `  [${state}]` : ''}`);
+    for (const f of group) {
+      const where = f.target.kind === 'compose' && f.target.line ? ` (line ${f.target.line})` : '';
+      const cis = f.refs.cis ? ` [CIS ${f.refs.cis}]` : '';
+      lines.push(
+        `  ${f.severity.toUpperCase().padEnd(8)}  ${f.check.padEnd(checkWidth)}  ${f.title}${cis}${where}`,
+      );
+      if (f.evidence) lines.push(`  ${' '.repeat(8)}  ${' '.repeat(checkWidth)}  ${f.evidence}`);
+    }
+    lines.push('');
+  }
+  if (report.findings.length === 0) lines.push('No findings.', '');
+  if (report.suppressed.length) {
+    lines.push(`Suppressed (${report.suppressed.length}):`);
+    for (const f of report.suppressed)
+      lines.push(
+        `  ${f.check}  ${targetLabel(f.target)}  — ${f.suppressedBy.reason}${f.suppressedBy.owner ? ` (${f.suppressedBy.owner})` : ''}`,
+      );
+    lines.push('');
+  }
+  for (const e of report.expiredIgnores)
+    lines.push(
+      `Expired ignore entry (no longer suppressing): ${e.check} ${e.target} expired ${e.expires ?? ''}`,
+    );
+  if (!report.engine.reached)
+    lines.push(
+      `Engine not reached${report.engine.message ? `: ${report.engine.message}` : ''}; audited the compose file only.`,
+    );
+  const s = report.summary;
+  lines.push(
+    `${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low across ${report.targets.length} target(s)` +
+      (report.suppressed.length ? `; ${report.suppressed.length} suppressed` : '') +
+      (report.notApplicable.length ? `; ${report.notApplicable.length} not applicable` : ''),
+  );
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,112 @@
+/** The ignore file: parse, validate and apply. Pure. */
+import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import type { Finding, IgnoreEntry, SuppressedFinding } from './types.js';
+import type { FindingTarget } from '../checks/types.js';
+
+const entrySchema = z.object({
+  check: z.string().min(1),
+  target: z.string().min(1),
+  reason: z.string().trim().min(1, 'an ignore entry needs a reason'),
+  owner: z.string().optional(),
+  expires: z
+    .union([z.string(), z.date()])
+    .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+    .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v), 'expires must be a date (YYYY-MM-DD)')
+    .optional(),
+});
+
+/**
+ * Accepts a list of entries or `{ignore: [...]}`. Throws UserError with `file:line` on the first
+ * invalid entry (an entry without a reason is rejected).
+ */
+export function parseIgnoreFile(text: string, file: string): IgnoreEntry[] {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = lc.linePos(first.pos[0]);
+    throw new UserError(`${file}:${pos.line}: invalid YAML in ignore file`);
+  }
+  const root = doc.contents;
+  const seq = isSeq(root) ? root : isMap(root) ? root.get('ignore', true) : undefined;
+  if (root === null || (isMap(root) && seq === undefined)) return [];
+  if (!isSeq(seq))
+    throw new UserError(`${file}: an ignore file is a list of entries (or \`ignore:\` with one)`);
+  return seq.items.map((node, i) => {
+    const range = (node as { range?: [number, number, number] }).range;
+    const line = range ? lc.linePos(range[0]).line : undefined;
+    const parsed = entrySchema.safeParse((node as { toJSON(): unknown }).toJSON());
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = `${file}:${line ?? '?'}`;
+      const field = issue?.path.join('.') || `entry ${i + 1}`;
+      const msg =
+        issue?.code === 'invalid_type' && field === 'reason'
+          ? 'an ignore entry needs a reason'
+          : (issue?.message ?? 'invalid entry');
+      throw new UserError(`${where}: ignore entry ${i + 1}: ${field}: ${msg}`);
+    }
+    const e = parsed.data;
+    return {
+      check: e.check,
+      target: e.target,
+      reason: e.reason,
+      ...(e.owner !== undefined ? { owner: e.owner } : {}),
+      ...(e.expires !== undefined ? { expires: e.expires } : {}),
+      ...(line !== undefined ? { line } : {}),
+    };
+  });
+}
+
+export function globToRegExp(glob: string): RegExp {
+  const re = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${re}$`);
+}
+
+/** Strings an ignore entry's target glob is matched against. */
+export function targetKeys(t: FindingTarget): string[] {
+  const keys = [t.name];
+  if (t.id) keys.push(t.id, t.id.slice(0, 12));
+  if (t.service) keys.push(t.service);
+  if (t.file && t.service) keys.push(`${t.file}:${t.service}`);
+  return keys;
+}
+
+export function isExpired(entry: IgnoreEntry, now: Date): boolean {
+  // Valid through the whole `expires` day (UTC).
+  return entry.expires !== undefined && now.toISOString().slice(0, 10) > entry.expires;
+}
+
+export function applyIgnores(
+  findings: readonly Finding[],
+  entries: readonly IgnoreEntry[],
+  now: Date,
+): { findings: Finding[]; suppressed: SuppressedFinding[]; expired: IgnoreEntry[] } {
+  const active = entries.filter((e) => !isExpired(e, now));
+  const expired = entries.filter((e) => isExpired(e, now));
+  const kept: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const f of findings) {
+    const hit = active.find(
+      (e) =>
+        globToRegExp(e.check).test(f.check) &&
+        targetKeys(f.target).some((k) => globToRegExp(e.target).test(k)),
+    );
+    if (!hit) kept.push(f);
+    else
+      suppressed.push({
+        ...f,
+        suppressedBy: {
+          reason: hit.reason,
+          ...(hit.owner !== undefined ? { owner: hit.owner } : {}),
+          ...(hit.expires !== undefined ? { expires: hit.expires } : {}),
+        },
+      });
+  }
+  return { findings: kept, suppressed, expired };
+}

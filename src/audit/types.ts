@@ -1,0 +1,64 @@
+/** The audit report: what every output format is rendered from. Pure data. */
+import type { Severity } from '../runbook/types.js';
+import type { Evaluation, FindingTarget, Remediation } from '../checks/types.js';
+
+export type FindingSeverity = Exclude<Severity, 'info'>;
+export const SEVERITY_ORDER: readonly FindingSeverity[] = ['critical', 'high', 'medium', 'low'];
+
+export function severityRank(s: Severity): number {
+  const i = SEVERITY_ORDER.indexOf(s as FindingSeverity);
+  return i < 0 ? SEVERITY_ORDER.length : i;
+}
+
+export interface Finding {
+  check: string;
+  severity: Severity;
+  title: string;
+  target: FindingTarget;
+  evidence: string;
+  remediation: Remediation;
+  refs: { cis?: string };
+}
+
+export interface IgnoreEntry {
+  check: string;
+  target: string;
+  reason: string;
+  owner?: string;
+  /** `YYYY-MM-DD`; the entry stops suppressing after this day. */
+  expires?: string;
+  line?: number;
+}
+
+export interface SuppressedFinding extends Finding {
+  suppressedBy: { reason: string; owner?: string; expires?: string };
+}
+
+export interface AuditTarget extends FindingTarget {
+  state?: string;
+  counts: { pass: number; fail: number; notApplicable: number; suppressed: number };
+}
+
+export interface EngineSummary {
+  reached: boolean;
+  endpoint?: string;
+  name?: string;
+  version?: string;
+  securityOptions?: string[];
+  /** Why it was not reached, when it was not. */
+  message?: string;
+}
+
+export interface AuditReport {
+  tool: { name: string; version: string };
+  scannedAt: string;
+  engine: EngineSummary;
+  targets: AuditTarget[];
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  expiredIgnores: IgnoreEntry[];
+  notApplicable: { check: string; target: FindingTarget; reason: string }[];
+  summary: Record<FindingSeverity, number>;
+  /** Every check × target verdict (JUnit renders all of them); not part of the JSON output. */
+  evaluations: Evaluation[];
+}

@@ -1,0 +1,102 @@
+/**
+ * The audit pipeline shared by `warden audit` and the CheckRunner: load compose files, collect
+ * live containers, evaluate checks and drift. Pure: I/O comes in through the port and readFile.
+ */
+import type { DockerReadPort } from '../engine/docker-read-port.js';
+import { DockerError, UserError, errorMessage } from '../errors.js';
+import { CHECK_IDS, DRIFT_CHECK, evaluateModel } from './catalog.js';
+import { collectLive } from './collect.js';
+import { composeModels, type ComposeAudit } from './compose-model.js';
+import type { ReadFile } from './compose-load.js';
+import { evaluateDrift } from './drift.js';
+import type { ContainerModel, EngineFacts } from './model.js';
+import type { Evaluation } from './types.js';
+
+export interface AuditInput {
+  composeFiles?: readonly string[];
+  containers?: readonly string[];
+  checkIds?: readonly string[];
+  docker?: DockerReadPort;
+  readFile?: ReadFile;
+  env?: Readonly<Record<string, string | undefined>>;
+  signal?: AbortSignal;
+}
+
+export interface AuditRun {
+  evaluations: Evaluation[];
+  engine: {
+    reached: boolean;
+    name?: string;
+    version?: string;
+    securityOptions?: string[];
+    message?: string;
+  };
+  composes: ComposeAudit[];
+  live: ContainerModel[];
+  facts?: EngineFacts;
+}
+
+/** Engine errors that mean "no engine here", as opposed to a failing call. */
+export function isUnreachable(err: unknown): boolean {
+  return (
+    err instanceof DockerError && (err.kind === 'daemon-unreachable' || err.kind === 'permission')
+  );
+}
+
+export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
+  const ids = input.checkIds ?? CHECK_IDS;
+  const unknown = ids.filter((id) => !CHECK_IDS.includes(id));
+  if (unknown.length) throw new UserError(`unknown check id(s): ${unknown.join(', ')}`);
+  const composes: ComposeAudit[] = [];
+  for (const file of input.composeFiles ?? []) {
+    const readFile = input.readFile;
+    if (!readFile) throw new UserError('no file access to read compose files');
+    let text: string;
+    try {
+      text = await readFile(file);
+    } catch (err) {
+      throw new UserError(`cannot read compose file ${file}: ${errorMessage(err)}`);
+    }
+    composes.push(
+      await composeModels(text, { file, readFile, ...(input.env ? { env: input.env } : {}) }),
+    );
+  }
+
+  const composeMode = composes.length > 0;
+  let engine: AuditRun['engine'] = { reached: false, message: 'no engine configured' };
+  let live: ContainerModel[] = [];
+  let facts: EngineFacts | undefined;
+  if (input.docker) {
+    try {
+      const got = await collectLive(input.docker, {
+        ...(input.containers?.length ? { containers: input.containers } : {}),
+        ...(composeMode && !input.containers?.length
+          ? { projects: composes.map((c) => c.project) }
+          : {}),
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      live = got.containers;
+      facts = got.facts;
+      engine = { reached: true, ...got.engine };
+    } catch (err) {
+      // With compose files, a missing engine is not an error: the files are still audited.
+      if (!composeMode || !isUnreachable(err)) throw err;
+      engine = { reached: false, message: errorMessage(err) };
+    }
+  }
+
+  const ctx = facts ? { facts } : {};
+  const evaluations: Evaluation[] = [];
+  const checkIds = ids.filter((id) => id !== DRIFT_CHECK.id);
+  for (const c of composes)
+    for (const s of c.services) evaluations.push(...evaluateModel(s, ctx, checkIds));
+  for (const m of live) evaluations.push(...evaluateModel(m, ctx, checkIds));
+  if (ids.includes(DRIFT_CHECK.id)) {
+    for (const m of live) {
+      const file = composes.find((c) => c.project === m.project);
+      const svc = file?.services.find((s) => s.service === m.composeService);
+      if (svc) evaluations.push(evaluateDrift(svc, m));
+    }
+  }
+  return { evaluations, engine, composes, live, ...(facts ? { facts } : {}) };
+}

@@ -1,0 +1,116 @@
+/** `.env` parsing and compose variable interpolation. Pure. */
+
+/** Parses a `.env` file: `KEY=VALUE`, `export KEY=VALUE`, quotes, `#` comments. */
+export function parseDotEnv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+    if (!m || m[1] === undefined) continue;
+    let value = m[2] ?? '';
+    if (/^".*"$/s.test(value))
+      value = value.slice(1, -1).replace(/\\n/g, '\n').replace(/\\"/g, '"');
+    else if (/^'.*'$/s.test(value)) value = value.slice(1, -1);
+    else value = value.replace(/\s+#.*$/, '').trim();
+    out[m[1]] = value;
+  }
+  return out;
+}
+
+export class InterpolationError extends Error {}
+
+/**
+ * Compose interpolation: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?err}`,
+ * `${VAR?err}`, `${VAR:+alt}`, `${VAR+alt}`; `$$` is a literal `$`. Defaults may nest.
+ */
+export function interpolate(
+  text: string,
+  vars: Readonly<Record<string, string | undefined>>,
+): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch !== '$') {
+      out += ch;
+      i++;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === '$') {
+      out += '$';
+      i += 2;
+      continue;
+    }
+    if (next === '{') {
+      // Find the matching brace (defaults may contain ${...}).
+      let depth = 1;
+      let j = i + 2;
+      while (j < text.length && depth > 0) {
+        if (text[j] === '{') depth++;
+        else if (text[j] === '}') depth--;
+        if (depth > 0) j++;
+      }
+      if (depth !== 0) throw new InterpolationError(`unterminated \${ in "${text}"`);
+      out += expand(text.slice(i + 2, j), vars);
+      i = j + 1;
+      continue;
+    }
+    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1));
+    if (m) {
+      out += vars[m[0]] ?? '';
+      i += 1 + m[0].length;
+      continue;
+    }
+    out += '$';
+    i++;
+  }
+  return out;
+}
+
+function expand(expr: string, vars: Readonly<Record<string, string | undefined>>): string {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])(.*))?$/s.exec(expr);
+  if (!m || m[1] === undefined) throw new InterpolationError(`invalid interpolation \${${expr}}`);
+  const name = m[1];
+  const op = m[2];
+  const arg = m[3] ?? '';
+  const value = vars[name];
+  const unsetOrEmpty = value === undefined || value === '';
+  switch (op) {
+    case undefined:
+      return value ?? '';
+    case ':-':
+      return unsetOrEmpty ? interpolate(arg, vars) : (value ?? '');
+    case '-':
+      return value === undefined ? interpolate(arg, vars) : value;
+    case ':?':
+    case '?':
+      if (op === ':?' ? unsetOrEmpty : value === undefined)
+        throw new InterpolationError(
+          `required variable ${name} is missing: ${arg || 'no message'}`,
+        );
+      return value ?? '';
+    case ':+':
+      return unsetOrEmpty ? '' : interpolate(arg, vars);
+    case '+':
+      return value === undefined ? '' : interpolate(arg, vars);
+    default:
+      return value ?? '';
+  }
+}
+
+/** Interpolates every string in a parsed YAML value (keys left alone). */
+export function interpolateDeep(
+  value: unknown,
+  vars: Readonly<Record<string, string | undefined>>,
+): unknown {
+  if (typeof value === 'string') return interpolate(value, vars);
+  if (Array.isArray(value)) return value.map((v) => interpolateDeep(v, vars));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = interpolateDeep(v, vars);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,294 @@
+/** Compose services as ContainerModels. Pure; `env_file` is read through the injected readFile. */
+import { posix } from 'node:path';
+import { UserError, errorMessage } from '../errors.js';
+import type { ContainerModel, EnvVarModel, MountModel, PortModel } from './model.js';
+import { parseDotEnv } from './compose-env.js';
+import {
+  envMap,
+  loadCompose,
+  type LoadOptions,
+  type LoadedCompose,
+  type LoadedService,
+} from './compose-load.js';
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const str = (v: unknown): string | undefined =>
+  v === undefined || v === null ? undefined : String(v);
+
+const strList = (v: unknown): string[] =>
+  v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).map(String);
+
+const truthy = (v: unknown): boolean => v === true || v === 'true' || v === 'yes';
+
+/** `512m`, `1g`, `1gb`, `1048576` → bytes. */
+export function parseBytes(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(String(v ?? ''));
+  if (!m) return undefined;
+  const mult: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+  return Math.round(Number(m[1]) * (mult[(m[2] ?? '').toLowerCase()] ?? 1));
+}
+
+const num = (v: unknown): number | undefined => {
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+};
+
+function itemLine(s: LoadedService, key: string, item: unknown): number | undefined {
+  return s.lines.items[key]?.get(JSON.stringify(item)) ?? s.lines.keys[key];
+}
+
+/** `[IP:][HOST:]CONTAINER[/proto]`, with `[::1]:8080:80` or `::1:8080:80` for IPv6. */
+export function parseShortPort(spec: string): PortModel {
+  let rest = spec.trim();
+  let proto = 'tcp';
+  const slash = rest.lastIndexOf('/');
+  if (slash >= 0) {
+    proto = rest.slice(slash + 1);
+    rest = rest.slice(0, slash);
+  }
+  let hostIp: string | undefined;
+  if (rest.startsWith('[')) {
+    const end = rest.indexOf(']');
+    hostIp = rest.slice(1, end);
+    rest = rest.slice(end + 2);
+  }
+  const parts = rest.split(':');
+  let hostPort: string | undefined;
+  let containerPort: string;
+  if (parts.length === 1) containerPort = parts[0] ?? '';
+  else if (parts.length === 2) {
+    hostPort = parts[0];
+    containerPort = parts[1] ?? '';
+  } else {
+    containerPort = parts.at(-1) ?? '';
+    hostPort = parts.at(-2);
+    hostIp = parts.slice(0, -2).join(':');
+  }
+  return {
+    containerPort: `${containerPort}/${proto}`,
+    hostIp: hostIp ?? '',
+    ...(hostPort ? { hostPort } : {}),
+  };
+}
+
+function ports(s: LoadedService): PortModel[] {
+  const out: PortModel[] = [];
+  for (const p of Array.isArray(s.raw.ports) ? s.raw.ports : []) {
+    const line = itemLine(s, 'ports', p);
+    let port: PortModel;
+    if (isRecord(p)) {
+      port = {
+        containerPort: `${str(p.target) ?? ''}/${str(p.protocol) ?? 'tcp'}`,
+        hostIp: str(p.host_ip) ?? '',
+        ...(p.published !== undefined ? { hostPort: String(p.published) } : {}),
+      };
+    } else port = parseShortPort(String(p));
+    out.push(line !== undefined ? { ...port, line } : port);
+  }
+  return out;
+}
+
+function hostPath(source: string, dir: string): string {
+  if (source.startsWith('/') || source.startsWith('~')) return posix.normalize(source);
+  return posix.resolve(dir, source);
+}
+
+const looksLikePath = (s: string) => /^(\/|\.|~)/.test(s);
+
+function mounts(s: LoadedService, dir: string): MountModel[] {
+  const out: MountModel[] = [];
+  for (const v of Array.isArray(s.raw.volumes) ? s.raw.volumes : []) {
+    const line = itemLine(s, 'volumes', v);
+    let m: MountModel;
+    if (isRecord(v)) {
+      const type = str(v.type) ?? 'volume';
+      const source = str(v.source);
+      const tmpfs = isRecord(v.tmpfs) ? v.tmpfs : {};
+      m = {
+        type:
+          type === 'bind' || type === 'volume' || type === 'tmpfs' || type === 'npipe'
+            ? type
+            : 'other',
+        ...(source ? { source: type === 'bind' ? hostPath(source, dir) : source } : {}),
+        target: str(v.target) ?? '',
+        readOnly: truthy(v.read_only),
+        // The mount API takes size/mode only: the engine's defaults (noexec,nosuid) apply.
+        ...(type === 'tmpfs' && tmpfs.size !== undefined
+          ? { options: `size=${String(tmpfs.size)}` }
+          : {}),
+      };
+    } else {
+      const parts = String(v).split(':');
+      if (parts.length === 1) m = { type: 'volume', target: parts[0] ?? '', readOnly: false };
+      else {
+        const source = parts[0] ?? '';
+        const mode = parts.slice(2).join(':');
+        const bind = looksLikePath(source);
+        m = {
+          type: bind ? 'bind' : 'volume',
+          source: bind ? hostPath(source, dir) : source,
+          target: parts[1] ?? '',
+          readOnly: /(^|,)ro(,|$)/.test(mode),
+        };
+      }
+    }
+    out.push(line !== undefined ? { ...m, line } : m);
+  }
+  for (const t of strList(s.raw.tmpfs)) {
+    const i = t.indexOf(':');
+    const target = i < 0 ? t : t.slice(0, i);
+    const options = i < 0 ? '' : t.slice(i + 1);
+    const line = itemLine(s, 'tmpfs', t);
+    out.push({
+      type: 'tmpfs',
+      target,
+      readOnly: false,
+      options,
+      ...(line !== undefined ? { line } : {}),
+    });
+  }
+  return out;
+}
+
+async function env(s: LoadedService, dir: string, opts: LoadOptions): Promise<EnvVarModel[]> {
+  const vars = new Map<string, EnvVarModel>();
+  const files = Array.isArray(s.raw.env_file)
+    ? s.raw.env_file
+    : s.raw.env_file === undefined
+      ? []
+      : [s.raw.env_file];
+  for (const f of files) {
+    const path = isRecord(f) ? str(f.path) : str(f);
+    const required = isRecord(f) ? f.required !== false : true;
+    if (!path) continue;
+    const full = posix.resolve(dir, path);
+    let text: string;
+    try {
+      text = await opts.readFile(full);
+    } catch (err) {
+      if (!required) continue;
+      throw new UserError(
+        `${opts.file}: service ${s.name}: cannot read env_file ${path}: ${errorMessage(err)}`,
+      );
+    }
+    for (const [name, value] of Object.entries(parseDotEnv(text))) {
+      const line = s.lines.keys.env_file;
+      vars.set(name, { name, value, ...(line !== undefined ? { line } : {}) });
+    }
+  }
+  for (const [name, value] of Object.entries(envMap(s.raw.environment))) {
+    const line = s.lines.items.environment?.get(name) ?? s.lines.keys.environment;
+    vars.set(name, {
+      name,
+      // `- NAME` with no value passes the shell's variable through: unknown here.
+      ...(value !== null ? { value } : {}),
+      ...(line !== undefined ? { line } : {}),
+    });
+  }
+  return [...vars.values()];
+}
+
+function restart(raw: Record<string, unknown>): ContainerModel['restart'] {
+  const deploy = isRecord(raw.deploy) ? raw.deploy : {};
+  const policy = isRecord(deploy.restart_policy) ? deploy.restart_policy : undefined;
+  if (raw.restart !== undefined) {
+    const [name, count] = String(raw.restart).split(':');
+    const n = num(count);
+    return { name: name || 'no', ...(n !== undefined ? { maxRetries: n } : {}) };
+  }
+  if (policy) {
+    const condition = str(policy.condition) ?? 'any';
+    const max = num(policy.max_attempts);
+    if (condition === 'none') return { name: 'no' };
+    if (condition === 'any' && max === undefined) return { name: 'always' };
+    return { name: 'on-failure', ...(max !== undefined ? { maxRetries: max } : {}) };
+  }
+  return { name: 'no' };
+}
+
+export async function serviceModel(
+  c: LoadedCompose,
+  s: LoadedService,
+  opts: LoadOptions,
+): Promise<ContainerModel> {
+  const r = s.raw;
+  const deploy = isRecord(r.deploy) ? r.deploy : {};
+  const resources = isRecord(deploy.resources) ? deploy.resources : {};
+  const limits = isRecord(resources.limits) ? resources.limits : {};
+  const health = isRecord(r.healthcheck) ? r.healthcheck : undefined;
+  const test = health?.test;
+  const networks = Array.isArray(r.networks)
+    ? r.networks.map(String)
+    : isRecord(r.networks)
+      ? Object.keys(r.networks)
+      : ['default'];
+  const cpuQuota = num(r.cpu_quota);
+  const cpuLimit =
+    num(r.cpus) ??
+    num(limits.cpus) ??
+    (cpuQuota ? cpuQuota / (num(r.cpu_period) ?? 100_000) : undefined);
+  const model: ContainerModel = {
+    source: 'compose',
+    name: s.name,
+    file: c.file,
+    service: s.name,
+    project: c.project,
+    composeService: s.name,
+    privileged: truthy(r.privileged),
+    user: str(r.user) ?? '',
+    readOnlyRootfs: truthy(r.read_only),
+    networkMode: str(r.network_mode) ?? '',
+    networks,
+    pidMode: str(r.pid) ?? '',
+    ipcMode: str(r.ipc) ?? '',
+    utsMode: str(r.uts) ?? '',
+    usernsMode: str(r.userns_mode) ?? '',
+    capAdd: strList(r.cap_add),
+    capDrop: strList(r.cap_drop),
+    securityOpt: strList(r.security_opt),
+    memoryLimit: parseBytes(r.mem_limit ?? limits.memory) ?? 0,
+    cpuLimit: cpuLimit ?? (r.cpuset ? String(r.cpuset).split(',').length : 0),
+    pidsLimit: num(r.pids_limit ?? limits.pids) ?? 0,
+    restart: restart(r),
+    ports: ports(s),
+    mounts: mounts(s, c.dir),
+    devices: strList(
+      (Array.isArray(r.devices) ? r.devices : []).map((d: unknown) =>
+        isRecord(d) ? `${str(d.source) ?? '?'}:${str(d.target) ?? '?'}` : d,
+      ),
+    ),
+    env: await env(s, c.dir, opts),
+    lines: { ...s.lines.keys },
+  };
+  if (s.lines.line !== undefined) model.line = s.lines.line;
+  if (typeof r.image === 'string') model.image = r.image;
+  if (health) {
+    model.healthcheck = {
+      test: Array.isArray(test)
+        ? test.map(String)
+        : test !== undefined
+          ? ['CMD-SHELL', String(test)]
+          : [],
+      disabled: truthy(health.disable),
+    };
+  }
+  return model;
+}
+
+export interface ComposeAudit {
+  file: string;
+  project: string;
+  services: ContainerModel[];
+}
+
+/** Loads and normalizes a compose file's services. */
+export async function composeModels(text: string, opts: LoadOptions): Promise<ComposeAudit> {
+  const loaded = await loadCompose(text, opts);
+  const services: ContainerModel[] = [];
+  for (const s of loaded.services) services.push(await serviceModel(loaded, s, opts));
+  return { file: loaded.file, project: loaded.project, services };
+}

@@ -1,0 +1,132 @@
+/** A live container (inspect + top) as a ContainerModel. Pure. */
+import type { ContainerInspect, ContainerTop } from '../engine/docker-read-port.js';
+import type { ContainerModel, MountModel, PortModel, ProcessModel } from './model.js';
+import { splitEnv } from './mask.js';
+
+export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
+export const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
+export const COMPOSE_FILES_LABEL = 'com.docker.compose.project.config_files';
+
+function mounts(c: ContainerInspect): MountModel[] {
+  const out: MountModel[] = [];
+  for (const m of c.Mounts ?? []) {
+    const type =
+      m.Type === 'bind' || m.Type === 'volume' || m.Type === 'tmpfs' || m.Type === 'npipe'
+        ? m.Type
+        : 'other';
+    out.push({
+      type,
+      ...(type === 'volume'
+        ? { source: m.Name ?? m.Source }
+        : m.Source
+          ? { source: m.Source }
+          : {}),
+      target: m.Destination ?? '',
+      readOnly: m.RW === false,
+    });
+  }
+  // `--tmpfs` entries (HostConfig.Tmpfs) are not listed in Mounts.
+  for (const [target, options] of Object.entries(c.HostConfig?.Tmpfs ?? {})) {
+    if (!out.some((m) => m.type === 'tmpfs' && m.target === target))
+      out.push({ type: 'tmpfs', target, readOnly: /(^|,)ro(,|$)/.test(options), options });
+  }
+  return out;
+}
+
+function ports(c: ContainerInspect): PortModel[] {
+  const out: PortModel[] = [];
+  for (const [containerPort, bindings] of Object.entries(c.HostConfig?.PortBindings ?? {})) {
+    for (const b of bindings ?? []) {
+      out.push({
+        containerPort,
+        hostIp: b.HostIp ?? '',
+        ...(b.HostPort ? { hostPort: b.HostPort } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+function cpuLimit(c: ContainerInspect): number | undefined {
+  const h = c.HostConfig ?? {};
+  if (h.NanoCpus && h.NanoCpus > 0) return h.NanoCpus / 1e9;
+  if (h.CpuQuota && h.CpuQuota > 0) return h.CpuQuota / (h.CpuPeriod || 100_000);
+  if (h.CpusetCpus) return h.CpusetCpus.split(',').length;
+  return undefined;
+}
+
+/** Parses `top` rows by their titles (PID, USER/UID, COMMAND/CMD). */
+export function processesFromTop(top: ContainerTop): ProcessModel[] {
+  const titles = (top.Titles ?? []).map((t) => t.toUpperCase());
+  const idx = (...names: string[]) => titles.findIndex((t) => names.includes(t));
+  const pid = idx('PID');
+  const user = idx('USER', 'UID');
+  // `-o comm,args` yields two COMMAND columns: the first is comm, the last the command line.
+  const firstCmd = idx('COMMAND', 'CMD', 'COMM');
+  const lastCmd =
+    titles.length -
+    1 -
+    [...titles].reverse().findIndex((t) => ['COMMAND', 'CMD', 'ARGS'].includes(t));
+  return (top.Processes ?? []).map((row) => {
+    const args =
+      lastCmd >= 0 && lastCmd < titles.length ? (row[lastCmd] ?? '') : (row.at(-1) ?? '');
+    const comm = firstCmd >= 0 && firstCmd !== lastCmd ? row[firstCmd] : undefined;
+    return {
+      args,
+      ...(pid >= 0 && row[pid] !== undefined ? { pid: row[pid] } : {}),
+      ...(user >= 0 && row[user] !== undefined ? { user: row[user] } : {}),
+      ...(comm !== undefined ? { comm } : {}),
+    };
+  });
+}
+
+export function modelFromInspect(c: ContainerInspect, top?: ContainerTop): ContainerModel {
+  const h = c.HostConfig ?? {};
+  const cfg = c.Config ?? {};
+  const labels = cfg.Labels ?? {};
+  const name = (c.Name ?? '').replace(/^\//, '') || c.Id.slice(0, 12);
+  const health = cfg.Healthcheck?.Test ?? undefined;
+  const restart = h.RestartPolicy?.Name;
+  const project = labels[COMPOSE_PROJECT_LABEL];
+  const service = labels[COMPOSE_SERVICE_LABEL];
+  const model: ContainerModel = {
+    source: 'live',
+    name,
+    id: c.Id,
+    image: cfg.Image ?? c.Image,
+    state: c.State?.Status,
+    running: c.State?.Running === true && c.State?.Status !== 'restarting',
+    privileged: h.Privileged === true,
+    user: cfg.User ?? '',
+    readOnlyRootfs: h.ReadonlyRootfs === true,
+    networkMode: h.NetworkMode ?? 'default',
+    networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
+    pidMode: h.PidMode ?? '',
+    ipcMode: h.IpcMode ?? '',
+    utsMode: h.UTSMode ?? '',
+    usernsMode: h.UsernsMode ?? '',
+    capAdd: h.CapAdd ?? [],
+    capDrop: h.CapDrop ?? [],
+    securityOpt: h.SecurityOpt ?? [],
+    memoryLimit: h.Memory ?? 0,
+    pidsLimit: h.PidsLimit ?? 0,
+    restart: {
+      name: restart || 'no',
+      ...(h.RestartPolicy?.MaximumRetryCount !== undefined
+        ? { maxRetries: h.RestartPolicy.MaximumRetryCount }
+        : {}),
+    },
+    ports: ports(c),
+    mounts: mounts(c),
+    devices: (h.Devices ?? []).map((d) => `${d.PathOnHost ?? '?'}:${d.PathInContainer ?? '?'}`),
+    env: (cfg.Env ?? []).map(splitEnv),
+  };
+  const cpus = cpuLimit(c);
+  if (cpus !== undefined) model.cpuLimit = cpus;
+  if (health) model.healthcheck = { test: health, disabled: health[0] === 'NONE' };
+  if (c.AppArmorProfile !== undefined) model.appArmorProfile = c.AppArmorProfile;
+  if (project) model.project = project;
+  if (service) model.composeService = service;
+  if (top) model.processes = processesFromTop(top);
+  return model;
+}

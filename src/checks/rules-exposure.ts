@@ -1,0 +1,195 @@
+/** Checks about what the container exposes: secrets, ports, networks, images, processes. */
+import type { CheckDefinition } from './types.js';
+import { isDemoCredential, isSecretName, maskedVar } from './mask.js';
+import { lineOf, notApplicable, pass } from './helpers.js';
+import type { ContainerModel, PortModel } from './model.js';
+
+/** Ports that usually carry an admin UI or a database: published on all interfaces → high. */
+export const ADMIN_PORTS = new Set([
+  22, 2375, 2376, 3000, 3100, 3306, 5000, 5050, 5432, 5601, 5984, 6379, 7474, 8086, 8500, 8888,
+  9000, 9090, 9093, 9200, 9300, 11211, 15672, 27017, 1433, 1521,
+]);
+
+export function isAllInterfaces(hostIp: string | undefined): boolean {
+  const ip = (hostIp ?? '').trim().replace(/^\[|\]$/g, '');
+  return ip === '' || ip === '0.0.0.0' || ip === '::' || ip === '0:0:0:0:0:0:0:0';
+}
+
+function portNumber(s: string | undefined): number | undefined {
+  const m = /^(\d+)/.exec(s ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+function portLabel(p: PortModel): string {
+  const ip = p.hostIp ?? '';
+  const host = ip.includes(':') ? `[${ip}]` : ip;
+  return `${host || '*'}:${p.hostPort || '(random)'}->${p.containerPort}`;
+}
+
+function secretVars(m: ContainerModel) {
+  return (m.env ?? []).filter(
+    (v) => isSecretName(v.name) && v.value !== undefined && v.value !== '',
+  );
+}
+
+/** Image reference without a tag, or `:latest`, and without a digest. */
+export function isFloatingImage(image: string): boolean {
+  const ref = image.trim();
+  if (ref.includes('@') || /^sha256:[0-9a-f]{12,}$/i.test(ref) || /^[0-9a-f]{64}$/i.test(ref))
+    return false;
+  const lastSegment = ref.slice(ref.lastIndexOf('/') + 1);
+  const colon = lastSegment.lastIndexOf(':');
+  if (colon < 0) return true;
+  return lastSegment.slice(colon + 1) === 'latest';
+}
+
+export const exposureChecks: CheckDefinition[] = [
+  {
+    id: 'demo-credential',
+    title: 'Credential variable holds a default/demo value',
+    severity: 'critical',
+    remediation: {
+      compose: 'environment:\n  DB_PASSWORD_FILE: /run/secrets/db_password\nsecrets: [db_password]',
+      run: 'use a generated secret: `--env-file` with a strong value, or a secret file',
+      live: false,
+    },
+    evaluate(m) {
+      // Compares in memory; only the variable name reaches the evidence.
+      const hits = secretVars(m).filter((v) => isDemoCredential(v.value));
+      if (hits.length === 0) return pass();
+      return {
+        verdict: 'fail',
+        evidence: hits
+          .map((v) => `${maskedVar(v.name, v.value)} (a known default value)`)
+          .join(', '),
+        line: lineOf(
+          m,
+          'environment',
+          hits.map((h) => h.line),
+        ),
+      };
+    },
+  },
+  {
+    id: 'secret-in-env',
+    title: 'Secret passed in an environment variable',
+    severity: 'high',
+    remediation: {
+      compose: 'secrets: [db_password]\nenvironment:\n  DB_PASSWORD_FILE: /run/secrets/db_password',
+      run: 'mount the secret as a file (`-v ./secret:/run/secrets/x:ro`) and point the app at it',
+      live: false,
+    },
+    evaluate(m) {
+      const hits = secretVars(m);
+      if (hits.length === 0) return pass();
+      return {
+        verdict: 'fail',
+        evidence: hits.map((v) => maskedVar(v.name, v.value)).join(', '),
+        line: lineOf(
+          m,
+          'environment',
+          hits.map((h) => h.line),
+        ),
+      };
+    },
+  },
+  {
+    id: 'public-port',
+    title: 'Port published on all interfaces',
+    severity: 'medium',
+    cis: '5.14',
+    remediation: {
+      compose: 'ports:\n  - "127.0.0.1:8080:80"',
+      run: '-p 127.0.0.1:8080:80 (bind to a specific interface)',
+      live: false,
+    },
+    evaluate(m) {
+      const hits = (m.ports ?? []).filter((p) => isAllInterfaces(p.hostIp));
+      if (hits.length === 0) return pass();
+      const admin = hits.some((p) => {
+        const n = [portNumber(p.hostPort), portNumber(p.containerPort)];
+        return n.some((x) => x !== undefined && ADMIN_PORTS.has(x));
+      });
+      return {
+        verdict: 'fail',
+        severity: admin ? 'high' : 'medium',
+        evidence: hits.map(portLabel).join(', '),
+        line: lineOf(
+          m,
+          'ports',
+          hits.map((h) => h.line),
+        ),
+      };
+    },
+  },
+  {
+    id: 'default-bridge',
+    title: 'Attached to the default bridge network',
+    severity: 'low',
+    cis: '5.30',
+    remediation: {
+      compose: 'networks: [backend]   # a user-defined network (internal: true where possible)',
+      run: '--network my-net (created with `docker network create [--internal] my-net`)',
+      live: false,
+    },
+    evaluate(m) {
+      const mode = (m.networkMode ?? '').toLowerCase();
+      if (mode === 'host' || mode === 'none' || mode.startsWith('container:'))
+        return notApplicable(`network_mode: ${mode}`);
+      const onBridge =
+        mode === 'bridge' ||
+        (m.source === 'live' && mode === 'default') ||
+        (m.networks ?? []).includes('bridge');
+      if (!onBridge)
+        return pass(m.networks?.length ? `networks: ${m.networks.join(', ')}` : undefined);
+      return {
+        verdict: 'fail',
+        evidence: 'network: bridge (default)',
+        line: lineOf(m, 'network_mode'),
+      };
+    },
+  },
+  {
+    id: 'latest-tag',
+    title: 'Image not pinned (no tag, or :latest, and no digest)',
+    severity: 'low',
+    remediation: {
+      compose: 'image: postgres:16.4@sha256:<digest>',
+      run: 'use `image:tag@sha256:<digest>`',
+      live: false,
+    },
+    evaluate(m) {
+      if (!m.image) return notApplicable('no image (built from a Dockerfile)');
+      if (!isFloatingImage(m.image)) return pass(`image: ${m.image}`);
+      return { verdict: 'fail', evidence: `image: ${m.image}`, line: lineOf(m, 'image') };
+    },
+  },
+  {
+    id: 'sshd-running',
+    title: 'sshd running inside the container',
+    severity: 'medium',
+    cis: '5.7',
+    remediation: {
+      compose: '# remove sshd from the image; use `docker exec` for access',
+      run: 'remove sshd from the image; use `docker exec`',
+      live: false,
+    },
+    evaluate(m) {
+      if (m.source !== 'live') return notApplicable('processes are only known for live containers');
+      if (!m.running || !m.processes) return notApplicable('container is not running');
+      const hits = m.processes.filter((p) => {
+        const first = p.args.trim().split(/\s+/)[0] ?? '';
+        return (
+          p.comm === 'sshd' ||
+          first.replace(/:$/, '').split('/').pop() === 'sshd' ||
+          /^sshd:/.test(p.args)
+        );
+      });
+      if (hits.length === 0) return pass();
+      return {
+        verdict: 'fail',
+        evidence: hits.map((p) => `pid ${p.pid ?? '?'}: ${p.comm ?? 'sshd'}`).join(', '),
+      };
+    },
+  },
+];

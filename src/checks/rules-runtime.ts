@@ -1,0 +1,164 @@
+/** Checks about runtime limits and mounts: cgroup limits, health, restart, tmpfs, binds. */
+import type { CheckDefinition } from './types.js';
+import { bindLabel, isDockerSocket, isSensitiveBind, lineOf, pass } from './helpers.js';
+import type { MountModel } from './model.js';
+
+/** Effective tmpfs options the way the engine merges them (defaults: noexec,nosuid,nodev). */
+export function effectiveTmpfsOptions(options: string | undefined): Set<string> {
+  const eff = new Set(['noexec', 'nosuid', 'nodev']);
+  for (const raw of (options ?? '').split(',')) {
+    const o = raw.trim();
+    if (o === 'exec') eff.delete('noexec');
+    else if (o === 'suid') eff.delete('nosuid');
+    else if (o === 'dev') eff.delete('nodev');
+    else if (o) eff.add(o);
+  }
+  return eff;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1 << 20 ? `${Math.round(n / (1 << 20))}m` : `${n}b`;
+}
+
+export const runtimeChecks: CheckDefinition[] = [
+  {
+    id: 'memory-limit',
+    title: 'No memory limit',
+    severity: 'low',
+    cis: '5.11',
+    remediation: { compose: 'mem_limit: 512m', run: '--memory 512m', live: true },
+    evaluate(m) {
+      if ((m.memoryLimit ?? 0) > 0) return pass(`memory: ${formatBytes(m.memoryLimit ?? 0)}`);
+      return { verdict: 'fail', evidence: 'memory: unlimited', line: lineOf(m, 'mem_limit') };
+    },
+  },
+  {
+    id: 'cpu-limit',
+    title: 'No CPU limit',
+    severity: 'low',
+    cis: '5.12',
+    remediation: { compose: 'cpus: 1.0', run: '--cpus 1', live: true },
+    evaluate(m) {
+      if ((m.cpuLimit ?? 0) > 0) return pass(`cpus: ${m.cpuLimit}`);
+      return { verdict: 'fail', evidence: 'cpus: unlimited', line: lineOf(m, 'cpus') };
+    },
+  },
+  {
+    id: 'pids-limit',
+    title: 'No PIDs limit',
+    severity: 'low',
+    cis: '5.29',
+    remediation: { compose: 'pids_limit: 200', run: '--pids-limit 200', live: true },
+    evaluate(m) {
+      if ((m.pidsLimit ?? 0) > 0) return pass(`pids_limit: ${m.pidsLimit}`);
+      return { verdict: 'fail', evidence: 'pids_limit: unlimited', line: lineOf(m, 'pids_limit') };
+    },
+  },
+  {
+    id: 'healthcheck',
+    title: 'No health check',
+    severity: 'low',
+    cis: '5.27',
+    remediation: {
+      compose:
+        'healthcheck:\n  test: ["CMD", "wget", "-qO-", "http://127.0.0.1:8080/health"]\n  interval: 30s',
+      run: '--health-cmd "wget -qO- http://127.0.0.1:8080/health" --health-interval 30s',
+      live: false,
+    },
+    evaluate(m) {
+      const h = m.healthcheck;
+      const test = h?.test ?? [];
+      if (h && !h.disabled && test.length > 0 && test[0] !== 'NONE')
+        return pass(`healthcheck: ${test.join(' ')}`);
+      return {
+        verdict: 'fail',
+        evidence: h?.disabled || test[0] === 'NONE' ? 'healthcheck disabled' : 'no healthcheck',
+        line: lineOf(m, 'healthcheck'),
+      };
+    },
+  },
+  {
+    id: 'restart-policy',
+    title: 'Restart policy restarts without bound',
+    severity: 'low',
+    cis: '5.15',
+    remediation: {
+      compose: 'restart: on-failure:5',
+      run: '--restart on-failure:5 (live: `docker update --restart on-failure:5`)',
+      live: true,
+    },
+    evaluate(m) {
+      const r = m.restart;
+      const name = (r?.name ?? 'no').toLowerCase();
+      if (name === 'always' || name === 'unless-stopped')
+        return { verdict: 'fail', evidence: `restart: ${name}`, line: lineOf(m, 'restart') };
+      if (name === 'on-failure') {
+        const n = r?.maxRetries ?? 0;
+        // 0 means "retry forever" to the engine.
+        if (n === 0 || n > 5)
+          return {
+            verdict: 'fail',
+            evidence:
+              n === 0 ? 'restart: on-failure (unlimited retries)' : `restart: on-failure:${n}`,
+            line: lineOf(m, 'restart'),
+          };
+        return pass(`restart: on-failure:${n}`);
+      }
+      return pass(`restart: ${name || 'no'}`);
+    },
+  },
+  {
+    id: 'tmpfs-options',
+    title: 'tmpfs mounted without noexec and nosuid',
+    severity: 'low',
+    remediation: {
+      compose: 'tmpfs:\n  - /tmp:rw,noexec,nosuid,size=64m',
+      run: '--tmpfs /tmp:rw,noexec,nosuid,size=64m',
+      live: false,
+    },
+    evaluate(m) {
+      const tmpfs = (m.mounts ?? []).filter((x) => x.type === 'tmpfs');
+      const bad = tmpfs.filter((t) => {
+        const eff = effectiveTmpfsOptions(t.options);
+        return !eff.has('noexec') || !eff.has('nosuid');
+      });
+      if (bad.length === 0)
+        return pass(tmpfs.length ? `${tmpfs.length} tmpfs, noexec,nosuid` : undefined);
+      return {
+        verdict: 'fail',
+        evidence: bad.map((t) => `${t.target}:${t.options ?? ''}`).join(', '),
+        line: lineOf(
+          m,
+          'tmpfs',
+          bad.map((b) => b.line),
+        ),
+      };
+    },
+  },
+  {
+    id: 'writable-bind',
+    title: 'Bind mount is read-write',
+    severity: 'low',
+    remediation: {
+      compose: 'volumes:\n  - ./config:/app/config:ro',
+      run: '-v ./config:/app/config:ro',
+      live: false,
+    },
+    evaluate(m) {
+      const bad = (m.mounts ?? []).filter(
+        (x: MountModel) =>
+          x.type === 'bind' && !x.readOnly && !isSensitiveBind(x) && !isDockerSocket(x),
+      );
+      if (bad.length === 0) return pass();
+      return {
+        verdict: 'fail',
+        evidence: bad.map(bindLabel).join(', '),
+        line: lineOf(
+          m,
+          'volumes',
+          bad.map((b) => b.line),
+        ),
+      };
+    },
+  },
+];

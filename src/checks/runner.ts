@@ -1,0 +1,114 @@
+/** The CheckRunner for runbook `check` steps: evaluates check ids live and/or on a compose file. */
+import type { CheckOutcome, CheckResult, CheckRunner, StepContext } from '../engine/executors.js';
+import type { DockerReadPort } from '../engine/docker-read-port.js';
+import { errorMessage } from '../errors.js';
+import { CHECK_IDS } from './catalog.js';
+import { runAuditCore } from './audit-core.js';
+import type { ReadFile } from './compose-load.js';
+import type { Evaluation, FindingTarget } from './types.js';
+
+export interface CheckRunnerDeps {
+  docker?: DockerReadPort;
+  readFile?: ReadFile;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+function targetText(t: FindingTarget): string {
+  if (t.kind === 'container') return `container ${t.name}${t.id ? ` (${t.id.slice(0, 12)})` : ''}`;
+  return `${t.file ?? 'compose'} service ${t.service ?? t.name}${t.line ? ` line ${t.line}` : ''}`;
+}
+
+function toResult(e: Evaluation): CheckResult {
+  return {
+    check: e.check,
+    verdict: e.verdict,
+    severity: e.severity,
+    title: e.title,
+    target: targetText(e.target),
+    ...(e.evidence !== undefined
+      ? { evidence: e.evidence }
+      : e.reason !== undefined
+        ? { evidence: e.reason }
+        : {}),
+    ...(e.verdict === 'fail'
+      ? {
+          remediation: `compose:\n${e.remediation.compose}\ndocker run: ${e.remediation.run}\n${
+            e.remediation.live ? 'fixable live with `docker update`' : 'needs a recreate'
+          }`,
+        }
+      : {}),
+  };
+}
+
+export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
+  return {
+    ids: CHECK_IDS,
+    async run(checkIds: readonly string[], ctx: StepContext): Promise<CheckOutcome> {
+      const container = ctx.params.container?.trim();
+      const compose = ctx.params.compose?.trim();
+      const known = checkIds.filter((id) => CHECK_IDS.includes(id));
+      const errors: CheckResult[] = checkIds
+        .filter((id) => !CHECK_IDS.includes(id))
+        .map((id) => ({
+          check: id,
+          verdict: 'error',
+          severity: 'info',
+          title: 'unknown check',
+          target: '-',
+          evidence: `no check with id ${id}`,
+        }));
+      try {
+        const run = await runAuditCore({
+          checkIds: known,
+          ...(compose ? { composeFiles: [compose] } : {}),
+          ...(container ? { containers: [container] } : {}),
+          ...(deps.docker ? { docker: deps.docker } : {}),
+          ...(deps.readFile ? { readFile: deps.readFile } : {}),
+          ...(deps.env ? { env: deps.env } : {}),
+          signal: ctx.signal,
+        });
+        if (compose && !run.engine.reached && deps.docker)
+          ctx.onOutput(
+            `engine not reached (${run.engine.message ?? 'unknown'}); compose file only`,
+          );
+        const results = [...errors, ...run.evaluations.map(toResult)];
+        const failing = results.filter((r) => r.verdict === 'fail' || r.verdict === 'error');
+        const targets = new Set(results.map((r) => r.target));
+        const failingTargets = new Set(failing.map((r) => r.target));
+        for (const r of failing)
+          ctx.onOutput(
+            `${r.severity} ${r.check}: ${r.target}${r.evidence ? ` — ${r.evidence}` : ''}`,
+          );
+        return {
+          ok: failing.length === 0,
+          summary:
+            targets.size === 0
+              ? 'no targets to check'
+              : failing.length === 0
+                ? `${targets.size} target(s) pass ${known.join(', ')}`
+                : `${failingTargets.size} of ${targets.size} target(s) fail ${[...new Set(failing.map((r) => r.check))].join(', ')}`,
+          results,
+        };
+      } catch (err) {
+        const message = errorMessage(err);
+        return {
+          ok: false,
+          summary: message,
+          results: [
+            ...errors,
+            ...known.map((id): CheckResult => ({
+              check: id,
+              verdict: 'error',
+              severity: 'info',
+              title: 'check could not run',
+              target: container ?? compose ?? 'all containers',
+              evidence: message,
+            })),
+          ],
+        };
+      }
+    },
+  };
+}
+
+export { CHECK_IDS as ids };

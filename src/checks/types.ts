@@ -1,0 +1,64 @@
+/** What checks produce. Pure data. */
+import type { Severity } from '../runbook/types.js';
+import type { ContainerModel, EngineFacts } from './model.js';
+
+export type CheckVerdict = 'pass' | 'fail' | 'not-applicable';
+
+export interface CheckContext {
+  /** Engine facts; `undefined` when no engine was reached (compose-only audit). */
+  facts?: EngineFacts;
+}
+
+/** What one check says about one target. */
+export interface CheckVerdictDetail {
+  verdict: CheckVerdict;
+  /** Overrides the check's default severity (e.g. a read-only sensitive mount is medium). */
+  severity?: Severity;
+  /** The setting as found, secrets masked. */
+  evidence?: string;
+  /** Compose: the line of the offending setting. */
+  line?: number;
+  /** Why the check does not apply, for not-applicable verdicts. */
+  reason?: string;
+}
+
+export interface Remediation {
+  /** A compose snippet (YAML, service level). */
+  compose: string;
+  /** `docker run` flags. */
+  run: string;
+  /** True when `docker update` can fix it on a running container; otherwise it needs a recreate. */
+  live: boolean;
+}
+
+export interface CheckDefinition {
+  id: string;
+  title: string;
+  severity: Severity;
+  /** CIS Docker Benchmark v1.6 section, when one matches. */
+  cis?: string;
+  remediation: Remediation;
+  evaluate(model: ContainerModel, ctx: CheckContext): CheckVerdictDetail;
+}
+
+export interface FindingTarget {
+  kind: 'container' | 'compose';
+  name: string;
+  id?: string;
+  file?: string;
+  service?: string;
+  line?: number;
+}
+
+/** One check evaluated against one target. Findings are the `fail` ones. */
+export interface Evaluation {
+  check: string;
+  verdict: CheckVerdict;
+  severity: Severity;
+  title: string;
+  target: FindingTarget;
+  evidence?: string;
+  reason?: string;
+  remediation: Remediation;
+  refs: { cis?: string };
+}

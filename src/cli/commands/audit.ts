@@ -1,0 +1,166 @@
+/** `warden audit`: hardening audit of the live engine and/or compose files. Headless. */
+import { Command, Option } from 'commander';
+import type { CommandContext } from '../main.js';
+import { wardenVersion } from '../version.js';
+import type { DockerReadPort } from '../../engine/docker-read-port.js';
+import { DockerError, ExternalError, UserError, errorMessage } from '../../errors.js';
+import { SEVERITIES, type Severity } from '../../runbook/types.js';
+import { runAuditCore } from '../../checks/audit-core.js';
+import { isSecretName, isDemoCredential, maskSecrets } from '../../checks/mask.js';
+import { parseIgnoreFile } from '../../audit/ignore.js';
+import { buildReport, exitCodeFor, targetKey } from '../../audit/report.js';
+import { formatJson } from '../../audit/format-json.js';
+import { formatSarif } from '../../audit/format-sarif.js';
+import { formatJunit } from '../../audit/format-junit.js';
+import { formatTable } from '../../audit/format-table.js';
+import type { AuditReport } from '../../audit/types.js';
+import type { ContainerModel } from '../../checks/model.js';
+import { targetOf } from '../../checks/catalog.js';
+
+export const AUDIT_FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
+export type AuditFormat = (typeof AUDIT_FORMATS)[number];
+
+export interface AuditOptions {
+  compose?: string[];
+  container?: string[];
+  format?: string;
+  failOn?: string;
+  ignoreFile?: string;
+  output?: string;
+}
+
+export interface Writable {
+  write(text: string): unknown;
+}
+
+export interface AuditDeps {
+  /** The engine; undefined means "no engine configured". A factory is called once, lazily. */
+  docker?: DockerReadPort | (() => DockerReadPort | Promise<DockerReadPort>);
+  /** Engine address for messages (e.g. `unix:///var/run/docker.sock`). */
+  endpoint?: string;
+  readFile: (path: string) => Promise<string>;
+  writeFile?: (path: string, text: string) => Promise<void>;
+  stdout: Writable;
+  stderr: Writable;
+  now: () => Date;
+  env?: Readonly<Record<string, string | undefined>>;
+  version?: string;
+}
+
+const render: Record<AuditFormat, (r: AuditReport) => string> = {
+  table: formatTable,
+  json: formatJson,
+  sarif: formatSarif,
+  junit: formatJunit,
+};
+
+/** Secret values seen in any model: a last net over the rendered output. */
+function secretValues(models: ContainerModel[]): string[] {
+  const out: string[] = [];
+  for (const m of models)
+    for (const v of m.env ?? [])
+      if (v.value && v.value.length >= 4 && isSecretName(v.name) && !isDemoCredential(v.value))
+        out.push(v.value);
+  return out;
+}
+
+/** Runs the audit and returns the exit code: 0 clean, 1 findings at/above fail-on, 2 error. */
+export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<number> {
+  try {
+    const format = (options.format ?? 'table') as AuditFormat;
+    if (!AUDIT_FORMATS.includes(format))
+      throw new UserError(`unknown format ${options.format}; use ${AUDIT_FORMATS.join(', ')}`);
+    const failOn = (options.failOn ?? 'high') as Severity;
+    if (!SEVERITIES.includes(failOn) || failOn === 'info')
+      throw new UserError(`unknown --fail-on ${options.failOn}; use critical, high, medium or low`);
+
+    let ignores;
+    if (options.ignoreFile) {
+      let text: string;
+      try {
+        text = await deps.readFile(options.ignoreFile);
+      } catch (err) {
+        throw new UserError(`cannot read ignore file ${options.ignoreFile}: ${errorMessage(err)}`);
+      }
+      ignores = parseIgnoreFile(text, options.ignoreFile);
+    }
+
+    const docker = typeof deps.docker === 'function' ? await deps.docker() : deps.docker;
+    const run = await runAuditCore({
+      composeFiles: options.compose ?? [],
+      containers: options.container ?? [],
+      ...(docker ? { docker } : {}),
+      readFile: deps.readFile,
+      ...(deps.env ? { env: deps.env } : {}),
+    });
+    const states: Record<string, string | undefined> = {};
+    for (const m of run.live) states[targetKey(targetOf(m))] = m.state;
+    const report = buildReport({
+      tool: { name: 'warden', version: deps.version ?? '0.0.0' },
+      now: deps.now(),
+      engine: { ...run.engine, ...(deps.endpoint ? { endpoint: deps.endpoint } : {}) },
+      evaluations: run.evaluations,
+      states,
+      ...(ignores ? { ignores } : {}),
+    });
+    const secrets = secretValues([...run.live, ...run.composes.flatMap((c) => c.services)]);
+    const text = maskSecrets(render[format](report), secrets);
+    if (options.output) {
+      if (!deps.writeFile) throw new UserError('writing --output is not available here');
+      try {
+        await deps.writeFile(options.output, text);
+      } catch (err) {
+        throw new UserError(`cannot write ${options.output}: ${errorMessage(err)}`);
+      }
+    } else deps.stdout.write(text);
+    for (const e of report.expiredIgnores)
+      deps.stderr.write(
+        `warden: ignore entry for ${e.check} on ${e.target} expired on ${e.expires ?? '?'}\n`,
+      );
+    if (!run.engine.reached && (options.compose?.length ?? 0) > 0 && docker)
+      deps.stderr.write(`warden: engine not reached; audited the compose file(s) only\n`);
+    return exitCodeFor(report, failOn);
+  } catch (err) {
+    if (err instanceof UserError || err instanceof ExternalError || err instanceof DockerError) {
+      deps.stderr.write(`warden: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerAuditCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('audit')
+    .description('audit the live Docker engine and/or compose files for hardening issues')
+    .option('--compose <file>', 'compose file to audit (repeatable)', collect, [])
+    .option('--container <name>', 'only this container (repeatable)', collect, [])
+    .addOption(
+      new Option('--format <format>', 'output format').choices([...AUDIT_FORMATS]).default('table'),
+    )
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding at or above this remains')
+        .choices(['critical', 'high', 'medium', 'low'])
+        .default('high'),
+    )
+    .option('--ignore-file <file>', 'YAML file of suppressions')
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .action((opts: AuditOptions) =>
+      ctx.handle(async () => {
+        const app = ctx.app();
+        return runAudit(opts, {
+          docker: () => app.docker(),
+          endpoint: app.dockerEndpoint,
+          readFile: (p) => app.readText(p),
+          writeFile: (p, t) => app.writeText(p, t),
+          stdout: { write: (t: string) => ctx.io.out(t) },
+          stderr: { write: (t: string) => ctx.io.err(t) },
+          now: () => app.clock.now(),
+          env: process.env,
+          version: wardenVersion(),
+        });
+      }),
+    );
+}

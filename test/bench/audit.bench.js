@@ -1,0 +1,141 @@
+// Audit benchmark: N = 10, 100, 500 labelled running containers; wall time and peak RSS of
+// `warden audit --format json` (the built handler from dist/, in a child process per run).
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const IMAGE = 'warden-test/busybox:1';
+const LABEL = 'warden.test';
+const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
+
+async function docker(args) {
+  return (await run('docker', args, { maxBuffer: 64 << 20 })).stdout.trim();
+}
+
+async function inBatches(items, size, fn) {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+/** Runs the audit in a fresh node process; it prints one JSON line with its own figures. */
+function measure(script) {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [script], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', rej);
+    child.on('close', () => {
+      try {
+        res(JSON.parse(out.trim().split('\n').at(-1)));
+      } catch (e) {
+        rej(new Error(`bad measurement output: ${out.slice(0, 200)} (${e})`));
+      }
+    });
+  });
+}
+
+export default async function auditBench() {
+  try {
+    await docker(['info', '--format', '{{.ServerVersion}}']);
+  } catch {
+    console.log('audit bench skipped: no Docker engine');
+    return;
+  }
+  try {
+    await docker(['image', 'inspect', IMAGE]);
+  } catch {
+    console.log(
+      `audit bench skipped: ${IMAGE} missing (run the integration tests once to build it)`,
+    );
+    return;
+  }
+  const handler = join(root, 'dist/cli/commands/audit.js');
+  if (!existsSync(handler)) throw new Error('dist/ missing: run `npm run build` first');
+  const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
+  const script = join(dir, 'measure.mjs');
+  writeFileSync(
+    script,
+    `import { runAudit } from ${JSON.stringify(handler)};
+import { createDockerClient, resolveEndpoint } from ${JSON.stringify(join(root, 'dist/adapters/docker/client.js'))};
+import { createDockerReadAdapter } from ${JSON.stringify(join(root, 'dist/adapters/docker/read.js'))};
+import { readFile } from 'node:fs/promises';
+const t0 = performance.now();
+const ep = resolveEndpoint();
+let bytes = 0;
+const code = await runAudit({ format: 'json' }, {
+  docker: createDockerReadAdapter(createDockerClient(ep), ep),
+  readFile: (p) => readFile(p, 'utf8'),
+  stdout: { write: (s) => { bytes += s.length; try { globalThis.__last = JSON.parse(s); } catch {} } },
+  stderr: process.stderr,
+  now: () => new Date(),
+});
+const ms = performance.now() - t0;
+const targets = globalThis.__last?.targets?.length ?? -1;
+console.log(JSON.stringify({ code, ms, targets, bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+`,
+  );
+  const runId = `bench-${randomBytes(4).toString('hex')}`;
+  const made = [];
+  const rows = [];
+  try {
+    for (const n of [10, 100, 500]) {
+      const names = Array.from(
+        { length: n - made.length },
+        (_, i) => `wt-bench-${runId}-${made.length + i}`,
+      );
+      const t0 = Date.now();
+      await inBatches(names, 16, (name) =>
+        docker([
+          'run',
+          '-d',
+          '--name',
+          name,
+          '--label',
+          `${LABEL}=${runId}`,
+          IMAGE,
+          'sleep',
+          '3600',
+        ]),
+      );
+      made.push(...names);
+      const setupS = (Date.now() - t0) / 1000;
+      await measure(script); // warm the engine's caches once
+      const samples = [];
+      for (let i = 0; i < 3; i++) samples.push(await measure(script));
+      samples.sort((a, b) => a.ms - b.ms);
+      const median = samples[1];
+      rows.push({ n, ...median });
+      console.log(
+        `audit N=${n} (audited ${median.targets} containers on the engine): ` +
+          `median ${median.ms.toFixed(0)} ms (min ${samples[0].ms.toFixed(0)}, max ${samples[2].ms.toFixed(0)}), ` +
+          `peak RSS ${median.maxRssMb.toFixed(0)} MB, output ${(median.bytes / 1024).toFixed(0)} KiB ` +
+          `[setup ${setupS.toFixed(1)} s]`,
+      );
+    }
+    const per = rows.map(
+      (r) => `${(r.ms / Math.max(1, r.targets)).toFixed(2)} ms/container at N=${r.n}`,
+    );
+    console.log(`audit growth: ${per.join(', ')}`);
+    const hundred = rows.find((r) => r.n === 100);
+    console.log(
+      `audit goal (100 containers < 1000 ms): ${hundred && hundred.ms < 1000 ? 'met' : 'NOT met'}`,
+    );
+  } finally {
+    const ids = await docker(['ps', '-aq', '--filter', `label=${LABEL}=${runId}`]);
+    const list = ids.split('\n').filter(Boolean);
+    await inBatches(
+      Array.from({ length: Math.ceil(list.length / 50) }, (_, i) =>
+        list.slice(i * 50, i * 50 + 50),
+      ),
+      4,
+      (chunk) => docker(['rm', '-f', ...chunk]),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
