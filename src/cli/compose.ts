@@ -83,7 +83,8 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
   let docker: DockerPort | undefined;
   const getDocker = () => (docker ??= createDockerAdapter(endpoint));
   let runners: ReturnType<typeof pluginRunners> | undefined;
-  const getRunners = () => (runners ??= pluginRunners({ docker: getDocker, store, clock, home }));
+  const getRunners = () =>
+    (runners ??= pluginRunners({ docker: getDocker, store, clock, home, shell }));
   const app: App = {
     home,
     bundledRunbooks: bundledRunbooksDir(),

@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import type { CommandContext } from './main.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerActionCommands } from './commands/actions.js';
 
 export function registerExtraCommands(program: Command, ctx: CommandContext): void {
   registerAuditCommand(program, ctx);
+  registerActionCommands(program, ctx);
 }

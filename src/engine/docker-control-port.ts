@@ -1,5 +1,152 @@
 /**
  * Engine calls used by incident actions (owned by the incident-response work, issue 4).
+ * Our own narrow view of the Engine API (1.41+), not dockerode's. Streams are plain async
+ * iterables of bytes so the core stays free of Node stream types; breaking out of a loop over one
+ * closes the underlying connection.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface DockerControlPort {}
+import type { ContainerInspect, ContainerConfigJson } from './docker-read-port.js';
+
+/** One network attachment as `GET /containers/{id}/json` reports it. */
+export interface EndpointSettingsJson {
+  NetworkID?: string;
+  EndpointID?: string;
+  Aliases?: string[] | null;
+  Links?: string[] | null;
+  IPAddress?: string;
+  GlobalIPv6Address?: string;
+  MacAddress?: string;
+  DNSNames?: string[] | null;
+  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] } | null;
+}
+
+/** Inspect with the parts incident actions need (network endpoints, state details, TTY). */
+export interface ControlInspect extends ContainerInspect {
+  Created?: string;
+  State?: ContainerInspect['State'] & {
+    Paused?: boolean;
+    Restarting?: boolean;
+    Pid?: number;
+    StartedAt?: string;
+    FinishedAt?: string;
+    ExitCode?: number;
+  };
+  Config?: ContainerConfigJson & { Tty?: boolean; Hostname?: string; Cmd?: string[] | null };
+  NetworkSettings?: {
+    Networks?: Record<string, EndpointSettingsJson> | null;
+    Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null;
+  };
+}
+
+/** A run of log bytes from one stream (consecutive frames of the same stream coalesced). */
+export interface LogChunk {
+  stream: 'stdout' | 'stderr';
+  data: Uint8Array;
+}
+
+export interface LogOptions {
+  /** Unix seconds; only entries at or after. */
+  since?: number;
+  until?: number;
+  timestamps?: boolean;
+  /** Last N lines only. */
+  tail?: number;
+}
+
+/** One `GET /containers/{id}/changes` row: Kind 0 modified, 1 added, 2 deleted. */
+export interface FsChange {
+  Path: string;
+  Kind: number;
+}
+
+/** One engine event (`GET /events`). */
+export interface EngineEvent {
+  Type?: string;
+  Action?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+  time?: number;
+  timeNano?: number;
+}
+
+export interface EventQuery {
+  /** Unix seconds. */
+  since: number;
+  until: number;
+  /** Engine filters, e.g. `{container: ['web'], type: ['container']}`. */
+  filters?: Record<string, string[]>;
+  /** Stop reading after this many events (default 1000). */
+  limit?: number;
+}
+
+export interface NetworkInspect {
+  Id: string;
+  Name: string;
+  Driver?: string;
+  Internal?: boolean;
+  Labels?: Record<string, string> | null;
+  IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] | null } | null;
+  Containers?: Record<string, { Name?: string; IPv4Address?: string }> | null;
+}
+
+export interface NetworkConnectOptions {
+  aliases?: string[];
+  links?: string[];
+  ipv4Address?: string;
+  ipv6Address?: string;
+}
+
+export interface VolumeInspect {
+  Name: string;
+  Driver?: string;
+  Mountpoint?: string;
+  Labels?: Record<string, string> | null;
+  CreatedAt?: string;
+}
+
+export type ByteStream = AsyncIterable<Uint8Array>;
+
+export interface DockerControlPort {
+  /** Full inspect (network endpoints with aliases and IPAM config). Throws DockerError('not-found'). */
+  inspectDetailed(idOrName: string): Promise<ControlInspect>;
+  /** Logs, stdout and stderr demultiplexed (a TTY container's output is all `stdout`). */
+  containerLogs(idOrName: string, options?: LogOptions): Promise<AsyncIterable<LogChunk>>;
+  containerChanges(idOrName: string): Promise<FsChange[]>;
+  /** Bounded: returns at `until` or after `limit` events. */
+  events(query: EventQuery): Promise<EngineEvent[]>;
+  /** The container's filesystem as a tar stream. */
+  exportContainer(idOrName: string): Promise<ByteStream>;
+  commitContainer(
+    idOrName: string,
+    options: { repo: string; tag: string; comment?: string; pause?: boolean },
+  ): Promise<{ id: string }>;
+
+  inspectNetwork(idOrName: string): Promise<NetworkInspect>;
+  createNetwork(options: {
+    name: string;
+    internal?: boolean;
+    driver?: string;
+    labels?: Record<string, string>;
+  }): Promise<{ id: string }>;
+  connectNetwork(
+    network: string,
+    container: string,
+    options?: NetworkConnectOptions,
+  ): Promise<void>;
+  disconnectNetwork(network: string, container: string, force?: boolean): Promise<void>;
+
+  startContainer(idOrName: string): Promise<void>;
+  pauseContainer(idOrName: string): Promise<void>;
+  unpauseContainer(idOrName: string): Promise<void>;
+  /** `timeoutSeconds` before the engine kills. */
+  stopContainer(idOrName: string, timeoutSeconds?: number): Promise<void>;
+  restartContainer(idOrName: string, timeoutSeconds?: number): Promise<void>;
+  killContainer(idOrName: string, signal?: string): Promise<void>;
+  /** Never removes volumes. */
+  removeContainer(idOrName: string, options?: { force?: boolean }): Promise<void>;
+
+  /** `GET /containers/{id}/archive?path=`: a tar whose top entry is the path's base name. */
+  getArchive(idOrName: string, path: string): Promise<ByteStream>;
+  /** `PUT /containers/{id}/archive?path=`: extracts a tar into `path` (a directory). */
+  putArchive(idOrName: string, path: string, tar: ByteStream): Promise<void>;
+
+  inspectVolume(name: string): Promise<VolumeInspect>;
+}

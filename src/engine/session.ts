@@ -3,14 +3,14 @@
  * here (gates, confirmations, reasons), written and fsynced through the JournalPort, and only then
  * reflected in `state`. Safety rules live here, not in screens.
  */
-import { UserError } from '../errors.js';
-import type { LoadedRunbook, Step } from '../runbook/types.js';
+import { DockerError, UserError } from '../errors.js';
+import type { LoadedRunbook, Runbook, Step } from '../runbook/types.js';
 import { fillTemplate, templateNames } from '../runbook/template.js';
 import type { EntryDraft, JournalEntry } from '../journal/types.js';
 import { signoffBytes, keyFingerprint } from '../journal/signature.js';
 import type { ActionRunner, CheckRunner, StepContext } from './executors.js';
 import type { Clock, JournalPort, SessionStorePort, ShellPort, SignerPort } from './ports.js';
-import { apply, findStep, reduce, unmetRequirements } from './reducer.js';
+import { apply, findStep, hasCompleteSnapshot, reduce, unmetRequirements } from './reducer.js';
 import { redact } from './redact.js';
 import type { SessionState } from './state.js';
 
@@ -33,7 +33,64 @@ export interface RunOptions {
   /** For `confirm: yes` steps. */
   confirmed?: boolean;
   dryRun?: boolean;
+  /**
+   * Why an action runs although the engine's safety rule would refuse it (isolate or eradicate
+   * without a complete snapshot of the container in this session). Recorded in the intent entry.
+   */
+  overrideReason?: string;
 }
+
+/** Options of `Session.runAdHoc` (CLI verbs: no runbook step). */
+export interface AdHocOptions {
+  signal: AbortSignal;
+  onOutput?(line: string): void;
+  dryRun?: boolean;
+  /** Destructive actions: the operator confirmed (`--yes`), or typed the target's name. */
+  confirmed?: boolean;
+  typed?: string;
+  overrideReason?: string;
+}
+
+export interface AdHocResult {
+  outcome: 'ok' | 'failed' | 'cancelled' | 'error';
+  summary: string;
+  /** The result entry's data (masked). */
+  data: Record<string, unknown>;
+  startedSeq: number;
+  resultHash: string;
+}
+
+/** Actions the engine refuses without a complete snapshot of the container (or a reason). */
+export const NEEDS_SNAPSHOT: ReadonlySet<string> = new Set(['isolate', 'eradicate']);
+
+/** The synthetic runbook of sessions started by CLI verbs without --session. */
+export const AD_HOC_RUNBOOK: Runbook = {
+  id: 'ad-hoc',
+  title: 'Ad-hoc incident actions',
+  kind: 'incident',
+  description:
+    'Actions run from the command line (warden snapshot, isolate, backup, ...) outside a runbook, recorded in their own session.',
+  inputs: [{ id: 'target', title: 'Target container', type: 'container', required: false }],
+  phases: [
+    {
+      id: 'review',
+      title: 'Review',
+      steps: [
+        {
+          id: 'review-actions',
+          title: 'Review the recorded actions',
+          type: 'manual',
+          guidance:
+            'Check each action and its result below, add notes (what happened, what is left), then mark this done and sign off.',
+          refs: [],
+          requires: [],
+          confirm: 'none',
+          params: {},
+        },
+      ],
+    },
+  ],
+};
 
 /** Bounded tail of output kept in the journal. */
 export const TAIL_LINES = 200;
@@ -89,6 +146,20 @@ export class Session {
       operator,
     );
     return new Session(journal, deps, operator);
+  }
+
+  /** A session for CLI verbs run without --session: the `ad-hoc` runbook, target as input. */
+  static async startAdHoc(
+    deps: SessionDeps,
+    operator: string,
+    inputs: Record<string, string> = {},
+  ): Promise<Session> {
+    return Session.start(
+      deps,
+      { runbook: AD_HOC_RUNBOOK, origin: 'bundled', file: '(ad hoc)', sha256: '' },
+      inputs,
+      operator,
+    );
   }
 
   static async resume(deps: SessionDeps, sessionId: string, operator: string): Promise<Session> {
@@ -291,6 +362,11 @@ export class Session {
       }
     }
     const params = this.params(step);
+    const dryRun = opts.dryRun === true;
+    if (step.type === 'action') {
+      if (!dryRun) this.assertSafe(step.action ?? '', params, opts.overrideReason);
+      this.addIncidentStart(step.action ?? '', params);
+    }
     const ctx: StepContext = {
       sessionId: this.id,
       stepId,
@@ -298,18 +374,135 @@ export class Session {
       signal: opts.signal,
       onOutput: (line) => opts.onOutput?.(redact(line)),
     };
-    const dryRun = opts.dryRun === true;
     if (step.type === 'command') await this.runCommand(step, ctx, dryRun);
     else if (step.type === 'check') await this.runCheck(step, ctx, dryRun);
-    else await this.runAction(step, ctx, dryRun);
+    else await this.runAction(step, ctx, dryRun, opts.overrideReason);
     return this.current;
+  }
+
+  /**
+   * Why the engine refuses `actionId` on this target now, or undefined. Containment (isolate) and
+   * eradication need a complete snapshot of the container in this session first.
+   */
+  safetyBlocker(actionId: string, params: Readonly<Record<string, string>>): string | undefined {
+    if (!NEEDS_SNAPSHOT.has(actionId)) return undefined;
+    const target = params.container ?? '';
+    if (hasCompleteSnapshot(this.current, target)) return undefined;
+    return `${actionId} refused: no complete snapshot of "${target}" in this session yet`;
+  }
+
+  private assertSafe(actionId: string, params: Readonly<Record<string, string>>, reason?: string) {
+    const blocker = this.safetyBlocker(actionId, params);
+    if (blocker && !reason?.trim())
+      throw new UserError(
+        blocker,
+        'take a snapshot first (evidence is lost once the container changes), or record why not (override reason)',
+      );
+  }
+
+  /** Restores warn when the backup is newer than the incident's start. */
+  private addIncidentStart(actionId: string, params: Record<string, string>): void {
+    if (actionId !== 'restore' || params.incidentStart) return;
+    const start = this.current.inputs.incidentStart ?? this.current.inputs['incident-start'];
+    if (start) params.incidentStart = start;
+    else if (this.current.runbook.id !== AD_HOC_RUNBOOK.id)
+      params.incidentStart = this.current.startedAt;
+  }
+
+  /** The dry run of an action, recorded in its intent entry (engine calls, blast radius, state before). */
+  private async planFor(actionId: string, ctx: StepContext): Promise<Record<string, unknown>> {
+    const actions = this.deps.actions;
+    if (!actions) return {};
+    try {
+      const p = await actions.dryRun(actionId, { ...ctx, onOutput: () => undefined });
+      return { plan: p.data };
+    } catch (err) {
+      return { planError: redact((err as Error).message) };
+    }
+  }
+
+  /**
+   * Runs an action outside the runbook (CLI verbs): `action.started` (intent, with the plan)
+   * then `action.result`. The same safety rules apply as for steps; destructive actions need
+   * `confirmed` (--yes) or the typed target name.
+   */
+  async runAdHoc(
+    actionId: string,
+    paramsIn: Record<string, string>,
+    opts: AdHocOptions,
+  ): Promise<AdHocResult> {
+    const actions = this.deps.actions;
+    const desc = actions?.actions.find((a) => a.id === actionId);
+    if (!actions || !desc)
+      throw new UserError(`action "${actionId}" is not available in this build`);
+    const params = { ...paramsIn };
+    const dryRun = opts.dryRun === true;
+    if (!dryRun && desc.destructive && !opts.confirmed) {
+      const expected = params[desc.confirmParam ?? 'container'] ?? '';
+      if ((opts.typed ?? '').trim() !== expected)
+        throw new UserError(
+          `${actionId} is destructive: confirm it`,
+          `add --yes, or preview it with --dry-run`,
+        );
+    }
+    if (!dryRun) this.assertSafe(actionId, params, opts.overrideReason);
+    this.addIncidentStart(actionId, params);
+    const ctx: StepContext = {
+      sessionId: this.id,
+      stepId: `adhoc:${actionId}`,
+      params,
+      signal: opts.signal,
+      onOutput: (line) => opts.onOutput?.(redact(line)),
+    };
+    const plan = dryRun ? {} : await this.planFor(actionId, ctx);
+    const why = opts.overrideReason?.trim();
+    const started = await this.write({
+      type: 'action.started',
+      data: {
+        kind: 'action',
+        action: actionId,
+        params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, redact(v)])),
+        dryRun,
+        ...plan,
+        ...(why && this.safetyBlocker(actionId, params) ? { overrideReason: redact(why) } : {}),
+      },
+    });
+    let data: Record<string, unknown>;
+    let outcome: AdHocResult['outcome'];
+    try {
+      const out = dryRun ? await actions.dryRun(actionId, ctx) : await actions.run(actionId, ctx);
+      outcome = out.ok ? 'ok' : 'failed';
+      data = { ...out.data, action: actionId, outcome, summary: out.summary, dryRun };
+    } catch (err) {
+      outcome = opts.signal.aborted ? 'cancelled' : 'error';
+      data = {
+        action: actionId,
+        outcome,
+        summary: redact((err as Error).message),
+        dryRun,
+        ...(err instanceof DockerError ? { errorKind: err.kind } : {}),
+        ...(err instanceof UserError ? { errorKind: 'usage' } : {}),
+      };
+    }
+    data.startedSeq = started.seq;
+    const entry = await this.write({ type: 'action.result', data });
+    return {
+      outcome,
+      summary: String(data.summary ?? ''),
+      data,
+      startedSeq: started.seq,
+      resultHash: entry.hash,
+    };
   }
 
   private async runCommand(step: Step, ctx: StepContext, dryRun: boolean): Promise<void> {
     const argv = this.argv(step);
     const empty = (step.command ?? [])
       .flatMap((a) => templateNames(a))
-      .filter((name) => this.current.runbook.inputs.some((i) => i.id === name) && !this.current.inputs[name]);
+      .filter(
+        (name) =>
+          this.current.runbook.inputs.some((i) => i.id === name) && !this.current.inputs[name],
+      );
     if (empty.length > 0) {
       throw new UserError(
         `step "${step.id}" needs the input ${[...new Set(empty)].map((n) => `"${n}"`).join(', ')}, which this session does not have`,
@@ -411,13 +604,28 @@ export class Session {
     await this.write({ type: 'step.result', step: step.id, data });
   }
 
-  private async runAction(step: Step, ctx: StepContext, dryRun: boolean): Promise<void> {
+  private async runAction(
+    step: Step,
+    ctx: StepContext,
+    dryRun: boolean,
+    overrideReason?: string,
+  ): Promise<void> {
     const actions = this.deps.actions;
     const id = step.action ?? '';
+    const known = actions?.actions.some((a) => a.id === id) === true;
+    const plan = !dryRun && known ? await this.planFor(id, ctx) : {};
+    const why = overrideReason?.trim();
     await this.write({
       type: 'step.started',
       step: step.id,
-      data: { kind: 'action', action: id, params: ctx.params, dryRun },
+      data: {
+        kind: 'action',
+        action: id,
+        params: ctx.params,
+        dryRun,
+        ...plan,
+        ...(why && this.safetyBlocker(id, ctx.params) ? { overrideReason: redact(why) } : {}),
+      },
     });
     if (!actions || !actions.actions.some((a) => a.id === id)) {
       await this.write({
@@ -434,7 +642,13 @@ export class Session {
     let data: Record<string, unknown>;
     try {
       const out = dryRun ? await actions.dryRun(id, ctx) : await actions.run(id, ctx);
-      data = { ...out.data, outcome: out.ok ? 'ok' : 'failed', summary: out.summary, dryRun };
+      data = {
+        ...out.data,
+        action: id,
+        outcome: out.ok ? 'ok' : 'failed',
+        summary: out.summary,
+        dryRun,
+      };
     } catch (err) {
       data = {
         outcome: ctx.signal.aborted ? 'cancelled' : 'error',

@@ -63,6 +63,65 @@ export interface Signoff extends Stamp {
   hash: string;
 }
 
+/** One action run (a runbook action step or an ad-hoc CLI action), intent to result. */
+export interface ActionRecord extends Stamp {
+  action: string;
+  /** The runbook step, or undefined for an ad-hoc action. */
+  step?: string;
+  adhoc: boolean;
+  params: Record<string, string>;
+  dryRun: boolean;
+  status: 'running' | 'done' | 'interrupted';
+  /** The intent entry's data (plan, override reason). */
+  intent: Record<string, unknown>;
+  outcome?: 'ok' | 'failed' | 'cancelled' | 'timeout' | 'error';
+  summary?: string;
+  result?: Stamp & { data: Record<string, unknown> };
+}
+
+export interface EvidenceFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+  kind: string;
+}
+
+/** A snapshot as recorded in the journal; paths relative to the session directory. */
+export interface EvidenceRecord extends Stamp {
+  action: string;
+  step?: string;
+  container: { id: string; name: string; image?: string };
+  complete: boolean;
+  /** Every part (logs, inspect, processes, changes, events) was asked for. */
+  fullSnapshot: boolean;
+  dir: string;
+  manifest: string;
+  manifestSha256: string | null;
+  files: EvidenceFile[];
+}
+
+export interface BackupRecord extends Stamp {
+  step?: string;
+  container: { id: string; name: string };
+  dir: string;
+  manifest: string;
+  manifestSha256: string;
+  createdAt: string;
+  encrypted: boolean;
+  archives: { path: string; destination: string; volume?: string; bytes: number; sha256: string }[];
+}
+
+export interface RestoreRecord extends Stamp {
+  step?: string;
+  container: { id: string; name: string };
+  backup: string;
+  backupCreatedAt: string;
+  outcome: string;
+  summary: string;
+  verified: { file: string; sha256: string; entries: number }[];
+  warnings: string[];
+}
+
 export type SessionStatus = 'in-progress' | 'ready-to-sign' | 'signed';
 
 export interface SessionState {
@@ -85,4 +144,9 @@ export interface SessionState {
   head: string;
   entries: number;
   repairs: number;
+  /** Every action run, step or ad-hoc, in journal order (incident work). */
+  actionLog?: ActionRecord[];
+  evidence?: EvidenceRecord[];
+  backups?: BackupRecord[];
+  restores?: RestoreRecord[];
 }

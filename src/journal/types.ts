@@ -23,7 +23,11 @@ export type EntryType =
   /** Ed25519 sign-off over the head hash. */
   | 'session.signed'
   /** A torn (partially written) trailing line was found and set aside on reopen. */
-  | 'journal.repaired';
+  | 'journal.repaired'
+  /** An action not tied to a runbook step (CLI verbs) begins: intent, params, plan. */
+  | 'action.started'
+  /** Its result (masked), with `startedSeq` pointing back at the intent. */
+  | 'action.result';
 
 export interface JournalEntry {
   seq: number;

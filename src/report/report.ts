@@ -63,6 +63,168 @@ export interface Report {
     entryHash: string;
   }[];
   integrity: { chainOk: boolean; entries: number; head: string; problem?: string };
+  /** Incident work: present for incident runbooks and whenever actions were run. */
+  incident?: IncidentReport;
+}
+
+export interface Duration {
+  from: string;
+  to: string;
+  ms: number;
+  text: string;
+}
+
+export interface IncidentReport {
+  target?: string;
+  summary: string;
+  timeToContain?: Duration;
+  timeToRecover?: Duration;
+  actions: {
+    seq: number;
+    at: string;
+    by: string;
+    step?: string;
+    action: string;
+    adhoc: boolean;
+    dryRun: boolean;
+    status: string;
+    outcome?: string;
+    summary?: string;
+    overrideReason?: string;
+  }[];
+  evidence: {
+    at: string;
+    container: string;
+    complete: boolean;
+    manifest: string;
+    manifestSha256: string | null;
+    files: { path: string; bytes: number; sha256: string; kind: string }[];
+  }[];
+  backups: {
+    at: string;
+    container: string;
+    dir: string;
+    manifestSha256: string;
+    encrypted: boolean;
+    archives: { path: string; destination: string; bytes: number; sha256: string }[];
+  }[];
+  restores: {
+    at: string;
+    container: string;
+    backup: string;
+    backupCreatedAt: string;
+    outcome: string;
+    summary: string;
+    warnings: string[];
+  }[];
+  lessons: { question: string; answers: string[] }[];
+}
+
+function duration(from: string | undefined, to: string | undefined): Duration | undefined {
+  if (!from || !to) return undefined;
+  const ms = Date.parse(to) - Date.parse(from);
+  if (!(ms >= 0)) return undefined;
+  const s = Math.round(ms / 1000);
+  const text =
+    s < 60
+      ? `${s} s`
+      : s < 3600
+        ? `${Math.floor(s / 60)} min ${s % 60} s`
+        : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return { from, to, ms, text };
+}
+
+function incidentReport(
+  state: SessionState,
+  entries: readonly JournalEntry[],
+): IncidentReport | undefined {
+  const log = state.actionLog ?? [];
+  if (state.runbook.kind !== 'incident' && log.length === 0) return undefined;
+  const phaseOf = new Map<string, string>();
+  for (const p of state.runbook.phases) for (const st of p.steps) phaseOf.set(st.id, p.id);
+  const real = log.filter((a) => !a.dryRun);
+  // Detection starts at the first entry on a detect-phase step, else at the first action.
+  const firstDetect =
+    entries.find((e) => e.step !== undefined && phaseOf.get(e.step) === 'detect')?.ts ??
+    real[0]?.at ??
+    state.startedAt;
+  const contained = real.find((a) => a.action === 'isolate' && a.outcome === 'ok')?.result?.at;
+  const recoverPhase = state.phases.find((p) => p.id === 'recover');
+  let recovered: string | undefined;
+  if (recoverPhase && recoverPhase.total > 0 && recoverPhase.resolved === recoverPhase.total) {
+    recovered = state.runbook.phases
+      .find((p) => p.id === 'recover')
+      ?.steps.map((st) => state.steps[st.id]?.resolved?.at ?? '')
+      .sort()
+      .at(-1);
+  } else {
+    recovered = real
+      .filter((a) => ['restore', 'unisolate', 'health'].includes(a.action) && a.outcome === 'ok')
+      .at(-1)?.result?.at;
+  }
+  const review = state.runbook.phases.find((p) => p.id === 'review');
+  const lessons = (review?.steps ?? []).map((st) => ({
+    question: st.title,
+    answers: entries
+      .filter((e) => e.step === st.id && (e.type === 'note.added' || e.type === 'step.done'))
+      .map((e) => String(e.type === 'note.added' ? (e.data.text ?? '') : (e.data.note ?? '')))
+      .filter(Boolean),
+  }));
+  const evidence = (state.evidence ?? []).map((ev) => ({
+    at: ev.at,
+    container: ev.container.name,
+    complete: ev.complete,
+    manifest: ev.manifest,
+    manifestSha256: ev.manifestSha256,
+    files: ev.files,
+  }));
+  const target = state.inputs.target ?? state.inputs.container;
+  const counts = [
+    `${real.length} action(s)`,
+    `${evidence.length} snapshot(s) (${evidence.filter((e) => e.complete).length} complete)`,
+    `${(state.backups ?? []).length} backup(s)`,
+    `${(state.restores ?? []).length} restore(s)`,
+  ].join(', ');
+  return {
+    ...(target ? { target } : {}),
+    summary: `${target ? `target ${target}: ` : ''}${counts}${contained ? '; contained' : '; not contained'}${recovered ? ', recovered' : ''}`,
+    timeToContain: duration(firstDetect, contained),
+    timeToRecover: duration(firstDetect, recovered),
+    actions: log.map((a) => ({
+      seq: a.seq,
+      at: a.at,
+      by: a.by,
+      step: a.step,
+      action: a.action,
+      adhoc: a.adhoc,
+      dryRun: a.dryRun,
+      status: a.status,
+      outcome: a.outcome,
+      summary: a.summary,
+      ...(typeof a.intent.overrideReason === 'string'
+        ? { overrideReason: a.intent.overrideReason }
+        : {}),
+    })),
+    evidence,
+    backups: (state.backups ?? []).map((b) => ({
+      at: b.at,
+      container: b.container.name,
+      dir: b.dir,
+      manifestSha256: b.manifestSha256,
+      encrypted: b.encrypted,
+      archives: b.archives,
+    })),
+    restores: (state.restores ?? []).map((r) => ({
+      at: r.at,
+      container: r.container.name,
+      backup: r.backup,
+      backupCreatedAt: r.backupCreatedAt,
+      outcome: r.outcome,
+      summary: r.summary,
+      warnings: r.warnings,
+    })),
+    lessons,
+  };
 }
 
 function summarize(e: JournalEntry): string {
@@ -95,6 +257,10 @@ function summarize(e: JournalEntry): string {
       return `signed off by ${s('signer')}`;
     case 'journal.repaired':
       return `torn trailing line (${String(d.bytes)} bytes) set aside as ${s('savedAs')}`;
+    case 'action.started':
+      return `${d.dryRun ? 'dry run ' : ''}action ${s('action')} started${d.params && typeof d.params === 'object' && 'container' in d.params ? ` on ${String((d.params as Record<string, unknown>).container)}` : ''}${s('overrideReason') ? ` (safety rule overridden: ${s('overrideReason')})` : ''}`;
+    case 'action.result':
+      return `${d.dryRun ? 'dry run ' : ''}action ${s('action')} ${s('outcome')}: ${s('summary')}`;
     default:
       return e.type;
   }
@@ -206,6 +372,10 @@ export function buildReport(
         ? `line ${chain.problem.line}${chain.problem.seq ? ` (seq ${chain.problem.seq})` : ''}: ${chain.problem.reason}`
         : undefined,
     },
+    ...(() => {
+      const incident = incidentReport(state, entries);
+      return incident ? { incident } : {};
+    })(),
   };
 }
 
@@ -276,6 +446,7 @@ export function renderMarkdown(r: Report): string {
     out.push('', '## Session notes', '');
     for (const n of r.notes) out.push(`- ${n.at} ${n.by}: ${n.text}`);
   }
+  if (r.incident) renderIncident(out, r.incident);
   out.push('', '## Sign-off', '');
   if (r.signoffs.length === 0) out.push('Not signed off.');
   for (const s of r.signoffs) {
@@ -299,4 +470,61 @@ export function renderMarkdown(r: Report): string {
     out.push(`| ${t.seq} | ${t.ts} | ${esc(t.operator)} | ${t.step ?? ''} | ${esc(t.summary)} |`);
   out.push('');
   return out.join('\n');
+}
+
+function renderIncident(out: string[], inc: IncidentReport): void {
+  out.push('', '## Incident summary', '', `- ${inc.summary}`);
+  out.push(
+    `- Time to contain: ${inc.timeToContain ? `${inc.timeToContain.text} (${inc.timeToContain.from} → ${inc.timeToContain.to})` : 'not contained'}`,
+  );
+  out.push(
+    `- Time to recover: ${inc.timeToRecover ? `${inc.timeToRecover.text} (${inc.timeToRecover.from} → ${inc.timeToRecover.to})` : 'not recovered'}`,
+  );
+  out.push('', '## Actions', '');
+  if (inc.actions.length === 0) out.push('None.');
+  else {
+    out.push(
+      '| # | Time (UTC) | Who | Step | Action | Result |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    for (const a of inc.actions)
+      out.push(
+        `| ${a.seq} | ${a.at} | ${esc(a.by)} | ${a.step ?? '(ad hoc)'} | ${a.dryRun ? 'dry run ' : ''}${a.action} | ${a.status === 'done' ? `${a.outcome}: ${esc(a.summary ?? '')}` : a.status}${a.overrideReason ? ` (safety rule overridden: ${esc(a.overrideReason)})` : ''} |`,
+      );
+  }
+  out.push('', '## Evidence', '');
+  if (inc.evidence.length === 0) out.push('None collected.');
+  for (const ev of inc.evidence) {
+    out.push(
+      `- ${ev.at} ${ev.container}: ${ev.complete ? 'complete' : '**INCOMPLETE**'}, manifest \`${ev.manifest}\` sha256 \`${ev.manifestSha256 ?? 'none'}\``,
+    );
+    for (const f of ev.files)
+      out.push(`  - \`${f.path}\` (${f.kind}, ${f.bytes} bytes) sha256 \`${f.sha256}\``);
+  }
+  out.push('', '## Backups', '');
+  if (inc.backups.length === 0) out.push('None taken.');
+  for (const b of inc.backups) {
+    out.push(
+      `- ${b.at} ${b.container}: \`${b.dir}\`${b.encrypted ? ' (AES-256-GCM)' : ''}, manifest sha256 \`${b.manifestSha256}\``,
+    );
+    for (const a of b.archives)
+      out.push(`  - ${a.destination}: \`${a.path}\` (${a.bytes} bytes) sha256 \`${a.sha256}\``);
+  }
+  if (inc.restores.length) {
+    out.push('', '### Restores and their verification', '');
+    for (const r of inc.restores) {
+      out.push(
+        `- ${r.at} into ${r.container} from \`${r.backup}\` (taken ${r.backupCreatedAt}): ${r.outcome}: ${esc(r.summary)}`,
+      );
+      for (const w of r.warnings) out.push(`  - Warning: ${w}`);
+    }
+  }
+  if (inc.lessons.length) {
+    out.push('', '## Lessons learned', '');
+    for (const l of inc.lessons) {
+      out.push(`- **${l.question}**`);
+      if (l.answers.length === 0) out.push('  - (not answered)');
+      for (const a of l.answers) out.push(`  - ${a}`);
+    }
+  }
 }

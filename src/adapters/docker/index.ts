@@ -7,12 +7,14 @@ import {
   type DockerEndpoint,
 } from './client.js';
 import { createDockerReadAdapter } from './read.js';
+import { createDockerControlAdapter } from './control.js';
 
 /** The one dockerode-backed DockerPort. Read and control calls are added by their own modules. */
 export function createDockerAdapter(endpoint: DockerEndpoint = resolveEndpoint()): DockerPort {
   const docker: Docker = createDockerClient(endpoint);
   return {
     ...createDockerReadAdapter(docker, endpoint),
+    ...createDockerControlAdapter(docker, endpoint),
     async version(): Promise<EngineVersion> {
       try {
         const v = await docker.version();

@@ -1,5 +1,8 @@
 /** `warden sessions`, `warden report`, `warden verify`: read-only views of journals. */
+import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { UserError } from '../../errors.js';
 import { reduce, settle } from '../../engine/reducer.js';
 import type { SessionState } from '../../engine/state.js';
@@ -154,6 +157,8 @@ export async function verifyCommand(
   if (!problem && j.tornTail) {
     problem = `line ${j.entries.length + 1}: incomplete trailing line (a write was cut off); \`warden resume\` sets it aside`;
   }
+  const evidence = j.state ? await verifyEvidence(dirname(j.path), j.state) : { files: 0 };
+  if (!problem && evidence.problem) problem = evidence.problem;
   const ok = !problem;
   if (opts.json) {
     io.out(
@@ -165,6 +170,7 @@ export async function verifyCommand(
           entries: j.chain.entries,
           head: j.chain.head,
           signatures: j.chain.signatures,
+          evidenceFiles: evidence.files,
           problem: problem ?? null,
         },
         null,
@@ -175,8 +181,59 @@ export async function verifyCommand(
     io.out(
       `ok: ${j.path}\n  ${j.chain.entries} entries, chain intact, ${j.chain.signatures} valid signature(s)\n  head ${j.chain.head}\n`,
     );
+    if (evidence.files > 0)
+      io.out(`  ${evidence.files} evidence and backup file(s) re-hashed: all match the journal\n`);
   } else {
     io.out(`FAILED: ${j.path}\n  ${problem}\n  ${j.chain.entries} entries verified before it\n`);
   }
   return ok ? 0 : 1;
+}
+
+async function sha256File(path: string): Promise<{ sha256: string; bytes: number } | undefined> {
+  try {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+    return { sha256: hash.digest('hex'), bytes };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Re-hashes every evidence file, evidence manifest, backup archive and backup manifest recorded in
+ * the journal. Returns the first mismatch (missing, size or SHA-256) and how many files matched.
+ */
+export async function verifyEvidence(
+  sessionDir: string,
+  state: SessionState,
+): Promise<{ files: number; problem?: string }> {
+  const expected: { path: string; sha256: string; bytes?: number; what: string }[] = [];
+  for (const ev of state.evidence ?? []) {
+    if (ev.manifestSha256)
+      expected.push({ path: ev.manifest, sha256: ev.manifestSha256, what: 'evidence manifest' });
+    for (const f of ev.files)
+      expected.push({ path: f.path, sha256: f.sha256, bytes: f.bytes, what: 'evidence' });
+  }
+  for (const b of state.backups ?? []) {
+    if (b.manifestSha256)
+      expected.push({ path: b.manifest, sha256: b.manifestSha256, what: 'backup manifest' });
+    for (const a of b.archives)
+      expected.push({ path: a.path, sha256: a.sha256, bytes: a.bytes, what: 'backup' });
+  }
+  let files = 0;
+  for (const e of expected) {
+    const got = await sha256File(join(sessionDir, e.path));
+    if (!got) return { files, problem: `${e.what} ${e.path}: missing` };
+    if (got.sha256 !== e.sha256 || (e.bytes !== undefined && got.bytes !== e.bytes))
+      return {
+        files,
+        problem: `${e.what} ${e.path}: sha256 ${got.sha256} (${got.bytes} bytes) does not match the journal's ${e.sha256}`,
+      };
+    files++;
+  }
+  return { files };
 }

@@ -1,0 +1,156 @@
+/**
+ * Backup encryption: AES-256-GCM over the whole gzip stream.
+ * File layout: header (40 bytes) | ciphertext | 16-byte GCM tag. The header is authenticated as
+ * additional data: "WDNBAK01" | kdf (0 raw key, 1 scrypt) | log2 N | r | p | salt (16) | IV (12).
+ * Key file: 32 raw bytes, or 64 hex characters (a raw key), else its text (trimmed, at least 12
+ * characters) is a passphrase stretched with scrypt (N=2^15, r=8, p=1) and the per-file salt.
+ */
+import {
+  createCipheriv,
+  createDecipheriv,
+  randomBytes,
+  scryptSync,
+  type DecipherGCM,
+} from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { UserError } from '../errors.js';
+
+const MAGIC = Buffer.from('WDNBAK01');
+export const HEADER_BYTES = 40;
+const TAG_BYTES = 16;
+export const SCRYPT = { logN: 15, r: 8, p: 1 } as const;
+
+export interface KeyMaterial {
+  kind: 'raw' | 'passphrase';
+  secret: Buffer;
+}
+
+export class BackupIntegrityError extends UserError {
+  constructor(message: string) {
+    super(
+      message,
+      'the backup was changed or damaged, or the key is wrong; nothing was written',
+      1,
+    );
+  }
+}
+
+export function parseKeyFile(buf: Buffer): KeyMaterial {
+  if (buf.length === 32) return { kind: 'raw', secret: Buffer.from(buf) };
+  const text = buf.toString('utf8').trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return { kind: 'raw', secret: Buffer.from(text, 'hex') };
+  if (text.length < 12)
+    throw new UserError(
+      'the key file holds neither a 32-byte key nor a passphrase of at least 12 characters',
+      'create one: head -c 32 /dev/urandom > backup.key && chmod 600 backup.key',
+    );
+  return { kind: 'passphrase', secret: Buffer.from(text, 'utf8') };
+}
+
+function deriveKey(km: KeyMaterial, salt: Buffer, logN: number, r: number, p: number): Buffer {
+  if (km.kind === 'raw') return km.secret;
+  const N = 2 ** logN;
+  return scryptSync(km.secret, salt, 32, { N, r, p, maxmem: 256 * N * r });
+}
+
+export function encryptionInfo(km: KeyMaterial): Record<string, unknown> {
+  return km.kind === 'raw'
+    ? { cipher: 'aes-256-gcm', kdf: 'none (raw 256-bit key)' }
+    : {
+        cipher: 'aes-256-gcm',
+        kdf: 'scrypt',
+        N: 2 ** SCRYPT.logN,
+        r: SCRYPT.r,
+        p: SCRYPT.p,
+        saltBytes: 16,
+      };
+}
+
+export function encryptTransform(km: KeyMaterial): Transform {
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const header = Buffer.concat([
+    MAGIC,
+    Buffer.from([km.kind === 'raw' ? 0 : 1, SCRYPT.logN, SCRYPT.r, SCRYPT.p]),
+    salt,
+    iv,
+  ]);
+  const cipher = createCipheriv(
+    'aes-256-gcm',
+    deriveKey(km, salt, SCRYPT.logN, SCRYPT.r, SCRYPT.p),
+    iv,
+  );
+  cipher.setAAD(header);
+  let started = false;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      if (!started) {
+        started = true;
+        this.push(header);
+      }
+      cb(null, cipher.update(chunk));
+    },
+    flush(cb: TransformCallback) {
+      if (!started) this.push(header);
+      this.push(cipher.final());
+      cb(null, cipher.getAuthTag());
+    },
+  });
+}
+
+/** Decrypts; fails in flush (after the last byte) when the tag does not match. */
+export function decryptTransform(km: KeyMaterial): Transform {
+  let head: Buffer = Buffer.alloc(0);
+  let tail: Buffer = Buffer.alloc(0);
+  let decipher: DecipherGCM | undefined;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      try {
+        let buf = chunk;
+        if (!decipher) {
+          head = Buffer.concat([head, chunk]);
+          if (head.length < HEADER_BYTES) return cb();
+          const header = head.subarray(0, HEADER_BYTES);
+          if (!header.subarray(0, 8).equals(MAGIC))
+            throw new BackupIntegrityError('not a warden encrypted backup (bad header)');
+          const kdf = header[8];
+          const [logN, r, p] = [header[9] ?? 0, header[10] ?? 0, header[11] ?? 0];
+          if ((kdf === 1) !== (km.kind === 'passphrase'))
+            throw new BackupIntegrityError(
+              `the backup was encrypted with a ${kdf === 1 ? 'passphrase' : 'raw key'}, the key file holds a ${km.kind === 'raw' ? 'raw key' : 'passphrase'}`,
+            );
+          if (logN > 20 || r > 32 || p > 16)
+            throw new BackupIntegrityError('implausible KDF parameters in the header');
+          const salt = header.subarray(12, 28);
+          const iv = header.subarray(28, 40);
+          decipher = createDecipheriv('aes-256-gcm', deriveKey(km, salt, logN, r, p), iv);
+          decipher.setAAD(Buffer.from(header));
+          buf = head.subarray(HEADER_BYTES);
+        }
+        const all = tail.length ? Buffer.concat([tail, buf]) : buf;
+        if (all.length <= TAG_BYTES) {
+          tail = Buffer.from(all);
+          return cb();
+        }
+        tail = Buffer.from(all.subarray(all.length - TAG_BYTES));
+        cb(null, decipher.update(all.subarray(0, all.length - TAG_BYTES)));
+      } catch (err) {
+        cb(err as Error);
+      }
+    },
+    flush(cb: TransformCallback) {
+      if (!decipher || tail.length !== TAG_BYTES)
+        return cb(new BackupIntegrityError('the encrypted backup is truncated'));
+      try {
+        decipher.setAuthTag(tail);
+        cb(null, decipher.final());
+      } catch {
+        cb(
+          new BackupIntegrityError(
+            'GCM authentication failed: the backup was tampered with, truncated, or the key is wrong',
+          ),
+        );
+      }
+    },
+  });
+}

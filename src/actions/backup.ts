@@ -1,0 +1,192 @@
+/**
+ * backup <container>: each volume and bind mount (or one named volume) read through the engine's
+ * archive endpoint, gzipped, optionally AES-256-GCM encrypted, streamed to
+ * `sessions/<id>/backups/<name>-<time>/` with its SHA-256, plus manifest.json.
+ */
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { join, relative } from 'node:path';
+import { UserError } from '../errors.js';
+import type { ActionOutcome, StepContext } from '../engine/executors.js';
+import type { MountPointJson } from '../engine/docker-read-port.js';
+import type { ControlInspect } from '../engine/docker-control-port.js';
+import { encryptTransform, encryptionInfo, parseKeyFile } from './backup-crypto.js';
+import {
+  failed,
+  flag,
+  nameOf,
+  ok,
+  optParam,
+  param,
+  plan,
+  refOf,
+  safeName,
+  stampOf,
+  type ActionDeps,
+} from './common.js';
+
+export const GZIP_LEVEL = 1;
+
+export interface BackupArchive {
+  file: string;
+  source: { type: string; name?: string; hostPath?: string };
+  destination: string;
+  /** Where the archive is extracted on restore (the parent of `destination`). */
+  extractTo: string;
+  tarBytes: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface BackupManifest {
+  format: 'warden-backup/1';
+  session: string;
+  container: { id: string; name: string; image?: string };
+  createdAt: string;
+  finishedAt: string;
+  encrypted: boolean;
+  encryption?: Record<string, unknown>;
+  compression: string;
+  archives: BackupArchive[];
+}
+
+export function mountsToBackUp(c: ControlInspect, volume?: string): MountPointJson[] {
+  const all = (c.Mounts ?? []).filter(
+    (m) =>
+      (m.Type === 'volume' || m.Type === 'bind') &&
+      m.Destination &&
+      !/docker\.sock$/.test(m.Source ?? ''),
+  );
+  if (!volume) return all;
+  const picked = all.filter((m) => m.Name === volume || m.Destination === volume);
+  if (picked.length === 0)
+    throw new UserError(
+      `${nameOf(c)} has no volume or mount "${volume}"`,
+      `its mounts: ${all.map((m) => m.Name ?? m.Destination).join(', ') || 'none'}`,
+    );
+  return picked;
+}
+
+function posixDirname(p: string): string {
+  const i = p.replace(/\/+$/, '').lastIndexOf('/');
+  return i <= 0 ? '/' : p.slice(0, i);
+}
+
+export async function backupDryRun(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
+  const c = await deps.docker().inspectDetailed(param(ctx, 'container'));
+  const mounts = mountsToBackUp(c, optParam(ctx, 'volume'));
+  return plan(
+    'backup',
+    refOf(c),
+    mounts.map((m) => `GET /containers/${c.Id.slice(0, 12)}/archive?path=${m.Destination}`),
+    'none (read-only; the container keeps running, so a busy database may need a dump instead)',
+    {
+      mounts: mounts.map((m) => ({ type: m.Type, name: m.Name, destination: m.Destination })),
+      encrypted: flag(ctx, 'encrypt'),
+    },
+  );
+}
+
+export async function backup(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
+  const docker = deps.docker();
+  const c = await docker.inspectDetailed(param(ctx, 'container'));
+  const ref = refOf(c);
+  const mounts = mountsToBackUp(c, optParam(ctx, 'volume'));
+  const encrypt = flag(ctx, 'encrypt');
+  const keyFile = optParam(ctx, 'keyFile');
+  if (encrypt && !keyFile) throw new UserError('--encrypt needs --key-file FILE');
+  const km = encrypt && keyFile ? parseKeyFile(await deps.files.readFile(keyFile)) : undefined;
+  if (mounts.length === 0)
+    return failed(`${ref.name} has no volumes or bind mounts to back up`, {
+      action: 'backup',
+      container: ref,
+    });
+
+  const created = deps.clock.now();
+  const sessionDir = deps.sessionDir(ctx.sessionId);
+  const dir = join(sessionDir, 'backups', `${safeName(ref.name)}-${stampOf(created)}`);
+  await deps.files.mkdirPrivate(dir);
+  const archives: BackupArchive[] = [];
+  for (const [i, m] of mounts.entries()) {
+    const dest = m.Destination ?? '';
+    const label = safeName(m.Type === 'volume' && m.Name ? m.Name : dest.replace(/^\//, ''));
+    const file = `${i + 1}-${label}.tar.gz${km ? '.enc' : ''}`;
+    ctx.onOutput(`archiving ${m.Type} ${m.Name ?? m.Source ?? ''} at ${dest} → ${file}`);
+    const src = await docker.getArchive(ref.id, dest);
+    let tarBytes = 0;
+    const counted = (async function* () {
+      for await (const chunk of src) {
+        tarBytes += chunk.length;
+        yield chunk;
+      }
+    })();
+    const w = await deps.files.createWriter(join(dir, file));
+    try {
+      const gz = createGzip({ level: GZIP_LEVEL });
+      // pipeline: the source, gzip (and encryption) run with backpressure; errors reject.
+      const sink = async (source: AsyncIterable<Buffer>) => {
+        for await (const chunk of source) await w.write(chunk);
+      };
+      if (km) {
+        const enc = encryptTransform(km);
+        await pipeline(Readable.from(counted), gz, enc, sink, { signal: ctx.signal });
+      } else {
+        await pipeline(Readable.from(counted), gz, sink, { signal: ctx.signal });
+      }
+    } catch (err) {
+      await w.abort();
+      throw err;
+    }
+    const written = await w.close();
+    archives.push({
+      file,
+      source: {
+        type: m.Type ?? '?',
+        ...(m.Name ? { name: m.Name } : {}),
+        ...(m.Source ? { hostPath: m.Source } : {}),
+      },
+      destination: dest,
+      extractTo: posixDirname(dest),
+      tarBytes,
+      bytes: written.bytes,
+      sha256: written.sha256,
+    });
+  }
+  const manifest: BackupManifest = {
+    format: 'warden-backup/1',
+    session: ctx.sessionId,
+    container: ref,
+    createdAt: created.toISOString(),
+    finishedAt: deps.clock.now().toISOString(),
+    encrypted: Boolean(km),
+    ...(km ? { encryption: encryptionInfo(km) } : {}),
+    compression: `gzip level ${GZIP_LEVEL}`,
+    archives,
+  };
+  const mw = await deps.files.writeFile(
+    join(dir, 'manifest.json'),
+    JSON.stringify(manifest, null, 2) + '\n',
+  );
+  const rel = relative(sessionDir, dir);
+  return ok(
+    `backed up ${archives.length} mount(s) of ${ref.name} to ${rel} (${archives.reduce((n, a) => n + a.bytes, 0)} bytes${km ? ', encrypted' : ''})`,
+    {
+      action: 'backup',
+      container: ref,
+      dir: rel,
+      manifest: `${rel}/manifest.json`,
+      manifestSha256: mw.sha256,
+      createdAt: manifest.createdAt,
+      encrypted: Boolean(km),
+      archives: archives.map((a) => ({
+        path: `${rel}/${a.file}`,
+        destination: a.destination,
+        volume: a.source.name,
+        bytes: a.bytes,
+        tarBytes: a.tarBytes,
+        sha256: a.sha256,
+      })),
+    },
+  );
+}

@@ -1,0 +1,110 @@
+/** Shared bits of the incident actions: deps, params, names, masking, outcomes. */
+import { UserError } from '../errors.js';
+import type { ActionOutcome, StepContext } from '../engine/executors.js';
+import type { Clock, DockerPort, ShellPort } from '../engine/ports.js';
+import type { ControlInspect } from '../engine/docker-control-port.js';
+import { redact } from '../engine/redact.js';
+import { envValues, maskEnvList, maskSecrets } from '../checks/mask.js';
+import type { EvidenceFiles } from './files-port.js';
+
+export interface ActionDeps {
+  docker: () => DockerPort;
+  /** `$WARDEN_HOME/sessions/<id>`. */
+  sessionDir(sessionId: string): string;
+  clock: Clock;
+  files: EvidenceFiles;
+  /** `$WARDEN_HOME`: isolation records live in `quarantine/` there, across sessions. */
+  home: string;
+  /** For `scan-image` (trivy); without it the step gives guidance only. */
+  shell?: ShellPort;
+  /** Name of the internal network isolated containers are moved to. */
+  quarantineNetwork?: string;
+}
+
+export const QUARANTINE_NETWORK = 'warden-quarantine';
+export const QUARANTINE_LABEL = 'io.warden.quarantine';
+
+export function param(ctx: StepContext, key: string): string {
+  const v = ctx.params[key]?.trim();
+  if (!v) throw new UserError(`action needs the "${key}" parameter`);
+  return v;
+}
+
+export function optParam(ctx: StepContext, key: string): string | undefined {
+  const v = ctx.params[key]?.trim();
+  return v ? v : undefined;
+}
+
+export function flag(ctx: StepContext, key: string): boolean {
+  const v = ctx.params[key]?.trim().toLowerCase();
+  return v === 'true' || v === 'yes' || v === '1';
+}
+
+export function nameOf(c: ControlInspect): string {
+  return (c.Name ?? '').replace(/^\//, '') || c.Id.slice(0, 12);
+}
+
+export interface ContainerRef {
+  id: string;
+  name: string;
+  image?: string;
+}
+
+export function refOf(c: ControlInspect): ContainerRef {
+  return { id: c.Id, name: nameOf(c), image: c.Config?.Image ?? c.Image };
+}
+
+/** `20261123T080000.123Z`: sortable, filename-safe UTC time. */
+export function stampOf(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '');
+}
+
+export function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '') || 'x';
+}
+
+/** Secret values a container could leak into text we record: its environment values. */
+export function secretsOf(c: ControlInspect | undefined): string[] {
+  return envValues(c?.Config?.Env ?? []);
+}
+
+/** Masks free text for the journal: known env values, then credential patterns. */
+export function maskText(text: string, secrets: readonly string[]): string {
+  return redact(maskSecrets(text, secrets));
+}
+
+/** Inspect JSON with every environment value masked and known values masked everywhere else. */
+export function maskInspect(c: ControlInspect): unknown {
+  const secrets = secretsOf(c);
+  const copy = JSON.parse(JSON.stringify(c)) as ControlInspect;
+  if (copy.Config?.Env) copy.Config.Env = maskEnvList(copy.Config.Env);
+  return JSON.parse(maskSecrets(JSON.stringify(copy), secrets)) as unknown;
+}
+
+export function ok(summary: string, data: Record<string, unknown>): ActionOutcome {
+  return { ok: true, summary, data };
+}
+
+export function failed(summary: string, data: Record<string, unknown>): ActionOutcome {
+  return { ok: false, summary, data };
+}
+
+/** A dry run: the engine calls it would make and what loses connectivity. */
+export function plan(
+  action: string,
+  container: ContainerRef | undefined,
+  calls: string[],
+  blastRadius: string,
+  extra: Record<string, unknown> = {},
+): ActionOutcome {
+  return {
+    ok: true,
+    summary: `${action}: would make ${calls.length} engine call(s); nothing changed`,
+    data: { action, container, calls, blastRadius, ...extra },
+  };
+}
+
+export function status(c: ControlInspect): string {
+  if (c.State?.Paused) return 'paused';
+  return c.State?.Status ?? (c.State?.Running ? 'running' : 'unknown');
+}

@@ -1,0 +1,140 @@
+/** The ActionRunner the engine calls: every incident action by id, with its dry run. */
+import { UserError } from '../errors.js';
+import type {
+  ActionDescription,
+  ActionOutcome,
+  ActionRunner,
+  StepContext,
+} from '../engine/executors.js';
+import { backup, backupDryRun } from './backup.js';
+import type { ActionDeps } from './common.js';
+import { isolate, isolateDryRun, unisolate, unisolateDryRun } from './isolate.js';
+import { lifecycle, lifecycleDryRun, type LifecycleVerb } from './lifecycle.js';
+import { restore, restoreDryRun } from './restore.js';
+import { snapshot, snapshotDryRun } from './snapshot.js';
+import {
+  health,
+  readOnlyPlan,
+  scanImage,
+  secretsInventory,
+  triage,
+  triageDryRun,
+} from './triage.js';
+
+export type { ActionDeps } from './common.js';
+
+type Fn = (deps: ActionDeps, ctx: StepContext) => Promise<ActionOutcome>;
+
+interface ActionDef extends ActionDescription {
+  run: Fn;
+  dryRun: Fn;
+}
+
+const lc = (verb: LifecycleVerb, title: string, destructive: boolean): ActionDef => ({
+  id: verb,
+  title,
+  destructive,
+  ...(destructive ? { confirmParam: 'container' } : {}),
+  run: (d, c) => lifecycle(d, verb, c),
+  dryRun: (d, c) => lifecycleDryRun(d, verb, c),
+});
+
+export const ACTIONS: readonly ActionDef[] = [
+  {
+    id: 'triage',
+    title: 'Triage: processes, engine events, last log lines, filesystem changes',
+    destructive: false,
+    run: triage,
+    dryRun: triageDryRun,
+  },
+  {
+    id: 'snapshot',
+    title: 'Snapshot evidence (logs, inspect, processes, changes, events)',
+    destructive: false,
+    run: (d, c) => snapshot(d, c),
+    dryRun: snapshotDryRun,
+  },
+  {
+    id: 'preserve-logs',
+    title: 'Preserve the logs (stdout and stderr, timestamped, hashed)',
+    destructive: false,
+    run: (d, c) => snapshot(d, c, ['logs']),
+    dryRun: snapshotDryRun,
+  },
+  {
+    id: 'isolate',
+    title: 'Isolate: move to the internal quarantine network',
+    destructive: true,
+    confirmParam: 'container',
+    run: isolate,
+    dryRun: isolateDryRun,
+  },
+  {
+    id: 'unisolate',
+    title: 'Unisolate: restore the recorded networks, aliases and addresses',
+    destructive: false,
+    run: unisolate,
+    dryRun: unisolateDryRun,
+  },
+  lc('pause', 'Pause the container', false),
+  lc('unpause', 'Unpause the container', false),
+  lc('stop', 'Stop the container', true),
+  lc('restart', 'Restart the container', false),
+  lc('kill', 'Kill the container (signal recorded)', true),
+  lc('eradicate', 'Remove the container (volumes and image kept)', true),
+  {
+    id: 'backup',
+    title: 'Back up volumes and bind mounts (gzip, optional AES-256-GCM)',
+    destructive: false,
+    run: backup,
+    dryRun: backupDryRun,
+  },
+  {
+    id: 'restore',
+    title: 'Restore volumes from a verified backup',
+    destructive: true,
+    confirmParam: 'container',
+    run: restore,
+    dryRun: restoreDryRun,
+  },
+  {
+    id: 'secrets',
+    title: 'List the secrets the container could read (names only)',
+    destructive: false,
+    run: secretsInventory,
+    dryRun: readOnlyPlan('secrets', ''),
+  },
+  {
+    id: 'scan-image',
+    title: "Scan the container's image (trivy image)",
+    destructive: false,
+    run: scanImage,
+    dryRun: readOnlyPlan('scan-image', 'trivy image <image> (local process)'),
+  },
+  {
+    id: 'health',
+    title: 'Verify health: running, healthcheck, networks',
+    destructive: false,
+    run: health,
+    dryRun: readOnlyPlan('health', ''),
+  },
+];
+
+export function createActionRunner(deps: ActionDeps): ActionRunner {
+  const byId = new Map(ACTIONS.map((a) => [a.id, a]));
+  const get = (id: string) => {
+    const a = byId.get(id);
+    if (!a) throw new UserError(`unknown action "${id}"`, `known: ${[...byId.keys()].join(', ')}`);
+    return a;
+  };
+  return {
+    actions: ACTIONS.map(({ id, title, destructive, confirmParam }) => ({
+      id,
+      title,
+      destructive,
+      ...(confirmParam ? { confirmParam } : {}),
+    })),
+    dryRun: (id, ctx) => get(id).dryRun(deps, ctx),
+    run: (id, ctx) => get(id).run(deps, ctx),
+  };
+}

@@ -1,0 +1,314 @@
+/**
+ * snapshot <container>: logs (stdout/stderr, timestamps), masked inspect, processes, filesystem
+ * changes, recent engine events, optionally the exported filesystem and a committed image, into
+ * `sessions/<id>/evidence/<name>-<time>/` with a manifest of sizes and SHA-256. A snapshot that
+ * breaks off is written down as incomplete, never passed off as whole.
+ */
+import { join, relative } from 'node:path';
+import { DockerError, errorMessage } from '../errors.js';
+import type { ActionOutcome, StepContext } from '../engine/executors.js';
+import type { ControlInspect, LogChunk } from '../engine/docker-control-port.js';
+import type { HashingWriter, WrittenFile } from './files-port.js';
+import {
+  flag,
+  maskInspect,
+  maskText,
+  optParam,
+  param,
+  plan,
+  refOf,
+  safeName,
+  secretsOf,
+  stampOf,
+  type ActionDeps,
+} from './common.js';
+
+export const SNAPSHOT_PARTS = ['logs', 'inspect', 'processes', 'changes', 'events'] as const;
+export const EVENTS_LIMIT = 1000;
+/** How far back engine events are read (bounded by the container's creation). */
+export const EVENTS_WINDOW_S = 24 * 3600;
+
+export interface ManifestFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+  kind: string;
+  description: string;
+}
+
+export interface EvidenceManifest {
+  format: 'warden-evidence/1';
+  session: string;
+  container: { id: string; name: string; image?: string };
+  startedAt: string;
+  finishedAt: string;
+  complete: boolean;
+  parts: string[];
+  files: ManifestFile[];
+  /** Parts not collected and why (e.g. processes of a stopped container). */
+  skipped: { part: string; reason: string }[];
+  /** What broke the snapshot off, when incomplete. */
+  errors: { part: string; message: string }[];
+  image?: { repo: string; tag: string; id: string };
+  options: { since?: string; export: boolean; commit: boolean };
+}
+
+/** Parses `--since`: unix seconds, an ISO time, or a duration like `30m`, `2h`, `1d`. */
+export function parseSince(v: string | undefined, now: Date): number | undefined {
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v);
+  const m = /^(\d+)([smhd])$/.exec(v);
+  if (m) {
+    const mult = { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+    return Math.floor(now.getTime() / 1000) - Number(m[1]) * mult;
+  }
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new DockerError(`cannot read --since "${v}"`, 'unknown');
+  return Math.floor(t / 1000);
+}
+
+/** Errors that mean the rest of the snapshot cannot be collected. */
+function breaksOff(err: unknown): boolean {
+  if (err instanceof DockerError)
+    return ['not-found', 'daemon-unreachable', 'permission'].includes(err.kind);
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
+}
+
+export async function snapshotDryRun(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
+  const c = await deps.docker().inspectDetailed(param(ctx, 'container'));
+  const id = c.Id.slice(0, 12);
+  const calls = [
+    `GET /containers/${id}/logs?stdout=1&stderr=1&timestamps=1`,
+    `GET /containers/${id}/json`,
+    `GET /containers/${id}/top`,
+    `GET /containers/${id}/changes`,
+    `GET /events?filters={"container":["${id}"]}&until=now`,
+  ];
+  if (flag(ctx, 'export')) calls.push(`GET /containers/${id}/export`);
+  if (flag(ctx, 'commit'))
+    calls.push(`POST /commit?container=${id}&repo=warden-evidence/<name>&pause=1`);
+  return plan(
+    'snapshot',
+    refOf(c),
+    calls,
+    flag(ctx, 'commit') ? 'none lost; the container is paused for the commit' : 'none (read-only)',
+  );
+}
+
+export async function snapshot(
+  deps: ActionDeps,
+  ctx: StepContext,
+  parts: readonly string[] = SNAPSHOT_PARTS,
+): Promise<ActionOutcome> {
+  const docker = deps.docker();
+  const target = param(ctx, 'container');
+  const c: ControlInspect = await docker.inspectDetailed(target);
+  const ref = refOf(c);
+  const secrets = secretsOf(c);
+  const started = deps.clock.now();
+  const sessionDir = deps.sessionDir(ctx.sessionId);
+  const dir = join(sessionDir, 'evidence', `${safeName(ref.name)}-${stampOf(started)}`);
+  await deps.files.mkdirPrivate(dir);
+  const want = new Set(parts);
+  const doExport = flag(ctx, 'export');
+  const doCommit = flag(ctx, 'commit');
+  const sinceArg = optParam(ctx, 'since');
+  const since = parseSince(sinceArg, started);
+
+  const files: ManifestFile[] = [];
+  const skipped: EvidenceManifest['skipped'] = [];
+  const errors: EvidenceManifest['errors'] = [];
+  let image: EvidenceManifest['image'];
+  let broken = false;
+  const add = (path: string, w: WrittenFile, kind: string, description: string) =>
+    files.push({ path, bytes: w.bytes, sha256: w.sha256, kind, description });
+  const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+
+  const step = async (part: string, fn: () => Promise<void>) => {
+    if (broken || ctx.signal.aborted) {
+      if (ctx.signal.aborted && !broken) {
+        broken = true;
+        errors.push({ part, message: 'cancelled by the operator' });
+      } else skipped.push({ part, reason: 'not collected: the snapshot broke off earlier' });
+      return;
+    }
+    try {
+      ctx.onOutput(`collecting ${part}...`);
+      await fn();
+    } catch (err) {
+      if (err instanceof DockerError && err.kind === 'not-running') {
+        skipped.push({ part, reason: maskText(errorMessage(err), secrets) });
+        return;
+      }
+      errors.push({ part, message: maskText(errorMessage(err), secrets) });
+      ctx.onOutput(`! ${part}: ${maskText(errorMessage(err), secrets)}`);
+      if (breaksOff(err)) broken = true;
+    }
+  };
+
+  if (want.has('logs'))
+    await step('logs', async () => {
+      const writers: Partial<Record<LogChunk['stream'], HashingWriter>> = {};
+      const open = async (s: LogChunk['stream']) =>
+        (writers[s] ??= await deps.files.createWriter(join(dir, `${s}.log`)));
+      await open('stdout');
+      await open('stderr');
+      try {
+        const logs = await docker.containerLogs(ref.id, { timestamps: true, since });
+        for await (const chunk of logs) {
+          const w = writers[chunk.stream] ?? (await open(chunk.stream));
+          await w.write(chunk.data);
+        }
+      } finally {
+        // Whatever arrived is kept and hashed, even when the stream broke off.
+        for (const s of ['stdout', 'stderr'] as const) {
+          const w = writers[s];
+          if (!w) continue;
+          const done = await w.close();
+          add(
+            `${s}.log`,
+            done,
+            `logs-${s}`,
+            `container ${s}, each line prefixed with its RFC 3339 timestamp`,
+          );
+        }
+      }
+    });
+
+  if (want.has('inspect'))
+    await step('inspect', async () => {
+      const fresh = await docker.inspectDetailed(ref.id);
+      const w = await deps.files.writeFile(join(dir, 'inspect.json'), json(maskInspect(fresh)));
+      add('inspect.json', w, 'inspect', 'docker inspect, environment values masked');
+    });
+
+  if (want.has('processes'))
+    await step('processes', async () => {
+      const top = await docker.top(ref.id);
+      const text = maskText(json(top), secrets);
+      const w = await deps.files.writeFile(join(dir, 'processes.json'), text);
+      add('processes.json', w, 'processes', 'processes as the engine sees them (top)');
+    });
+
+  if (want.has('changes'))
+    await step('changes', async () => {
+      const changes = await docker.containerChanges(ref.id);
+      const w = await deps.files.writeFile(join(dir, 'changes.json'), json(changes));
+      add(
+        'changes.json',
+        w,
+        'changes',
+        'filesystem changes against the image (Kind 0 modified, 1 added, 2 deleted)',
+      );
+    });
+
+  if (want.has('events'))
+    await step('events', async () => {
+      const nowS = Math.floor(deps.clock.now().getTime() / 1000);
+      const created = c.Created ? Math.floor(Date.parse(c.Created) / 1000) : nowS - EVENTS_WINDOW_S;
+      const from = Math.max(created - 1, nowS - EVENTS_WINDOW_S);
+      const events = await docker.events({
+        since: from,
+        until: nowS,
+        filters: { container: [ref.id] },
+        limit: EVENTS_LIMIT,
+      });
+      const text = maskText(json(events), secrets);
+      const w = await deps.files.writeFile(join(dir, 'events.json'), text);
+      add(
+        'events.json',
+        w,
+        'events',
+        `engine events for the container (exec_create, exec_start, ...), at most ${EVENTS_LIMIT}, since ${new Date(from * 1000).toISOString()}`,
+      );
+    });
+
+  if (doExport)
+    await step('export', async () => {
+      const path = join(dir, 'filesystem.tar');
+      const stream = await docker.exportContainer(ref.id);
+      const w = await deps.files.createWriter(path);
+      try {
+        for await (const chunk of stream) await w.write(chunk);
+      } finally {
+        add(
+          'filesystem.tar',
+          await w.close(),
+          'filesystem',
+          'the container filesystem (docker export)',
+        );
+      }
+    });
+
+  if (doCommit)
+    await step('commit', async () => {
+      const repo = `warden-evidence/${safeName(ref.name).toLowerCase()}`;
+      const tag = ctx.sessionId.toLowerCase();
+      const r = await docker.commitContainer(ref.id, {
+        repo,
+        tag,
+        comment: `warden evidence, session ${ctx.sessionId}`,
+        pause: true,
+      });
+      image = { repo, tag, id: r.id };
+    });
+
+  const complete = errors.length === 0;
+  const manifest: EvidenceManifest = {
+    format: 'warden-evidence/1',
+    session: ctx.sessionId,
+    container: ref,
+    startedAt: started.toISOString(),
+    finishedAt: deps.clock.now().toISOString(),
+    complete,
+    parts: [...parts, ...(doExport ? ['export'] : []), ...(doCommit ? ['commit'] : [])],
+    files,
+    skipped,
+    errors,
+    ...(image ? { image } : {}),
+    options: { ...(sinceArg ? { since: sinceArg } : {}), export: doExport, commit: doCommit },
+  };
+  let manifestHash: WrittenFile | undefined;
+  let manifestError: string | undefined;
+  try {
+    manifestHash = await deps.files.writeFile(join(dir, 'manifest.json'), json(manifest));
+  } catch (err) {
+    manifestError = errorMessage(err);
+  }
+  const rel = relative(sessionDir, dir);
+  const whole = complete && !manifestError;
+  const data: Record<string, unknown> = {
+    action: 'snapshot',
+    container: ref,
+    parts: manifest.parts,
+    fullSnapshot: SNAPSHOT_PARTS.every((p) => want.has(p)),
+    complete: whole,
+    dir: rel,
+    manifest: `${rel}/manifest.json`,
+    manifestSha256: manifestHash?.sha256 ?? null,
+    files: files.map((f) => ({
+      path: `${rel}/${f.path}`,
+      bytes: f.bytes,
+      sha256: f.sha256,
+      kind: f.kind,
+    })),
+    skipped,
+    errors: manifestError ? [...errors, { part: 'manifest', message: manifestError }] : errors,
+    ...(image ? { image } : {}),
+  };
+  const total = files.reduce((n, f) => n + f.bytes, 0);
+  if (!whole) {
+    const first = errors[0] ?? { part: 'manifest', message: manifestError ?? '' };
+    return {
+      ok: false,
+      summary: `INCOMPLETE snapshot of ${ref.name}: ${first.part}: ${first.message} (${files.length} file(s) kept in ${rel})`,
+      data,
+    };
+  }
+  return {
+    ok: true,
+    summary: `snapshot of ${ref.name}: ${files.length} file(s), ${total} bytes in ${rel}; manifest sha256 ${manifestHash?.sha256.slice(0, 16)}…`,
+    data,
+  };
+}

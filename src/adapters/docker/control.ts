@@ -1,0 +1,290 @@
+/** DockerControlPort over dockerode: the engine calls incident actions make, errors classified. */
+import { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import type {
+  ByteStream,
+  ControlInspect,
+  DockerControlPort,
+  EngineEvent,
+  FsChange,
+  LogChunk,
+  NetworkInspect,
+  VolumeInspect,
+} from '../../engine/docker-control-port.js';
+import { classifyDockerError, type DockerEndpoint } from './client.js';
+
+/** Streams the engine answers with; errors mid-stream are classified too. */
+async function* classified(
+  stream: NodeJS.ReadableStream,
+  fail: (err: unknown) => Error,
+): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    }
+  } catch (err) {
+    throw fail(err);
+  } finally {
+    (stream as Readable).destroy?.();
+  }
+}
+
+/**
+ * Splits the engine's multiplexed log stream (8-byte header: stream, 0, 0, 0, big-endian size)
+ * into runs per stream. Works on whole socket chunks so a GiB of small lines stays fast; memory is
+ * bounded by one chunk plus one partial frame.
+ */
+export async function* demuxLogs(source: AsyncIterable<Uint8Array>): AsyncGenerator<LogChunk> {
+  let pending: Buffer = Buffer.alloc(0);
+  let need = 0; // payload bytes still owed to the current frame
+  let cur: 'stdout' | 'stderr' = 'stdout';
+  for await (const raw of source) {
+    const buf: Buffer = pending.length
+      ? Buffer.concat([pending, raw])
+      : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    pending = Buffer.alloc(0);
+    // Runs of consecutive frames from the same stream, as slices; joined once per run.
+    const runs: { stream: 'stdout' | 'stderr'; parts: Buffer[] }[] = [];
+    const emit = (stream: 'stdout' | 'stderr', data: Buffer) => {
+      if (data.length === 0) return;
+      const last = runs[runs.length - 1];
+      if (last && last.stream === stream) last.parts.push(data);
+      else runs.push({ stream, parts: [data] });
+    };
+    let off = 0;
+    while (off < buf.length) {
+      if (need > 0) {
+        const take = Math.min(need, buf.length - off);
+        emit(cur, buf.subarray(off, off + take));
+        off += take;
+        need -= take;
+        continue;
+      }
+      if (buf.length - off < 8) {
+        pending = Buffer.from(buf.subarray(off));
+        break;
+      }
+      cur = buf[off] === 2 ? 'stderr' : 'stdout';
+      need = buf.readUInt32BE(off + 4);
+      off += 8;
+    }
+    for (const r of runs)
+      yield { stream: r.stream, data: r.parts.length === 1 ? r.parts[0]! : Buffer.concat(r.parts) };
+  }
+}
+
+export function createDockerControlAdapter(
+  docker: Docker,
+  endpoint: DockerEndpoint,
+): DockerControlPort {
+  const fail = (err: unknown, what: string) => classifyDockerError(err, what, endpoint.display);
+  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw fail(err, what);
+    }
+  };
+  /** A raw streaming GET through the modem (dockerode buffers some of these otherwise). */
+  const dialStream = (
+    path: string,
+    options: Record<string, unknown>,
+  ): Promise<NodeJS.ReadableStream> =>
+    new Promise((resolve, reject) => {
+      docker.modem.dial(
+        {
+          path,
+          method: 'GET',
+          options,
+          isStream: true,
+          statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+        },
+        (err: unknown, stream: unknown) =>
+          err ? reject(err) : resolve(stream as NodeJS.ReadableStream),
+      );
+    });
+
+  return {
+    inspectDetailed: (id) =>
+      call(
+        `inspect container ${id}`,
+        async () => (await docker.getContainer(id).inspect()) as unknown as ControlInspect,
+      ),
+
+    async containerLogs(id, options = {}) {
+      const what = `read the logs of ${id}`;
+      const info = await call(`inspect container ${id}`, () => docker.getContainer(id).inspect());
+      const stream = await call(what, () =>
+        dialStream(`/containers/${encodeURIComponent(id)}/logs?`, {
+          stdout: true,
+          stderr: true,
+          follow: false,
+          timestamps: options.timestamps ?? true,
+          ...(options.since !== undefined ? { since: options.since } : {}),
+          ...(options.until !== undefined ? { until: options.until } : {}),
+          ...(options.tail !== undefined ? { tail: options.tail } : {}),
+        }),
+      );
+      const bytes = classified(stream, (e) => fail(e, what));
+      if (info.Config?.Tty) {
+        return (async function* () {
+          for await (const data of bytes) yield { stream: 'stdout' as const, data };
+        })();
+      }
+      return demuxLogs(bytes);
+    },
+
+    containerChanges: (id) =>
+      call(`list filesystem changes of ${id}`, async () => {
+        const rows = (await docker.getContainer(id).changes()) as unknown as FsChange[] | null;
+        return rows ?? [];
+      }),
+
+    async events(query) {
+      const what = 'read engine events';
+      const limit = query.limit ?? 1000;
+      const stream = await call(what, () =>
+        docker.getEvents({
+          since: query.since,
+          until: query.until,
+          ...(query.filters ? { filters: JSON.stringify(query.filters) } : {}),
+        } as Parameters<Docker['getEvents']>[0]),
+      );
+      const out: EngineEvent[] = [];
+      let rest = '';
+      for await (const chunk of classified(stream, (e) => fail(e, what))) {
+        rest += Buffer.from(chunk).toString('utf8');
+        let nl: number;
+        while ((nl = rest.indexOf('\n')) >= 0) {
+          const line = rest.slice(0, nl).trim();
+          rest = rest.slice(nl + 1);
+          if (!line) continue;
+          try {
+            out.push(JSON.parse(line) as EngineEvent);
+          } catch {
+            /* a partial or odd line: skip */
+          }
+          if (out.length >= limit) return out;
+        }
+      }
+      return out;
+    },
+
+    async exportContainer(id) {
+      const what = `export the filesystem of ${id}`;
+      const stream = await call(
+        what,
+        () => docker.getContainer(id).export() as unknown as Promise<NodeJS.ReadableStream>,
+      );
+      return classified(stream, (e) => fail(e, what));
+    },
+
+    commitContainer: (id, o) =>
+      call(`commit ${id} to ${o.repo}:${o.tag}`, async () => {
+        const r = (await docker.getContainer(id).commit({
+          repo: o.repo,
+          tag: o.tag,
+          comment: o.comment,
+          pause: o.pause ?? true,
+        })) as { Id?: string };
+        return { id: r.Id ?? '' };
+      }),
+
+    inspectNetwork: (id) =>
+      call(
+        `inspect network ${id}`,
+        async () => (await docker.getNetwork(id).inspect()) as unknown as NetworkInspect,
+      ),
+
+    createNetwork: (o) =>
+      call(`create network ${o.name}`, async () => {
+        const n = await docker.createNetwork({
+          Name: o.name,
+          Driver: o.driver ?? 'bridge',
+          Internal: o.internal ?? false,
+          Labels: o.labels ?? {},
+          CheckDuplicate: true,
+        });
+        return { id: n.id };
+      }),
+
+    connectNetwork: (network, container, o = {}) =>
+      call(`connect ${container} to network ${network}`, async () => {
+        const ipam =
+          o.ipv4Address || o.ipv6Address
+            ? {
+                IPAMConfig: {
+                  ...(o.ipv4Address ? { IPv4Address: o.ipv4Address } : {}),
+                  ...(o.ipv6Address ? { IPv6Address: o.ipv6Address } : {}),
+                },
+              }
+            : {};
+        await docker.getNetwork(network).connect({
+          Container: container,
+          EndpointConfig: {
+            ...(o.aliases?.length ? { Aliases: o.aliases } : {}),
+            ...(o.links?.length ? { Links: o.links } : {}),
+            ...ipam,
+          },
+        });
+      }),
+
+    disconnectNetwork: (network, container, force = false) =>
+      call(`disconnect ${container} from network ${network}`, async () => {
+        await docker.getNetwork(network).disconnect({ Container: container, Force: force });
+      }),
+
+    startContainer: (id) =>
+      call(`start ${id}`, async () => void (await docker.getContainer(id).start())),
+    pauseContainer: (id) =>
+      call(`pause ${id}`, async () => void (await docker.getContainer(id).pause())),
+    unpauseContainer: (id) =>
+      call(`unpause ${id}`, async () => void (await docker.getContainer(id).unpause())),
+    stopContainer: (id, t) =>
+      call(
+        `stop ${id}`,
+        async () => void (await docker.getContainer(id).stop(t !== undefined ? { t } : {})),
+      ),
+    restartContainer: (id, t) =>
+      call(
+        `restart ${id}`,
+        async () => void (await docker.getContainer(id).restart(t !== undefined ? { t } : {})),
+      ),
+    killContainer: (id, signal) =>
+      call(
+        `kill ${id}${signal ? ` with ${signal}` : ''}`,
+        async () => void (await docker.getContainer(id).kill(signal ? { signal } : {})),
+      ),
+    removeContainer: (id, o = {}) =>
+      call(
+        `remove ${id}`,
+        async () =>
+          void (await docker.getContainer(id).remove({ force: o.force ?? false, v: false })),
+      ),
+
+    async getArchive(id, path) {
+      const what = `read ${path} from ${id}`;
+      const stream = await call(
+        what,
+        () =>
+          docker.getContainer(id).getArchive({ path }) as unknown as Promise<NodeJS.ReadableStream>,
+      );
+      return classified(stream, (e) => fail(e, what));
+    },
+
+    putArchive: (id, path, tar: ByteStream) =>
+      call(`write into ${path} of ${id}`, async () => {
+        const body = Readable.from(tar, { objectMode: false });
+        const res = (await docker.getContainer(id).putArchive(body, { path })) as unknown as
+          NodeJS.ReadableStream | undefined;
+        // The engine answers once the whole body is read; drain whatever it sends.
+        if (res && typeof (res as Readable).resume === 'function') (res as Readable).resume();
+      }),
+
+    inspectVolume: (name) =>
+      call(
+        `inspect volume ${name}`,
+        async () => (await docker.getVolume(name).inspect()) as unknown as VolumeInspect,
+      ),
+  };
+}

@@ -1,0 +1,334 @@
+/**
+ * The incident action verbs for scripting: warden snapshot|isolate|unisolate|pause|unpause|stop|
+ * restart|kill|backup|restore|eradicate <target>. Each is recorded: in the session given with
+ * --session, else in a new ad-hoc session. Exit 0 ok, 1 the action failed, 2 usage/engine errors.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../../errors.js';
+import { NEEDS_SNAPSHOT, Session, type AdHocResult } from '../../engine/session.js';
+import type { App } from '../compose.js';
+import type { Io } from '../io.js';
+import type { CommandContext } from '../main.js';
+
+export interface VerbOptions {
+  session?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  yes?: boolean;
+  reason?: string;
+  snapshotFirst?: boolean;
+}
+
+const ENGINE_KINDS = new Set(['daemon-unreachable', 'not-found', 'permission', 'usage']);
+
+function exitCodeOf(r: AdHocResult): number {
+  if (r.outcome === 'ok') return 0;
+  return ENGINE_KINDS.has(String(r.data.errorKind ?? '')) ? 2 : 1;
+}
+
+function printHuman(io: Io, app: App, sessionId: string, r: AdHocResult): void {
+  const d = r.data;
+  const line = `${r.outcome === 'ok' ? (d.dryRun ? 'dry run' : 'ok') : r.outcome.toUpperCase()}: ${r.summary}\n`;
+  if (r.outcome === 'ok') io.out(line);
+  else io.err(`warden: ${line}`);
+  if (d.dryRun && Array.isArray(d.calls)) {
+    io.out('  engine calls:\n');
+    for (const c of d.calls as string[]) io.out(`    ${c}\n`);
+    io.out(`  blast radius: ${String(d.blastRadius ?? '')}\n`);
+  }
+  const dir = typeof d.dir === 'string' ? join(app.store.sessionDir(sessionId), d.dir) : undefined;
+  if (dir) io.out(`  directory: ${dir}\n`);
+  if (typeof d.manifestSha256 === 'string') io.out(`  manifest sha256: ${d.manifestSha256}\n`);
+  if (Array.isArray(d.warnings))
+    for (const w of d.warnings as string[]) io.err(`  warning: ${w}\n`);
+  io.out(`  session: ${sessionId}\n`);
+}
+
+async function openSession(app: App, opts: VerbOptions, target: string): Promise<Session> {
+  const deps = app.sessionDeps();
+  if (opts.session) {
+    const id = await app.store.resolveId(opts.session);
+    return Session.resume(deps, id, app.operator());
+  }
+  return Session.startAdHoc(deps, app.operator(), { target });
+}
+
+export async function runVerb(
+  app: App,
+  io: Io,
+  action: string,
+  params: Record<string, string>,
+  opts: VerbOptions,
+): Promise<number> {
+  const runner = app.actions();
+  const desc = runner?.actions.find((a) => a.id === action);
+  if (!runner || !desc) throw new UserError(`action "${action}" is not available in this build`);
+  const target = params.container ?? '';
+  if (desc.destructive && !opts.dryRun && !opts.yes)
+    throw new UserError(
+      `${action} ${target} is destructive and needs --yes`,
+      `preview it first: warden ${action} ${target} --dry-run`,
+    );
+  if (
+    NEEDS_SNAPSHOT.has(action) &&
+    !opts.session &&
+    !opts.dryRun &&
+    !opts.reason &&
+    !opts.snapshotFirst
+  )
+    throw new UserError(
+      `${action} refused: no complete snapshot of "${target}" recorded yet`,
+      `add --snapshot-first, or --session <id> of a session that holds one, or --reason "<why not>"`,
+    );
+  const session = await openSession(app, opts, target);
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
+  const results: AdHocResult[] = [];
+  try {
+    const common = {
+      signal: ac.signal,
+      dryRun: opts.dryRun,
+      confirmed: opts.yes,
+      onOutput: opts.json ? undefined : (l: string) => io.err(`  ${l}\n`),
+    };
+    if (opts.snapshotFirst && !opts.dryRun) {
+      const snap = await session.runAdHoc('snapshot', { container: target }, common);
+      results.push(snap);
+      if (snap.outcome !== 'ok' && !opts.reason) {
+        return finish(io, app, session, results, opts);
+      }
+    }
+    results.push(
+      await session.runAdHoc(action, params, { ...common, overrideReason: opts.reason }),
+    );
+    return finish(io, app, session, results, opts);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await session.close();
+  }
+}
+
+function finish(io: Io, app: App, session: Session, results: AdHocResult[], opts: VerbOptions) {
+  const last = results[results.length - 1];
+  if (!last) return 2;
+  if (opts.json) {
+    const one = (r: AdHocResult) => ({
+      session: session.id,
+      journal: session.journalPath,
+      sessionDir: app.store.sessionDir(session.id),
+      action: r.data.action,
+      outcome: r.outcome,
+      summary: r.summary,
+      dryRun: r.data.dryRun === true,
+      entryHash: r.resultHash,
+      ...r.data,
+    });
+    const out = results.length === 1 ? one(last) : { ...one(last), steps: results.map(one) };
+    io.out(JSON.stringify(out, null, 2) + '\n');
+  } else for (const r of results) printHuman(io, app, session.id, r);
+  for (const r of results) if (r.outcome !== 'ok') return exitCodeOf(r);
+  return 0;
+}
+
+function common(cmd: Command, destructive: boolean): Command {
+  cmd
+    .option('--session <id>', 'record in this session (default: a new ad-hoc session)')
+    .option('--dry-run', 'list the engine calls and the blast radius; change nothing')
+    .option('--json', 'print the result as JSON (session, paths, hashes, networks)');
+  if (destructive) cmd.option('-y, --yes', 'confirm the destructive action (non-interactive)');
+  return cmd;
+}
+
+function absPath(p: string | undefined): string | undefined {
+  return p ? resolve(p) : undefined;
+}
+
+export function registerActionCommands(program: Command, ctx: CommandContext): void {
+  const { io, handle } = ctx;
+  const run = (action: string, params: Record<string, string | undefined>, opts: VerbOptions) =>
+    handle(() =>
+      runVerb(
+        ctx.app(),
+        io,
+        action,
+        Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as Record<
+          string,
+          string
+        >,
+        opts,
+      ),
+    );
+
+  common(
+    program
+      .command('snapshot')
+      .description('collect evidence: logs, inspect (env masked), processes, changes, events')
+      .argument('<container>', 'container name or id')
+      .option('--since <time>', 'logs since: unix seconds, ISO time, or 30m/2h/1d')
+      .option('--export', 'also export the filesystem as filesystem.tar')
+      .option('--commit', 'also commit an image warden-evidence/<name>:<session>'),
+    false,
+  ).action(
+    (container: string, o: VerbOptions & { since?: string; export?: boolean; commit?: boolean }) =>
+      run(
+        'snapshot',
+        {
+          container,
+          since: o.since,
+          export: o.export ? 'true' : undefined,
+          commit: o.commit ? 'true' : undefined,
+        },
+        o,
+      ),
+  );
+
+  common(
+    program
+      .command('isolate')
+      .description('move a container to the internal quarantine network (recorded, reversible)')
+      .argument('<container>', 'container name or id')
+      .option('--pause', 'also pause it')
+      .option('--snapshot-first', 'take a snapshot in the same session first')
+      .option('--reason <text>', 'why isolating without a complete snapshot (recorded)'),
+    true,
+  ).action((container: string, o: VerbOptions & { pause?: boolean }) =>
+    run('isolate', { container, pause: o.pause ? 'true' : undefined }, o),
+  );
+
+  common(
+    program
+      .command('unisolate')
+      .description(
+        'restore the recorded networks, aliases and addresses; unpause; leave quarantine',
+      )
+      .argument('<container>', 'container name or id'),
+    false,
+  ).action((container: string, o: VerbOptions) => run('unisolate', { container }, o));
+
+  for (const [verb, what, destructive] of [
+    ['pause', 'pause a container', false],
+    ['unpause', 'unpause a container', false],
+  ] as const) {
+    common(
+      program.command(verb).description(what).argument('<container>', 'container name or id'),
+      destructive,
+    ).action((container: string, o: VerbOptions) => run(verb, { container }, o));
+  }
+  for (const [verb, what, destructive] of [
+    ['stop', 'stop a container', true],
+    ['restart', 'restart a container', false],
+  ] as const) {
+    common(
+      program
+        .command(verb)
+        .description(what)
+        .argument('<container>', 'container name or id')
+        .option('--timeout <seconds>', 'seconds before the engine kills it'),
+      destructive,
+    ).action((container: string, o: VerbOptions & { timeout?: string }) =>
+      run(verb, { container, timeout: o.timeout }, o),
+    );
+  }
+  common(
+    program
+      .command('kill')
+      .description('send a signal to a container (recorded)')
+      .argument('<container>', 'container name or id')
+      .option('-s, --signal <signal>', 'signal to send', 'SIGKILL'),
+    true,
+  ).action((container: string, o: VerbOptions & { signal?: string }) =>
+    run('kill', { container, signal: o.signal }, o),
+  );
+
+  common(
+    program
+      .command('backup')
+      .description(
+        'archive the volumes and bind mounts of a container (gzip, optional AES-256-GCM)',
+      )
+      .argument('<container>', 'container name or id')
+      .option('--volume <name>', 'only this volume (name or mount path)')
+      .option('--encrypt', 'encrypt with AES-256-GCM (needs --key-file)')
+      .option('--key-file <file>', '32-byte key (raw or hex), or a passphrase (scrypt)'),
+    false,
+  ).action(
+    (
+      container: string,
+      o: VerbOptions & { volume?: string; encrypt?: boolean; keyFile?: string },
+    ) => {
+      if (o.encrypt && !o.keyFile)
+        return handle(() => {
+          throw new UserError('--encrypt needs --key-file FILE');
+        });
+      return run(
+        'backup',
+        {
+          container,
+          volume: o.volume,
+          encrypt: o.encrypt ? 'true' : undefined,
+          keyFile: absPath(o.keyFile),
+        },
+        o,
+      );
+    },
+  );
+
+  common(
+    program
+      .command('restore')
+      .description('verify a backup (hash, GCM tag, paths), then write it into a container')
+      .argument('<backup>', 'backup directory (holds manifest.json)')
+      .requiredOption('--to <container>', 'container to restore into')
+      .option('--key-file <file>', 'key of an encrypted backup')
+      .option('--volume <name>', 'only this volume (name or mount path)')
+      .option('--stop', 'stop the container while writing, start it after')
+      .option('--no-restart', 'do not restart a running container after writing')
+      .option('--incident-start <time>', 'warn when the backup is newer than this (ISO time)'),
+    true,
+  ).action(
+    (
+      backupRef: string,
+      o: VerbOptions & {
+        to: string;
+        keyFile?: string;
+        volume?: string;
+        stop?: boolean;
+        restart?: boolean;
+        incidentStart?: string;
+      },
+    ) => {
+      const home = ctx.app().home;
+      const local = resolve(backupRef);
+      const inHome = join(home, 'sessions', backupRef);
+      const backup = existsSync(local) ? local : existsSync(inHome) ? inHome : backupRef;
+      return run(
+        'restore',
+        {
+          container: o.to,
+          backup,
+          keyFile: absPath(o.keyFile),
+          volume: o.volume,
+          stop: o.stop ? 'true' : undefined,
+          restart: o.restart === false ? 'false' : undefined,
+          incidentStart: o.incidentStart,
+        },
+        o,
+      );
+    },
+  );
+
+  common(
+    program
+      .command('eradicate')
+      .description('remove a container (only after a complete snapshot, or with a recorded reason)')
+      .argument('<container>', 'container name or id')
+      .option('--snapshot-first', 'take a snapshot in the same session first')
+      .option('--reason <text>', 'why removing without a complete snapshot (recorded)'),
+    true,
+  ).action((container: string, o: VerbOptions) =>
+    run('eradicate', { container, reason: o.reason }, o),
+  );
+}

@@ -1,0 +1,134 @@
+/** Shared setup for the incident-action integration tests (real engine). */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createDockerAdapter } from '../../src/adapters/docker/index.js';
+import { resolveEndpoint } from '../../src/adapters/docker/client.js';
+import { createEvidenceFiles } from '../../src/adapters/evidence-fs.js';
+import { createActionRunner, type ActionDeps } from '../../src/actions/runner.js';
+import { createFileSessionStore } from '../../src/journal/file.js';
+import type { DockerPort } from '../../src/engine/ports.js';
+import { Session } from '../../src/engine/session.js';
+import { deps as sessionDeps } from '../helpers/session.js';
+import { dockerCli, labelArgs, testName, TEST_IMAGE } from '../helpers/docker.js';
+
+export function actionDeps(
+  home: string,
+  docker?: DockerPort,
+  over: Partial<ActionDeps> = {},
+): ActionDeps {
+  const real = docker ?? createDockerAdapter();
+  const store = createFileSessionStore(home, { now: () => new Date() });
+  return {
+    docker: () => real,
+    sessionDir: (id) => store.sessionDir(id),
+    clock: { now: () => new Date() },
+    files: createEvidenceFiles(),
+    home,
+    ...over,
+  };
+}
+
+export async function adHocSession(home: string, ad: ActionDeps): Promise<Session> {
+  let n = 0;
+  return Session.startAdHoc(
+    sessionDeps(home, {
+      actions: createActionRunner(ad),
+      randomHex: () => randomBytes(3).toString('hex') + String(n++),
+    }),
+    'tester',
+  );
+}
+
+export function dockerAt(socketPath: string): DockerPort {
+  return createDockerAdapter(resolveEndpoint(`unix://${socketPath}`));
+}
+
+export interface Victim {
+  name: string;
+  volume: string;
+  netA: string;
+  netB: string;
+  secret: string;
+  quarantine: string;
+}
+
+/**
+ * A victim: named volume with data, published port, two networks with aliases (one with a static
+ * address), chatty stdout and stderr, a planted secret in its environment.
+ */
+export function createVictim(runId: string, prefix: string, subnetOctet: number): Victim {
+  const v: Victim = {
+    name: testName(`${prefix}-victim`),
+    volume: testName(`${prefix}-vol`),
+    netA: testName(`${prefix}-neta`),
+    netB: testName(`${prefix}-netb`),
+    secret: randomBytes(12).toString('hex'),
+    quarantine: testName(`${prefix}-quar`),
+  };
+  const L = labelArgs(runId);
+  dockerCli(['network', 'create', ...L, v.netA]);
+  dockerCli(['network', 'create', ...L, '--subnet', `10.${subnetOctet}.7.0/24`, v.netB]);
+  dockerCli(['volume', 'create', ...L, v.volume]);
+  dockerCli([
+    'run',
+    '-d',
+    ...L,
+    '--name',
+    v.name,
+    '--network',
+    v.netA,
+    '--network-alias',
+    'web',
+    '--network-alias',
+    'app',
+    '-v',
+    `${v.volume}:/data`,
+    '-p',
+    '127.0.0.1::8080',
+    '-e',
+    `DB_PASSWORD=${v.secret}`,
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    'echo precious > /data/keep.txt; mkdir -p /data/sub; echo nested > /data/sub/n.txt; ' +
+      'for i in $(seq 1 60); do echo "boot line $i"; done; ' +
+      'i=0; while true; do i=$((i+1)); echo "tick $i"; echo "warn $i" >&2; sleep 0.2; done',
+  ]);
+  dockerCli([
+    'network',
+    'connect',
+    '--alias',
+    'db',
+    '--ip',
+    `10.${subnetOctet}.7.50`,
+    v.netB,
+    v.name,
+  ]);
+  return v;
+}
+
+export function networksOf(name: string): Record<string, { aliases: string[]; ip?: string }> {
+  const raw = JSON.parse(
+    dockerCli(['inspect', name, '--format', '{{json .NetworkSettings.Networks}}']),
+  ) as Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null }>;
+  const out: Record<string, { aliases: string[]; ip?: string }> = {};
+  for (const [k, v] of Object.entries(raw))
+    out[k] = {
+      aliases: [...(v.Aliases ?? [])].sort(),
+      ...(v.IPAMConfig?.IPv4Address ? { ip: v.IPAMConfig.IPv4Address } : {}),
+    };
+  return out;
+}
+
+export function sha256sum(path: string): string {
+  return execFileSync('sha256sum', [path], { encoding: 'utf8' }).split(' ')[0] ?? '';
+}
+
+/** Polls until `fn` returns true or the deadline passes. */
+export async function until(fn: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The action verbs through the real bin/warden.js (run `npm run build` first): snapshot, isolate,
+ * unisolate, backup, restore, then report and verify (which re-hashes the evidence). Skipped when
+ * no engine answers (CI sets WARDEN_REQUIRE_DOCKER=1 to make that a failure).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warden } from '../helpers/cli.js';
+import {
+  cleanupLabelled,
+  dockerAvailable,
+  dockerCli,
+  ensureTestImage,
+  noDockerReason,
+} from '../helpers/docker.js';
+import { tempHome } from '../helpers/session.js';
+import { createVictim, networksOf, type Victim } from '../actions/helpers.js';
+
+const runId = `cli-${randomBytes(3).toString('hex')}`;
+
+describe('action verbs without an engine', () => {
+  it('a dead engine socket is a one-line error, exit 2, and the ad-hoc journal stays valid', async () => {
+    const home = tempHome();
+    const r = await warden(home, ['pause', 'whatever', '--json'], {
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    });
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.stdout);
+    expect(out.outcome).toBe('error');
+    expect(out.summary).toMatch(/not reachable/);
+    const v = await warden(home, ['verify', out.session]);
+    expect(v.code).toBe(0);
+  });
+
+  it('destructive verbs need --yes; isolate without a snapshot needs a reason', async () => {
+    const home = tempHome();
+    const a = await warden(home, ['stop', 'web']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('needs --yes');
+    const b = await warden(home, ['isolate', 'web', '--yes']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/no complete snapshot.*\n.*--snapshot-first/);
+  });
+});
+
+describe.skipIf(!dockerAvailable)(`action verbs on the real engine (${noDockerReason})`, () => {
+  let v: Victim;
+  const home = tempHome('warden-cli-actions-');
+  beforeAll(() => {
+    ensureTestImage();
+    v = createVictim(runId, 'cli', 100 + Math.floor(Math.random() * 50));
+  });
+  afterAll(() => {
+    cleanupLabelled(runId);
+  });
+
+  it('snapshot, isolate, unisolate, backup, restore, report and verify', async () => {
+    const snap = await warden(home, ['snapshot', v.name, '--json']);
+    expect(snap.code, snap.stderr).toBe(0);
+    const s = JSON.parse(snap.stdout);
+    expect(s.complete).toBe(true);
+    const session = s.session as string;
+
+    const dry = await warden(home, ['isolate', v.name, '--session', session, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`POST /networks/${v.netA}/disconnect`);
+    expect(dry.stdout).toMatch(/blast radius: .*published ports stop answering/);
+    expect(Object.keys(networksOf(v.name)).length).toBe(2);
+
+    const before = networksOf(v.name);
+    const iso = await warden(home, ['isolate', v.name, '--session', session, '--yes', '--json']);
+    expect(iso.code, iso.stderr).toBe(0);
+    const i = JSON.parse(iso.stdout);
+    expect(i.after).toEqual(['warden-quarantine']);
+    expect(i.before.map((a: { network: string }) => a.network).sort()).toEqual(
+      [v.netA, v.netB].sort(),
+    );
+    const un = await warden(home, ['unisolate', v.name, '--session', session, '--json']);
+    expect(un.code, un.stderr).toBe(0);
+    expect(networksOf(v.name)).toEqual(before);
+
+    const bk = await warden(home, ['backup', v.name, '--session', session, '--json']);
+    expect(bk.code, bk.stderr).toBe(0);
+    const backupDir = join(JSON.parse(bk.stdout).sessionDir, JSON.parse(bk.stdout).dir);
+    dockerCli(['exec', v.name, 'sh', '-c', 'echo DAMAGED > /data/keep.txt']);
+    const rs = await warden(home, [
+      'restore',
+      backupDir,
+      '--to',
+      v.name,
+      '--session',
+      session,
+      '--yes',
+      '--no-restart',
+    ]);
+    expect(rs.code, rs.stderr).toBe(0);
+    expect(dockerCli(['exec', v.name, 'cat', '/data/keep.txt'])).toBe('precious');
+
+    const rep = await warden(home, ['report', session]);
+    expect(rep.code).toBe(0);
+    expect(rep.stdout).toContain('## Evidence');
+    expect(rep.stdout).toContain(s.manifestSha256);
+    expect(rep.stdout).toMatch(/Time to contain: \d+/);
+    expect(rep.stdout).toMatch(/\| isolate \| ok: /);
+    expect(rep.stdout).toContain('### Restores and their verification');
+    expect(rep.stdout).not.toContain(v.secret);
+    expect(readFileSync(join(s.sessionDir, 'journal.jsonl'), 'utf8')).not.toContain(v.secret);
+
+    const ok = await warden(home, ['verify', session]);
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toMatch(/\d+ evidence and backup file\(s\) re-hashed: all match/);
+
+    const victimFile = join(s.sessionDir, s.dir, 'stdout.log');
+    writeFileSync(victimFile, readFileSync(victimFile, 'utf8') + 'forged line\n');
+    const bad = await warden(home, ['verify', session]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(`evidence ${s.dir}/stdout.log: sha256`);
+  });
+});

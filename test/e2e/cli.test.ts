@@ -1,0 +1,145 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Session } from '../../src/engine/session.js';
+import { warden } from '../helpers/cli.js';
+import { dockerAvailable, noDockerReason } from '../helpers/docker.js';
+import { deps, loadedFrom, tempHome, twoPhaseRunbook } from '../helpers/session.js';
+
+async function finishedSession(home: string) {
+  const s = await Session.start(deps(home), loadedFrom(twoPhaseRunbook), {}, 'alice');
+  await s.markDone('a', { note: 'done by hand' });
+  await s.addNote('b', 'vendor confirmed');
+  await s.markDone('b');
+  await s.skip('c', 'not on this host');
+  const signed = await s.signOff('Alice Auditor', 'Reviewed and accepted');
+  await s.close();
+  return { s, signed };
+}
+
+describe('warden CLI (headless, real bin/warden.js)', () => {
+  it('prints its version and help; unknown commands and bad options exit 2', async () => {
+    const home = tempHome();
+    const v = await warden(home, ['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const h = await warden(home, ['report', '--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('--format <format>');
+    const u = await warden(home, ['frobnicate']);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain('unknown command "frobnicate"');
+    const o = await warden(home, ['sessions', '--bogus']);
+    expect(o.code).toBe(2);
+  });
+
+  it('interactive commands without a TTY exit 2 and name the non-interactive alternative', async () => {
+    const home = tempHome();
+    for (const args of [[], ['run', 'container-hardening'], ['resume', 'x']]) {
+      const r = await warden(home, args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/needs an interactive terminal/);
+      expect(r.stderr).toMatch(/warden (audit|report)/);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+  });
+
+  it('verify passes on an intact journal and names the edited entry after tampering', async () => {
+    const home = tempHome();
+    const { s, signed } = await finishedSession(home);
+    const ok = await warden(home, ['verify', s.id]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`head ${signed.hash}`);
+    expect(ok.stdout).toContain('1 valid signature');
+    const lines = readFileSync(s.journalPath, 'utf8').split('\n');
+    lines[2] = lines[2]!.replace('vendor confirmed', 'vendor denied');
+    writeFileSync(s.journalPath, lines.join('\n'));
+    const bad = await warden(home, ['verify', s.journalPath]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('line 3 (seq 3): hash does not match its content');
+    const json = await warden(home, ['verify', s.id, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, entries: 2 });
+  });
+
+  it('report shows every step, note, skip reason and the sign-off (md and json)', async () => {
+    const home = tempHome();
+    const { s, signed } = await finishedSession(home);
+    const md = await warden(home, ['report', s.id]);
+    expect(md.code).toBe(0);
+    for (const text of ['First', 'Second', 'Third', 'vendor confirmed', 'done by hand', 'not on this host', 'Alice Auditor', 'Reviewed and accepted', signed.hash, 'Prepare | 2/2']) {
+      expect(md.stdout).toContain(text);
+    }
+    const out = join(home, 'r.json');
+    const j = await warden(home, ['report', s.id.slice(-6), '--format', 'json', '--output', out]);
+    expect(j.code).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.signoffs[0]).toMatchObject({ signer: 'Alice Auditor', entryHash: signed.hash });
+    expect(report.timeline).toHaveLength(6);
+    expect(report.integrity.chainOk).toBe(true);
+  });
+
+  it('sessions lists id, runbook, status, started and operator', async () => {
+    const home = tempHome();
+    const { s } = await finishedSession(home);
+    const r = await warden(home, ['sessions', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ id: s.id, runbook: 'demo', status: 'signed', operator: 'alice' })]);
+    const t = await warden(home, ['sessions']);
+    expect(t.stdout).toMatch(new RegExp(`${s.id}\\s+demo\\s+signed`));
+  });
+
+  it('a missing session or journal is a one-line error, exit 2', async () => {
+    const home = tempHome();
+    const r = await warden(home, ['report', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toMatch(/^warden: no session "nope"/);
+  });
+
+  it('runbooks validate prints every error as file:line:col and exits 1; list shows bundled runbooks', async () => {
+    const home = tempHome();
+    const f = join(home, 'bad.yaml');
+    writeFileSync(f, 'id: bad\ntitle: Bad\nkind: nope\ndescription: d\nphases: []\nextra: 1\n');
+    const r = await warden(home, ['runbooks', 'validate', f]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${f}:3:7: kind: must be one of "incident", "checklist"`);
+    expect(r.stdout).toContain(`${f}:6:1: extra: unknown key "extra"`);
+    expect(r.stdout).toContain(`${f}:5:9: phases: a runbook needs at least one phase`);
+    const l = await warden(home, ['runbooks', 'list', '--json']);
+    const ids = JSON.parse(l.stdout).runbooks.map((x: { id: string }) => x.id);
+    expect(ids).toEqual(expect.arrayContaining(['container-hardening', 'secrets-and-credentials', 'pre-production-signoff']));
+  });
+
+  it('a user runbook with the same id overrides the bundled one', async () => {
+    const home = tempHome();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(home, 'runbooks'));
+    writeFileSync(join(home, 'runbooks', 'mine.yaml'), twoPhaseRunbook.replace('id: demo', 'id: container-hardening').replace('Demo checklist', 'Our hardening'));
+    const l = await warden(home, ['runbooks', 'list', '--json']);
+    const hit = JSON.parse(l.stdout).runbooks.find((x: { id: string }) => x.id === 'container-hardening');
+    expect(hit).toMatchObject({ origin: 'user', title: 'Our hardening' });
+  });
+
+  it('config set/get goes through the settings file under WARDEN_HOME', async () => {
+    const home = tempHome();
+    expect((await warden(home, ['config', 'set', 'operator', 'Night Shift'])).code).toBe(0);
+    const g = await warden(home, ['config', 'get', 'operator']);
+    expect(g.stdout.trim()).toBe('Night Shift');
+    const bad = await warden(home, ['config', 'set', 'colour', 'blue']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown setting "colour"');
+  });
+
+  it.skipIf(!dockerAvailable)(`doctor reports the engine's API version and exits 0 (${noDockerReason})`, async () => {
+    const home = tempHome();
+    const r = await warden(home, ['doctor']);
+    expect(r.stdout).toMatch(/ok\s+docker\s+engine .+ API 1\.\d+/);
+    expect(r.code).toBe(0);
+  });
+
+  it('doctor exits 1 with a clear line when the engine is unreachable', async () => {
+    const home = tempHome();
+    const r = await warden(home, ['doctor'], { DOCKER_HOST: `unix://${home}/no.sock` });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL\s+docker\s+the Docker engine is not reachable at unix:\/\/.*no\.sock/);
+  });
+});
