@@ -4,7 +4,7 @@ import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import type { Clock, DockerPort, ShellPort } from '../engine/ports.js';
 import type { ControlInspect } from '../engine/docker-control-port.js';
 import { redact } from '../engine/redact.js';
-import { envValues, maskEnvList, maskSecrets } from '../checks/mask.js';
+import { envValues, isSecretName, maskEnvList, maskSecrets } from '../checks/mask.js';
 import type { EvidenceFiles } from './files-port.js';
 
 export interface ActionDeps {
@@ -19,6 +19,21 @@ export interface ActionDeps {
   shell?: ShellPort;
   /** Name of the internal network isolated containers are moved to. */
   quarantineNetwork?: string;
+  /**
+   * What the journal of the session that took a backup recorded for it (by manifest path), so a
+   * restore can tell an altered manifest from the one that was journaled. Undefined when the
+   * backup does not live in a session of this WARDEN_HOME.
+   */
+  backupRecord?(manifestPath: string): Promise<JournaledBackup | undefined>;
+}
+
+export interface JournaledBackup {
+  sessionId: string;
+  /** The manifest's SHA-256 as journaled, or undefined when that journal has no such backup. */
+  manifestSha256?: string;
+  seq?: number;
+  /** Whether that journal's hash chain verifies. */
+  chainOk: boolean;
 }
 
 export const QUARANTINE_NETWORK = 'warden-quarantine';
@@ -66,6 +81,50 @@ export function safeName(s: string): string {
 /** Secret values a container could leak into text we record: its environment values. */
 export function secretsOf(c: ControlInspect | undefined): string[] {
   return envValues(c?.Config?.Env ?? []);
+}
+
+/** Values of the container's credential-like variables (PASSWORD, TOKEN, ...), 4+ characters. */
+export function secretEnvBuffers(c: ControlInspect | undefined): Buffer[] {
+  const out: Buffer[] = [];
+  for (const e of c?.Config?.Env ?? []) {
+    const i = e.indexOf('=');
+    if (i <= 0) continue;
+    const value = e.slice(i + 1);
+    if (value.length >= 4 && isSecretName(e.slice(0, i))) out.push(Buffer.from(value, 'utf8'));
+  }
+  return out;
+}
+
+const MASK = Buffer.from('***');
+
+/**
+ * Replaces every occurrence of the given secret byte strings with `***`, byte-exact elsewhere
+ * (log evidence may be binary). Returns the same buffer when nothing matched.
+ */
+export function maskBuffer(
+  data: Uint8Array,
+  secrets: readonly Buffer[],
+): { data: Uint8Array; hits: number } {
+  let out = Buffer.isBuffer(data)
+    ? data
+    : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (!secrets.some((x) => out.includes(x))) return { data, hits: 0 };
+  let hits = 0;
+  for (const secret of secrets) {
+    let at = out.indexOf(secret);
+    if (at < 0) continue;
+    const parts: Buffer[] = [];
+    let from = 0;
+    while (at >= 0) {
+      parts.push(out.subarray(from, at), MASK);
+      hits++;
+      from = at + secret.length;
+      at = out.indexOf(secret, from);
+    }
+    parts.push(out.subarray(from));
+    out = Buffer.concat(parts);
+  }
+  return { data: out, hits };
 }
 
 /** Masks free text for the journal: known env values, then credential patterns. */

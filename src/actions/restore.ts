@@ -258,6 +258,36 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
     warnings.push(
       `the backup was taken from ${manifest.container.name} (${manifest.container.id.slice(0, 12)}), restoring into ${ref.name}`,
     );
+  // An unencrypted backup's manifest could be rewritten together with its archives; the journal
+  // of the session that took it cannot (its chain would break). Cross-check when we can.
+  const journaled = deps.backupRecord ? await deps.backupRecord(loaded.path) : undefined;
+  const refuse = (why: string) =>
+    failed(`restore refused, nothing written: ${why}`, {
+      ...base,
+      refused: why,
+      verified: [],
+      written: [],
+      warnings,
+    });
+  if (journaled) {
+    if (!journaled.chainOk)
+      return refuse(
+        `the journal of session ${journaled.sessionId} that took this backup fails verification`,
+      );
+    if (journaled.manifestSha256 === undefined)
+      return refuse(`session ${journaled.sessionId} has no record of this backup in its journal`);
+    if (journaled.manifestSha256 !== loaded.sha256)
+      return refuse(
+        `manifest.json does not match the SHA-256 journaled by session ${journaled.sessionId} (seq ${journaled.seq}): the backup was altered`,
+      );
+    ctx.onOutput(
+      `manifest matches session ${journaled.sessionId}'s journal (seq ${journaled.seq})`,
+    );
+  } else {
+    warnings.push(
+      'the backup is not in a session of this WARDEN_HOME: its manifest was not cross-checked against a journal',
+    );
+  }
   for (const w of warnings) ctx.onOutput(`warning: ${w}`);
 
   // 1. Verify everything before writing anything.

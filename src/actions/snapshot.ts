@@ -11,6 +11,7 @@ import type { ControlInspect, LogChunk } from '../engine/docker-control-port.js'
 import type { HashingWriter, WrittenFile } from './files-port.js';
 import {
   flag,
+  maskBuffer,
   maskInspect,
   maskText,
   optParam,
@@ -18,6 +19,7 @@ import {
   plan,
   refOf,
   safeName,
+  secretEnvBuffers,
   secretsOf,
   stampOf,
   type ActionDeps,
@@ -51,6 +53,8 @@ export interface EvidenceManifest {
   errors: { part: string; message: string }[];
   image?: { repo: string; tag: string; id: string };
   options: { since?: string; export: boolean; commit: boolean };
+  /** Occurrences of the container's credential-like variable values replaced by *** in the logs. */
+  maskedInLogs: number;
 }
 
 /** Parses `--since`: unix seconds, an ISO time, or a duration like `30m`, `2h`, `1d`. */
@@ -106,6 +110,8 @@ export async function snapshot(
   const c: ControlInspect = await docker.inspectDetailed(target);
   const ref = refOf(c);
   const secrets = secretsOf(c);
+  const logSecrets = secretEnvBuffers(c);
+  let maskedInLogs = 0;
   const started = deps.clock.now();
   const sessionDir = deps.sessionDir(ctx.sessionId);
   const dir = join(sessionDir, 'evidence', `${safeName(ref.name)}-${stampOf(started)}`);
@@ -158,7 +164,13 @@ export async function snapshot(
         const logs = await docker.containerLogs(ref.id, { timestamps: true, since });
         for await (const chunk of logs) {
           const w = writers[chunk.stream] ?? (await open(chunk.stream));
-          await w.write(chunk.data);
+          // A container that prints its own credentials must not put them in the evidence:
+          // the values of its credential-like variables are replaced, everything else is kept.
+          const masked = logSecrets.length
+            ? maskBuffer(chunk.data, logSecrets)
+            : { data: chunk.data, hits: 0 };
+          maskedInLogs += masked.hits;
+          await w.write(masked.data);
         }
       } finally {
         // Whatever arrived is kept and hashed, even when the stream broke off.
@@ -170,7 +182,7 @@ export async function snapshot(
             `${s}.log`,
             done,
             `logs-${s}`,
-            `container ${s}, each line prefixed with its RFC 3339 timestamp`,
+            `container ${s}, each line prefixed with its RFC 3339 timestamp; values of credential-like variables replaced with ***`,
           );
         }
       }
@@ -268,6 +280,7 @@ export async function snapshot(
     errors,
     ...(image ? { image } : {}),
     options: { ...(sinceArg ? { since: sinceArg } : {}), export: doExport, commit: doCommit },
+    maskedInLogs,
   };
   let manifestHash: WrittenFile | undefined;
   let manifestError: string | undefined;

@@ -3,6 +3,10 @@
  * check and action work can grow without touching the composition root's shape.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import { reduce } from '../engine/reducer.js';
+import { verifyChain } from '../journal/chain.js';
+import type { JournaledBackup } from '../actions/common.js';
 import { createCheckRunner } from '../checks/runner.js';
 import { createActionRunner } from '../actions/runner.js';
 import { createEvidenceFiles } from '../adapters/evidence-fs.js';
@@ -32,6 +36,31 @@ export function pluginRunners(deps: PluginDeps): { checks?: CheckRunner; actions
       files: createEvidenceFiles(),
       home: deps.home,
       ...(deps.shell ? { shell: deps.shell } : {}),
+      backupRecord: (manifestPath) => journaledBackup(deps, manifestPath),
     }),
   };
+}
+
+/** Finds what the journal of the session that took a backup recorded for its manifest. */
+async function journaledBackup(
+  deps: PluginDeps,
+  manifestPath: string,
+): Promise<JournaledBackup | undefined> {
+  const sessions = resolve(deps.home, 'sessions') + sep;
+  const path = resolve(manifestPath);
+  if (!path.startsWith(sessions)) return undefined;
+  const [sessionId, backups, name, file] = path.slice(sessions.length).split(sep);
+  if (!sessionId || backups !== 'backups' || !name || file !== 'manifest.json') return undefined;
+  let read;
+  try {
+    read = await deps.store.read(sessionId);
+  } catch {
+    return { sessionId, chainOk: false };
+  }
+  const chainOk = verifyChain(read.lines).ok;
+  const entries = read.lines.flatMap((l) => ('entry' in l ? [l.entry] : []));
+  const record = chainOk
+    ? reduce(entries).backups?.find((b) => b.dir === `backups/${name}`)
+    : undefined;
+  return { sessionId, chainOk, manifestSha256: record?.manifestSha256, seq: record?.seq };
 }

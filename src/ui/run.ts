@@ -1,12 +1,66 @@
-/** Entry to the Ink UI (placeholder until the UI lands). */
-import type { App } from '../cli/compose.js';
-import type { LoadedRunbook } from '../runbook/types.js';
+/** Entry to the Ink UI: renders the root, waits for it to exit, releases the session's lock. */
+import { createElement } from 'react';
+import { render } from 'ink';
+import { inspectInterrupted } from '../actions/interrupted.js';
+import { createEvidenceFiles } from '../adapters/evidence-fs.js';
+import type { App as WardenApp } from '../cli/compose.js';
+import { listSessions } from '../cli/commands/sessions.js';
+import { wardenVersion } from '../cli/version.js';
+import { App, type SessionHolder, type TuiStart } from './app.js';
+import { DepsProvider, type Deps } from './hooks/useDeps.js';
+import { containerRows, liveAudit } from './live.js';
 
-export type TuiStart =
-  | { kind: 'home' }
-  | { kind: 'run'; loaded: LoadedRunbook; inputs: Record<string, string> }
-  | { kind: 'resume'; sessionId: string };
+export type { TuiStart };
 
-export async function runTui(_app: App, _start: TuiStart): Promise<number> {
+export function depsFromApp(app: WardenApp, animate: boolean): Deps {
+  return {
+    animate,
+    ports: {
+      catalog: () => app.catalog(),
+      sessions: () => listSessions(app),
+      sessionDeps: () => app.sessionDeps(),
+      operator: () => app.operator(),
+      audit: (signal) =>
+        liveAudit(app.docker(), {
+          now: () => app.clock.now(),
+          endpoint: app.dockerEndpoint,
+          version: wardenVersion(),
+          signal,
+        }),
+      containers: async () => containerRows(await app.docker().listContainers({ all: true })),
+      // TODO(compose owner): an `app.actionDeps()` would let this reuse the runner's deps instead
+      // of building the evidence-file adapter here.
+      interrupted: (sessionId, rec) =>
+        inspectInterrupted(
+          {
+            docker: () => app.docker(),
+            sessionDir: (id) => app.store.sessionDir(id),
+            clock: app.clock,
+            files: createEvidenceFiles(),
+            home: app.home,
+          },
+          sessionId,
+          rec,
+        ),
+    },
+  };
+}
+
+export async function runTui(app: WardenApp, start: TuiStart): Promise<number> {
+  const holder: SessionHolder = {};
+  const deps = depsFromApp(app, process.stdout.isTTY === true);
+  const instance = render(
+    createElement(DepsProvider, { deps }, createElement(App, { start, holder })),
+    {
+      exitOnCtrlC: false,
+    },
+  );
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    const session = holder.current;
+    holder.current = undefined;
+    await session?.close();
+  }
   return 0;
 }

@@ -92,6 +92,9 @@ describe.skipIf(!dockerAvailable)(`incident actions on the real engine (${noDock
     expect(out).toMatch(/^\d{4}-\d\d-\d\dT\S+Z boot line 1$/m);
     expect(readFileSync(join(dir, 'stderr.log'), 'utf8')).toMatch(/Z warn \d+$/m);
     expect(out).not.toMatch(/warn \d+/);
+    // The victim prints its own password: the log evidence carries *** instead.
+    expect(out).toMatch(/Z connecting with \*\*\*$/m);
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).maskedInLogs).toBe(1);
     expect(readFileSync(join(dir, 'inspect.json'), 'utf8')).toContain('DB_PASSWORD=***');
     await s.close();
     expect(allText(dir)).not.toContain(v.secret);

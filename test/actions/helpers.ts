@@ -91,7 +91,7 @@ export function createVictim(runId: string, prefix: string, subnetOctet: number)
     'sh',
     '-c',
     'echo precious > /data/keep.txt; mkdir -p /data/sub; echo nested > /data/sub/n.txt; ' +
-      'for i in $(seq 1 60); do echo "boot line $i"; done; ' +
+      'for i in $(seq 1 60); do echo "boot line $i"; done; echo "connecting with $DB_PASSWORD"; ' +
       'i=0; while true; do i=$((i+1)); echo "tick $i"; echo "warn $i" >&2; sleep 0.2; done',
   ]);
   dockerCli([

@@ -3,7 +3,7 @@
  * unisolate, backup, restore, then report and verify (which re-hashes the evidence). Skipped when
  * no engine answers (CI sets WARDEN_REQUIRE_DOCKER=1 to make that a failure).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,7 @@ describe.skipIf(!dockerAvailable)(`action verbs on the real engine (${noDockerRe
     ]);
     expect(rs.code, rs.stderr).toBe(0);
     expect(dockerCli(['exec', v.name, 'cat', '/data/keep.txt'])).toBe('precious');
+    expect(rs.stderr + rs.stdout).not.toContain('not cross-checked');
 
     const rep = await warden(home, ['report', session]);
     expect(rep.code).toBe(0);
@@ -117,5 +118,35 @@ describe.skipIf(!dockerAvailable)(`action verbs on the real engine (${noDockerRe
     const bad = await warden(home, ['verify', session]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`evidence ${s.dir}/stdout.log: sha256`);
+
+    // An unencrypted backup altered together with its manifest: the manifest no longer matches
+    // the SHA-256 journaled when the backup was taken, so the restore is refused.
+    const bk2 = await warden(home, ['backup', v.name, '--session', session, '--json']);
+    const b2 = JSON.parse(bk2.stdout);
+    const dir2 = join(b2.sessionDir, b2.dir);
+    const manifest2 = JSON.parse(readFileSync(join(dir2, 'manifest.json'), 'utf8'));
+    const archive2 = join(dir2, manifest2.archives[0].file);
+    const forged = Buffer.concat([readFileSync(archive2), Buffer.from('x')]);
+    writeFileSync(archive2, forged);
+    manifest2.archives[0].sha256 = createHash('sha256').update(forged).digest('hex');
+    manifest2.archives[0].bytes = forged.length;
+    writeFileSync(join(dir2, 'manifest.json'), JSON.stringify(manifest2, null, 2) + '\n');
+    dockerCli(['exec', v.name, 'sh', '-c', 'echo DAMAGED > /data/keep.txt']);
+    const forgedRestore = await warden(home, [
+      'restore',
+      dir2,
+      '--to',
+      v.name,
+      '--session',
+      session,
+      '--yes',
+      '--no-restart',
+      '--json',
+    ]);
+    expect(forgedRestore.code).toBe(1);
+    expect(JSON.parse(forgedRestore.stdout).summary).toMatch(
+      /refused, nothing written: manifest.json does not match the SHA-256 journaled by session/,
+    );
+    expect(dockerCli(['exec', v.name, 'cat', '/data/keep.txt'])).toBe('DAMAGED');
   });
 });

@@ -1,0 +1,189 @@
+/**
+ * What the detail pane shows for one step, as wrapped lines: status, reason/failure, gate blockers,
+ * output tail (live while running, recorded after), check verdicts with remediation, notes and the
+ * guidance. Pure: derived from the session state every render.
+ */
+import type { CheckResult } from '../engine/executors.js';
+import type { NoteRecord, SessionState, StepResultRecord } from '../engine/state.js';
+import type { Step } from '../runbook/types.js';
+import { STATUS_MARK, VERDICT_MARK } from './theme.js';
+import { fillTemplate } from '../runbook/template.js';
+import { reflow, shortTime, wrapLines, type Line } from './text.js';
+import type { InterruptedInfo } from './screens/sessionModel.js';
+
+export const OUTPUT_TAIL = 10;
+
+export interface DetailInput {
+  state: SessionState;
+  step: Step;
+  blockers: string[];
+  /** The engine's safety refusal for an action step (e.g. isolate without a snapshot). */
+  safety?: string;
+  argv?: string[];
+  /** Live output lines while the step runs in this process. */
+  live?: readonly string[];
+  /** For an interrupted action step: what it left behind, re-read from the engine and disk. */
+  interrupted?: InterruptedInfo;
+  width: number;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
+/** A dry run's record: what it would do (engine calls, blast radius), nothing changed. */
+function dryRunLines(r: StepResultRecord, width: number): Line[] {
+  const out: Line[] = [{ text: '' }, { text: 'Dry run', tone: 'accent', bold: true }];
+  const add = (text: string, tone?: Line['tone'], indent = '') =>
+    out.push(...wrapLines(text, width, tone, indent));
+  add(`${shortTime(r.at)} ${r.by}: ${r.summary}`, r.outcome === 'ok' ? undefined : 'danger');
+  const calls = strings(r.data.calls);
+  if (calls.length > 0) {
+    add('would call:', 'muted');
+    for (const c of calls) add(c, undefined, '  ');
+  }
+  if (typeof r.data.blastRadius === 'string') add(`blast radius: ${r.data.blastRadius}`, 'warn');
+  const offer = strings(r.data.offer);
+  if (offer.length > 0) add(`instead: ${offer.join(', ')}`, 'info');
+  add('nothing was changed', 'muted');
+  return out;
+}
+
+function interruptedLines(step: Step, info: InterruptedInfo | undefined, width: number): Line[] {
+  const out: Line[] = [];
+  const add = (text: string, tone?: Line['tone'], indent = '') =>
+    out.push(...wrapLines(text, width, tone, indent));
+  if (step.type !== 'action') {
+    add('warden stopped while this step ran — Enter runs it again · d / s / f to resolve', 'info');
+    return out;
+  }
+  if (!info || info.state === 'loading') {
+    add('reading what the interrupted action left behind…', 'running');
+    return out;
+  }
+  if (info.state === 'error') {
+    add(`could not re-read the live state: ${info.message}`, 'warn');
+  } else {
+    add('Where it stopped (read just now):', 'accent');
+    for (const f of info.view.facts) add(`• ${f}`, undefined, '  ');
+    add(info.view.advice, info.view.safeToRetry ? 'info' : 'warn');
+  }
+  add(
+    info.state === 'read' && !info.view.safeToRetry
+      ? 'retrying as is is not safe — d / s / f to resolve by hand'
+      : 'Enter runs it again · d / s / f to resolve by hand',
+    'info',
+  );
+  return out;
+}
+
+export function sessionNoteLines(notes: readonly NoteRecord[], width: number): Line[] {
+  if (notes.length === 0) return [];
+  const out: Line[] = [{ text: '' }, { text: 'Session notes', tone: 'accent', bold: true }];
+  for (const n of notes) out.push(...wrapLines(`${shortTime(n.at)} ${n.by}: ${n.text}`, width));
+  return out;
+}
+
+function checkResults(r: StepResultRecord | undefined): CheckResult[] {
+  const v = r?.data.results;
+  return Array.isArray(v) ? (v as CheckResult[]) : [];
+}
+
+function tailOf(r: StepResultRecord | undefined): string[] {
+  const v = r?.data.tail;
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
+/** For display only (commands run as argv, never through a shell). */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function detailLines({
+  state,
+  step,
+  blockers,
+  safety,
+  argv,
+  live,
+  interrupted,
+  width,
+}: DetailInput): Line[] {
+  const st = state.steps[step.id];
+  const status = st?.status ?? 'pending';
+  const m = STATUS_MARK[status];
+  const out: Line[] = [];
+  const add = (text: string, tone?: Line['tone'], indent = '') =>
+    out.push(...wrapLines(text, width, tone, indent));
+
+  out.push(...wrapLines(step.title, width).map((l) => ({ ...l, bold: true })));
+  const sev = step.severity ? ` · ${step.severity}` : '';
+  add(
+    `${m.mark} ${m.word}${st?.accepted ? ' (accepted risk)' : ''} · ${step.type} step${sev}`,
+    m.tone,
+  );
+  if (st?.resolved) add(`by ${st.resolved.by} at ${shortTime(st.resolved.at)}`, 'muted');
+  if (st?.reason) add(`${st.accepted ? 'accepted because' : 'reason'}: ${st.reason}`, 'warn');
+  const results = st?.results ?? [];
+  const last = results.filter((r) => !r.dryRun).at(-1);
+  const dry = results.at(-1)?.dryRun ? results.at(-1) : undefined;
+  if (st?.failure && st.failure !== last?.summary) add(`failure: ${st.failure}`, 'danger');
+  if (blockers.length > 0 && status !== 'running') {
+    add(
+      `blocked: requires ${blockers.map((b) => `"${b}"`).join(', ')} — press o to override with a reason`,
+      'warn',
+    );
+  }
+  if (safety && status !== 'running' && status !== 'done') {
+    add(`⚠ ${safety} — Enter asks for a reason to run it anyway`, 'warn');
+  }
+  for (const o of st?.overrides ?? []) add(`gate overridden by ${o.by}: ${o.reason}`, 'warn');
+  if (status === 'pending' && blockers.length === 0) {
+    add(
+      step.type === 'manual'
+        ? 'Do it, then d done · s skip · f failed'
+        : 'Enter to run · x dry run · d / s / f to resolve by hand',
+      'info',
+    );
+  }
+  if (status === 'interrupted') out.push(...interruptedLines(step, interrupted, width));
+
+  const running = status === 'running';
+  if (step.type === 'command' && argv) add(`$ ${argv.map(shellQuote).join(' ')}`, 'accent');
+  if (running) {
+    add(step.type === 'command' ? 'output (c to cancel):' : 'running… (c to cancel)', 'running');
+    for (const l of (live ?? []).slice(-OUTPUT_TAIL)) add(l, undefined, '  ');
+  } else if (last) {
+    add(`result: ${last.outcome} — ${last.summary}`, last.outcome === 'ok' ? 'ok' : 'danger');
+    const tail = tailOf(last);
+    if (tail.length > 0) {
+      add(`last ${Math.min(OUTPUT_TAIL, tail.length)} of ${tail.length} output lines:`, 'muted');
+      for (const l of tail.slice(-OUTPUT_TAIL))
+        add(l, l.startsWith('! ') ? 'warn' : undefined, '  ');
+    }
+    for (const c of checkResults(last)) {
+      const v = VERDICT_MARK[c.verdict] ?? VERDICT_MARK.error;
+      add(`${v.mark}  ${c.check} · ${c.target}`, v.tone);
+      if (c.verdict !== 'pass' && c.evidence) add(`found: ${c.evidence}`, undefined, '    ');
+      if (c.verdict === 'fail' && c.remediation) add(`fix: ${c.remediation}`, 'info', '    ');
+    }
+    if (checkResults(last).length > 0 && last.outcome !== 'ok')
+      add('r to re-check after the fix', 'info');
+  }
+  if (dry && !running) out.push(...dryRunLines(dry, width));
+
+  // What was recorded comes before the guidance, so it is visible without scrolling.
+  if ((st?.notes.length ?? 0) > 0) {
+    out.push({ text: '' }, { text: 'Notes', tone: 'accent', bold: true });
+    for (const n of st?.notes ?? []) add(`${shortTime(n.at)} ${n.by}: ${n.text}`);
+  }
+  if (step.guidance.trim()) {
+    out.push({ text: '' }, { text: 'Guidance', tone: 'accent', bold: true });
+    // `{{input}}` in guidance reads as the session's value (e.g. the target's name).
+    const declared = new Set(state.runbook.inputs.map((i) => i.id));
+    add(reflow(fillTemplate(step.guidance, declared, state.inputs)));
+  }
+  if (step.refs.length > 0) add(`refs: ${step.refs.join(', ')}`, 'muted');
+  out.push(...sessionNoteLines(state.notes, width));
+  return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * Dependency injection for the UI: one context, one hook that throws outside its provider. The UI
+ * reaches the engine only through these ports and the Session it opens with them.
+ */
+import { createContext, createElement, useContext, type ReactNode } from 'react';
+import type { AuditReport } from '../../audit/types.js';
+import type { SessionDeps } from '../../engine/session.js';
+import type { ActionRecord } from '../../engine/state.js';
+import type { Catalog } from '../../runbook/load.js';
+import type { SessionRow } from '../../cli/commands/sessions.js';
+
+import type { ContainerRow } from '../live.js';
+
+export type { SessionRow, ContainerRow };
+
+/** What an interrupted action left behind, re-read from the live engine and the disk. */
+export interface InterruptedView {
+  /** One line each, e.g. `still attached to web-net`. */
+  facts: string[];
+  safeToRetry: boolean;
+  advice: string;
+}
+
+export interface UiPorts {
+  catalog(): Promise<Catalog>;
+  /** Sessions on disk, newest first (status, progress, locked by another process). */
+  sessions(): Promise<SessionRow[]>;
+  sessionDeps(): SessionDeps;
+  operator(): string;
+  /** The full read-only audit of the live engine (every container, every check). */
+  audit(signal: AbortSignal): Promise<AuditReport>;
+  /** Containers on the live engine, stopped ones included. Throws DockerError when unreachable. */
+  containers(): Promise<ContainerRow[]>;
+  /** Re-reads live state for an interrupted action of a session (read-only). */
+  interrupted(sessionId: string, rec: ActionRecord): Promise<InterruptedView>;
+}
+
+export interface Deps {
+  ports: UiPorts;
+  /** Animation (spinner) only when stdout is a terminal. */
+  animate: boolean;
+}
+
+const DepsContext = createContext<Deps | undefined>(undefined);
+
+export function DepsProvider({ deps, children }: { deps: Deps; children?: ReactNode }) {
+  return createElement(DepsContext.Provider, { value: deps }, children);
+}
+
+export function useDeps(): Deps {
+  const deps = useContext(DepsContext);
+  if (!deps) throw new Error('useDeps() used outside <DepsProvider>');
+  return deps;
+}

@@ -1,0 +1,106 @@
+/**
+ * The UI's read-only views of the live engine, built over the core's ports: the host audit (the
+ * same pipeline as `warden audit`) and the container list for the picker. No I/O of its own:
+ * run.ts hands in the engine port; tests use fakes.
+ */
+import { buildReport, targetKey } from '../audit/report.js';
+import type { AuditReport } from '../audit/types.js';
+import { runAuditCore } from '../checks/audit-core.js';
+import { targetOf } from '../checks/catalog.js';
+import { isDemoCredential, isSecretName, maskSecrets } from '../checks/mask.js';
+import type { ContainerModel } from '../checks/model.js';
+import type { ContainerSummary, DockerReadPort } from '../engine/docker-read-port.js';
+
+export interface LiveAuditOptions {
+  now: () => Date;
+  endpoint?: string;
+  version?: string;
+  signal?: AbortSignal;
+}
+
+function secretValues(models: readonly ContainerModel[]): string[] {
+  const out: string[] = [];
+  for (const m of models)
+    for (const v of m.env ?? [])
+      if (v.value && v.value.length >= 4 && isSecretName(v.name) && !isDemoCredential(v.value))
+        out.push(v.value);
+  return out;
+}
+
+/** Every container on the engine, every check, read-only. Throws DockerError when unreachable. */
+export async function liveAudit(
+  docker: DockerReadPort,
+  opts: LiveAuditOptions,
+): Promise<AuditReport> {
+  const run = await runAuditCore({ docker, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const states: Record<string, string | undefined> = {};
+  for (const m of run.live) states[targetKey(targetOf(m))] = m.state;
+  const report = buildReport({
+    tool: { name: 'warden', version: opts.version ?? '0.0.0' },
+    now: opts.now(),
+    engine: { ...run.engine, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) },
+    evaluations: run.evaluations,
+    states,
+  });
+  // Evidence is masked by the checks; this is the last net `warden audit` also casts.
+  const secrets = secretValues(run.live);
+  if (secrets.length === 0) return report;
+  const mask = (t: string) => maskSecrets(t, secrets);
+  return {
+    ...report,
+    findings: report.findings.map((f) => ({ ...f, evidence: mask(f.evidence) })),
+  };
+}
+
+/** One row of the container picker. */
+export interface ContainerRow {
+  id: string;
+  name: string;
+  image: string;
+  /** running, exited, paused, created… */
+  state: string;
+  networks: string[];
+  /** Published ports, e.g. `0.0.0.0:8080->80/tcp`. */
+  ports: string[];
+}
+
+/**
+ * `GET /containers/json` rows carry networks and ports (not in the narrow ContainerSummary type,
+ * so read defensively).
+ */
+interface ListRow extends ContainerSummary {
+  Ports?: { IP?: string; PrivatePort?: number; PublicPort?: number; Type?: string }[];
+  NetworkSettings?: { Networks?: Record<string, unknown> | null };
+}
+
+export function containerRows(rows: readonly ContainerSummary[]): ContainerRow[] {
+  return rows
+    .map((raw) => {
+      const r = raw as ListRow;
+      const ports = [
+        ...new Set(
+          (r.Ports ?? [])
+            .filter((p) => p.PublicPort)
+            .map(
+              (p) => `${p.IP ?? '0.0.0.0'}:${p.PublicPort}->${p.PrivatePort}/${p.Type ?? 'tcp'}`,
+            ),
+        ),
+      ];
+      return {
+        id: r.Id,
+        name: (r.Names?.[0] ?? r.Id.slice(0, 12)).replace(/^\//, ''),
+        image: r.Image ?? '',
+        state: r.State ?? 'unknown',
+        networks: Object.keys(r.NetworkSettings?.Networks ?? {}),
+        ports,
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Rows whose name or image contains `filter` (case-insensitive). */
+export function filterRows(rows: readonly ContainerRow[], filter: string): ContainerRow[] {
+  const f = filter.trim().toLowerCase();
+  if (!f) return [...rows];
+  return rows.filter((r) => r.name.toLowerCase().includes(f) || r.image.toLowerCase().includes(f));
+}

@@ -1,0 +1,75 @@
+/** Plain-text layout helpers: word wrap and truncation by terminal columns. Pure. */
+import type { Tone } from './theme.js';
+
+/** One rendered row of a scrollable pane. */
+export interface Line {
+  text: string;
+  tone?: Tone;
+  bold?: boolean;
+}
+
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  return text.length > width ? text.slice(0, Math.max(0, width - 1)) + '…' : text;
+}
+
+/** Wraps each paragraph at word boundaries; words longer than the width are cut. */
+export function wrapText(text: string, width: number, indent = ''): string[] {
+  const w = Math.max(8, width);
+  const out: string[] = [];
+  for (const raw of text.replace(/\t/g, '  ').split('\n')) {
+    const lead = /^\s*/.exec(raw)?.[0] ?? '';
+    const words = raw.trim().split(/\s+/).filter(Boolean);
+    if (words.length === 0) {
+      out.push('');
+      continue;
+    }
+    let line = indent + lead;
+    const base = line.length;
+    for (let word of words) {
+      while (word.length > w - base) {
+        if (line.length > base) {
+          out.push(line);
+          line = indent + lead;
+        }
+        out.push(line + word.slice(0, w - base));
+        word = word.slice(w - base);
+      }
+      if (line.length > base && line.length + 1 + word.length > w) {
+        out.push(line);
+        line = indent + lead;
+      }
+      line += (line.length > base ? ' ' : '') + word;
+    }
+    if (line.length > base) out.push(line);
+  }
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+const KEEP = /^(\s|[-*•#>|]|\d+[.)]\s)/;
+
+/**
+ * Joins hard-wrapped prose lines (as YAML block scalars keep them) into paragraphs, keeping blank
+ * lines, list items, headings and indented (command) lines as they are.
+ */
+export function reflow(text: string): string {
+  const out: string[] = [];
+  let prev = '';
+  const prose = (l: string) => l.trim() !== '' && !KEEP.test(l);
+  for (const line of text.split('\n')) {
+    const join = prose(prev) && prose(line) && prev.length >= 40 && !prev.trim().endsWith(':');
+    if (join && out.length > 0) out[out.length - 1] += ' ' + line.trim();
+    else out.push(line);
+    prev = line;
+  }
+  return out.join('\n');
+}
+
+export function wrapLines(text: string, width: number, tone?: Tone, indent = ''): Line[] {
+  return wrapText(text, width, indent).map((t) => ({ text: t, tone }));
+}
+
+export function shortTime(iso: string): string {
+  return iso.replace('T', ' ').slice(0, 16);
+}

@@ -1,0 +1,122 @@
+/**
+ * Rendering helpers for Ink UI tests: wait a tick after render (keys written before useInput
+ * subscribes are lost), press keys and wait until the frame changes or shows what we expect
+ * (bounded polling, no fixed sleeps), ANSI stripped.
+ */
+import { render } from 'ink-testing-library';
+import type { ReactElement } from 'react';
+
+export const KEYS = {
+  up: '\u001B[A',
+  down: '\u001B[B',
+  enter: '\r',
+  escape: '\u001B',
+  ctrlC: '\u0003',
+  pageDown: '\u001B[6~',
+  pageUp: '\u001B[5~',
+  backspace: '\u007F',
+} as const;
+
+const ANSI = /\u001B\[[0-9;?]*[ -/]*[@-~]|\u001B\][^\u0007]*\u0007/g;
+
+export function stripAnsi(s: string): string {
+  return s.replace(ANSI, '');
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await tick();
+}
+
+export interface Tui {
+  frame(): string;
+  /** Writes a key (or text) and waits until the frame changes. */
+  press(key: string): Promise<string>;
+  /** Writes a key and waits until the frame contains `text` (or matches). */
+  pressUntil(key: string, expected: string | RegExp): Promise<string>;
+  /** Types text into a prompt, then Enter; waits until `expected` shows. */
+  answer(text: string, expected: string | RegExp): Promise<string>;
+  waitFor(
+    expected: string | RegExp | ((frame: string) => boolean),
+    timeoutMs?: number,
+  ): Promise<string>;
+  resize(columns: number, rows: number): Promise<void>;
+  unmount(): void;
+  frames: string[];
+  stdin: { write(data: string): void };
+}
+
+export async function renderTui(
+  tree: ReactElement,
+  size: { columns?: number; rows?: number } = {},
+): Promise<Tui> {
+  const inst = render(tree);
+  const define = (columns: number, rows: number) => {
+    Object.defineProperty(inst.stdout, 'columns', { configurable: true, get: () => columns });
+    Object.defineProperty(inst.stdout, 'rows', { configurable: true, get: () => rows });
+  };
+  define(size.columns ?? 80, size.rows ?? 24);
+  inst.stdout.emit('resize');
+  await tick();
+  await tick();
+  const frame = () => stripAnsi(inst.lastFrame() ?? '');
+  const waitFor: Tui['waitFor'] = async (expected, timeoutMs = 3000) => {
+    const ok = (f: string) =>
+      typeof expected === 'function'
+        ? expected(f)
+        : typeof expected === 'string'
+          ? f.includes(expected)
+          : expected.test(f);
+    const deadline = Date.now() + timeoutMs;
+    while (!ok(frame())) {
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for ${String(expected)}; last frame:\n${frame()}`);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // The frame is painted before React runs passive effects (useInput subscriptions): let them run.
+    await settle();
+    return frame();
+  };
+  const press = async (key: string) => {
+    const before = frame();
+    inst.stdin.write(key);
+    return waitFor((f) => f !== before);
+  };
+  const pressUntil = async (key: string, expected: string | RegExp) => {
+    inst.stdin.write(key);
+    return waitFor(expected);
+  };
+  const answer = async (text: string, expected: string | RegExp) => {
+    inst.stdin.write(text);
+    if (text) await waitFor((f) => f.includes(text.slice(-Math.min(text.length, 10))));
+    inst.stdin.write(KEYS.enter);
+    return waitFor(expected);
+  };
+  return {
+    frame,
+    press,
+    pressUntil,
+    answer,
+    waitFor,
+    async resize(columns, rows) {
+      define(columns, rows);
+      const before = frame();
+      inst.stdout.emit('resize');
+      await waitFor((f) => f !== before).catch(() => undefined);
+    },
+    unmount: () => inst.unmount(),
+    frames: inst.frames,
+    stdin: inst.stdin,
+  };
+}
+
+/** Number of rows a frame occupies. */
+export function height(frame: string): number {
+  return frame.split('\n').length;
+}
+
+export function width(frame: string): number {
+  return Math.max(...frame.split('\n').map((l) => [...l].length));
+}
