@@ -1,4 +1,4 @@
-/** The JSON output (documented in docs/audit.md). Pure. */
+/** The JSON output (documented in the README, "JSON format"). Pure. */
 import type { AuditReport } from './types.js';
 
 export function formatJson(report: AuditReport): string {

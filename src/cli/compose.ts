@@ -27,7 +27,9 @@ import type { SessionDeps } from '../engine/session.js';
 import { createFileSessionStore } from '../journal/file.js';
 import { loadCatalog, type Catalog, type RunbookFiles } from '../runbook/load.js';
 import type { KnownIds } from '../runbook/parse.js';
-import { pluginRunners } from './plugins.js';
+import { actionDeps, pluginRunners, type PluginDeps } from './plugins.js';
+import { createEvidenceFiles } from '../adapters/evidence-fs.js';
+import type { ActionDeps } from '../actions/common.js';
 
 export interface App {
   home: string;
@@ -46,6 +48,8 @@ export interface App {
   /** Built on first use, so commands that never touch the engine never connect. */
   docker(): DockerPort;
   checks(): CheckRunner | undefined;
+  /** The ports incident actions run against (also used to re-check interrupted actions). */
+  actionDeps(): ActionDeps;
   actions(): ActionRunner | undefined;
   known(): KnownIds;
   catalog(): Promise<Catalog>;
@@ -83,8 +87,10 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
   let docker: DockerPort | undefined;
   const getDocker = () => (docker ??= createDockerAdapter(endpoint));
   let runners: ReturnType<typeof pluginRunners> | undefined;
-  const getRunners = () =>
-    (runners ??= pluginRunners({ docker: getDocker, store, clock, home, shell }));
+  const files = createEvidenceFiles();
+  const readText = (path: string) => readFile(path, 'utf8');
+  const plugin: PluginDeps = { docker: getDocker, store, clock, home, shell, files, readText };
+  const getRunners = () => (runners ??= pluginRunners(plugin));
   const app: App = {
     home,
     bundledRunbooks: bundledRunbooksDir(),
@@ -95,11 +101,12 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
     shell,
     signer,
     files: runbookFiles,
-    readText: (path) => readFile(path, 'utf8'),
+    readText,
     writeText: (path, text) => writeFile(path, text, { encoding: 'utf8', mode: 0o600 }),
     dockerEndpoint: endpoint.display,
     docker: getDocker,
     checks: () => getRunners().checks,
+    actionDeps: () => actionDeps(plugin),
     actions: () => getRunners().actions,
     known: () => ({
       checks: new Set(getRunners().checks?.ids ?? []),

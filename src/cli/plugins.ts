@@ -2,14 +2,13 @@
  * Check and action runners, built from the real Docker port. Kept apart from compose.ts so the
  * check and action work can grow without touching the composition root's shape.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { reduce } from '../engine/reducer.js';
 import { verifyChain } from '../journal/chain.js';
-import type { JournaledBackup } from '../actions/common.js';
+import type { ActionDeps, JournaledBackup } from '../actions/common.js';
+import type { EvidenceFiles } from '../actions/files-port.js';
 import { createCheckRunner } from '../checks/runner.js';
 import { createActionRunner } from '../actions/runner.js';
-import { createEvidenceFiles } from '../adapters/evidence-fs.js';
 import type { ActionRunner, CheckRunner } from '../engine/executors.js';
 import type { Clock, DockerPort, SessionStorePort, ShellPort } from '../engine/ports.js';
 
@@ -20,24 +19,28 @@ export interface PluginDeps {
   home: string;
   /** For the scan-image action (trivy); without it that action gives guidance only. */
   shell?: ShellPort;
+  /** Streams evidence and backup files to disk with their SHA-256. */
+  files: EvidenceFiles;
+  readText(path: string): Promise<string>;
+}
+
+/** What actions (and the resume re-check of interrupted ones) run against. */
+export function actionDeps(deps: PluginDeps): ActionDeps {
+  return {
+    docker: deps.docker,
+    sessionDir: (id) => deps.store.sessionDir(id),
+    clock: deps.clock,
+    files: deps.files,
+    home: deps.home,
+    ...(deps.shell ? { shell: deps.shell } : {}),
+    backupRecord: (manifestPath) => journaledBackup(deps, manifestPath),
+  };
 }
 
 export function pluginRunners(deps: PluginDeps): { checks?: CheckRunner; actions?: ActionRunner } {
   return {
-    checks: createCheckRunner({
-      docker: deps.docker(),
-      readFile: (p) => readFile(p, 'utf8'),
-      env: process.env,
-    }),
-    actions: createActionRunner({
-      docker: deps.docker,
-      sessionDir: (id) => deps.store.sessionDir(id),
-      clock: deps.clock,
-      files: createEvidenceFiles(),
-      home: deps.home,
-      ...(deps.shell ? { shell: deps.shell } : {}),
-      backupRecord: (manifestPath) => journaledBackup(deps, manifestPath),
-    }),
+    checks: createCheckRunner({ docker: deps.docker(), readFile: deps.readText, env: process.env }),
+    actions: createActionRunner(actionDeps(deps)),
   };
 }
 

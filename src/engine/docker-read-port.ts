@@ -24,6 +24,10 @@ export interface ContainerSummary {
   State?: string;
   Status?: string;
   Labels?: Record<string, string>;
+  /** Published and exposed ports, as the list endpoint reports them. */
+  Ports?: { IP?: string; PrivatePort?: number; PublicPort?: number; Type?: string }[];
+  /** Attached networks by name (values not used here). */
+  NetworkSettings?: { Networks?: Record<string, unknown> | null };
 }
 
 export interface PortBindingJson {

@@ -64,19 +64,9 @@ export interface ContainerRow {
   ports: string[];
 }
 
-/**
- * `GET /containers/json` rows carry networks and ports (not in the narrow ContainerSummary type,
- * so read defensively).
- */
-interface ListRow extends ContainerSummary {
-  Ports?: { IP?: string; PrivatePort?: number; PublicPort?: number; Type?: string }[];
-  NetworkSettings?: { Networks?: Record<string, unknown> | null };
-}
-
 export function containerRows(rows: readonly ContainerSummary[]): ContainerRow[] {
   return rows
-    .map((raw) => {
-      const r = raw as ListRow;
+    .map((r) => {
       const ports = [
         ...new Set(
           (r.Ports ?? [])

@@ -2,7 +2,6 @@
 import { createElement } from 'react';
 import { render } from 'ink';
 import { inspectInterrupted } from '../actions/interrupted.js';
-import { createEvidenceFiles } from '../adapters/evidence-fs.js';
 import type { App as WardenApp } from '../cli/compose.js';
 import { listSessions } from '../cli/commands/sessions.js';
 import { wardenVersion } from '../cli/version.js';
@@ -28,20 +27,7 @@ export function depsFromApp(app: WardenApp, animate: boolean): Deps {
           signal,
         }),
       containers: async () => containerRows(await app.docker().listContainers({ all: true })),
-      // TODO(compose owner): an `app.actionDeps()` would let this reuse the runner's deps instead
-      // of building the evidence-file adapter here.
-      interrupted: (sessionId, rec) =>
-        inspectInterrupted(
-          {
-            docker: () => app.docker(),
-            sessionDir: (id) => app.store.sessionDir(id),
-            clock: app.clock,
-            files: createEvidenceFiles(),
-            home: app.home,
-          },
-          sessionId,
-          rec,
-        ),
+      interrupted: (sessionId, rec) => inspectInterrupted(app.actionDeps(), sessionId, rec),
     },
   };
 }
