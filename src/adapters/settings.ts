@@ -36,6 +36,9 @@ export function createSettings(home: string): SettingsPort {
           `known: ${Object.keys(SETTINGS).join(', ')}`,
         );
       }
+      if (key === 'command.timeout' && !/^[1-9][0-9]*$/.test(value)) {
+        throw new UserError('command.timeout must be a whole number of seconds, e.g. 900');
+      }
       conf.set(key, value);
     },
     all: () => ({ ...conf.store }),

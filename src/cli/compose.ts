@@ -127,7 +127,13 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
       checks: app.checks(),
       actions: app.actions(),
       randomHex: (n) => randomBytes(n).toString('hex'),
+      ...commandTimeout(settings.get('command.timeout')),
     }),
   };
   return app;
+}
+
+function commandTimeout(v: string | undefined): { defaultCommandTimeoutS?: number } {
+  const n = v === undefined ? NaN : Number(v);
+  return Number.isInteger(n) && n > 0 ? { defaultCommandTimeoutS: n } : {};
 }

@@ -9,7 +9,12 @@ import { composeApp, type App } from './compose.js';
 import { processIo, reportError, type Io } from './io.js';
 import { wardenVersion } from './version.js';
 import { interactiveCommand, parseInputs } from './commands/interactive.js';
-import { reportCommand, sessionsCommand, verifyCommand } from './commands/sessions.js';
+import {
+  reportCommand,
+  sessionsCommand,
+  verifyCommand,
+  type VerifyOptions,
+} from './commands/sessions.js';
 import { runbooksListCommand, runbooksValidateCommand } from './commands/runbooks.js';
 import { doctorCommand } from './commands/doctor.js';
 import { configCommand } from './commands/config.js';
@@ -91,11 +96,13 @@ export function buildProgram(ctx: CommandContext): Command {
   program
     .command('verify')
     .description(
-      'verify a journal: hash chain, sign-off signatures (exit 1 names the first bad entry)',
+      'verify a journal: hash chain, sign-off signatures, evidence and backup hashes (exit 1 names the first bad entry)',
     )
     .argument('<session>', 'session id (or unique part) or journal path')
+    .option('--trusted-key <pem...>', 'public key(s) every sign-off must be made with')
+    .option('--require-signed', 'fail unless a sign-off covers the last entry')
     .option('--json', 'machine-readable output')
-    .action((ref: string, opts: { json?: boolean }) =>
+    .action((ref: string, opts: VerifyOptions) =>
       handle(() => verifyCommand(ctx.app(), io, ref, opts)),
     );
 

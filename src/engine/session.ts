@@ -23,6 +23,8 @@ export interface SessionDeps {
   actions?: ActionRunner;
   /** Random hex for session ids. */
   randomHex(bytes: number): string;
+  /** Seconds before a command step without its own `timeout` is stopped (default 600). */
+  defaultCommandTimeoutS?: number;
 }
 
 export interface RunOptions {
@@ -196,9 +198,11 @@ export class Session {
   }
 
   /** Writes (fsynced), then folds into state, then notifies. Appends are serialized. */
-  private write(draft: EntryDraft): Promise<JournalEntry> {
+  private write(draft: EntryDraft | (() => Promise<EntryDraft>)): Promise<JournalEntry> {
     const next = this.chain.then(async () => {
-      const entry = await this.journal.append(draft, this.operator);
+      // A function builds the draft inside the serialized chain (sign-off reads the head there).
+      const d = typeof draft === 'function' ? await draft() : draft;
+      const entry = await this.journal.append(d, this.operator);
       this.current = apply(this.current, entry);
       for (const l of this.listeners) l(this.current);
       return entry;
@@ -509,7 +513,7 @@ export class Session {
         'start the session with --input NAME=VALUE, or skip the step with a reason',
       );
     }
-    const timeoutMs = (step.timeout ?? 600) * 1000;
+    const timeoutMs = (step.timeout ?? this.deps.defaultCommandTimeoutS ?? 600) * 1000;
     await this.write({
       type: 'step.started',
       step: step.id,
@@ -671,32 +675,33 @@ export class Session {
     }
     const name = signer.trim();
     if (!name) throw new UserError("sign-off needs the signer's name");
-    // Serialize behind pending writes so `head` is the true head when we sign.
-    await this.chain;
-    const head = this.current.head;
-    const signedAt = this.deps.clock.now().toISOString();
     const text = redact(statement.trim());
-    const bytes = signoffBytes({
-      type: 'warden-signoff',
-      session: this.id,
-      head,
-      signer: name,
-      statement: text,
-      signedAt,
-    });
-    const { signature, publicKey } = await this.deps.signer.sign(bytes);
-    return this.write({
-      type: 'session.signed',
-      data: {
+    // Head, signature and append happen inside the write chain: no entry can slip in between.
+    return this.write(async () => {
+      const head = this.current.head;
+      const signedAt = this.deps.clock.now().toISOString();
+      const bytes = signoffBytes({
+        type: 'warden-signoff',
+        session: this.id,
+        head,
         signer: name,
         statement: text,
         signedAt,
-        head,
-        algorithm: 'Ed25519',
-        publicKey,
-        keyFingerprint: keyFingerprint(publicKey),
-        signature,
-      },
+      });
+      const { signature, publicKey } = await this.deps.signer.sign(bytes);
+      return {
+        type: 'session.signed',
+        data: {
+          signer: name,
+          statement: text,
+          signedAt,
+          head,
+          algorithm: 'Ed25519',
+          publicKey,
+          keyFingerprint: keyFingerprint(publicKey),
+          signature,
+        },
+      };
     });
   }
 }

@@ -3,9 +3,11 @@
  * Each append is written and fsynced before `append` resolves (write-ahead). Directories 0700,
  * files 0600. A lock file keeps a second process from writing the same session.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { constants, existsSync, unlinkSync } from 'node:fs';
 import {
+  link,
+  rename,
   chmod,
   mkdir,
   open,
@@ -19,7 +21,7 @@ import {
 } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { ExternalError, UserError } from '../errors.js';
 import type {
   JournalPort,
   JournalRead,
@@ -82,7 +84,7 @@ function lockIsLive(info: LockInfo | undefined): boolean {
 async function takeLock(dir: string, sessionId: string, clock: Clock): Promise<string> {
   const path = join(dir, LOCK);
   const mine: LockInfo = { pid: process.pid, host: hostname(), since: clock.now().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
       await writeFile(path, JSON.stringify(mine), { flag: 'wx', mode: 0o600 });
       heldLocks.add(path);
@@ -97,10 +99,33 @@ async function takeLock(dir: string, sessionId: string, clock: Clock): Promise<s
           'finish or quit it there first; `warden report` and `warden verify` can read it meanwhile',
         );
       }
-      await rm(path, { force: true }); // stale lock from a dead process
+      await setAsideStaleLock(path);
     }
   }
-  throw new UserError(`could not lock session ${sessionId}`);
+  throw new UserError(`could not lock session ${sessionId} (another process keeps taking it)`);
+}
+
+/**
+ * Moves a stale lock out of the way atomically: only one of several processes can rename it. If
+ * what was renamed turns out to be a live lock (another process took over in between), it is put
+ * back; the `wx` create that follows lets exactly one process win.
+ */
+async function setAsideStaleLock(path: string): Promise<void> {
+  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(path, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else moved it
+    throw err;
+  }
+  if (lockIsLive(await readLock(aside))) {
+    try {
+      await link(aside, path);
+    } catch {
+      /* a newer lock is already in place */
+    }
+  }
+  await rm(aside, { force: true });
 }
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -117,6 +142,8 @@ async function fsyncDir(dir: string): Promise<void> {
 
 class FileJournal implements JournalPort {
   private closed = false;
+  /** Set when a failed write could not be rolled back; no further appends. */
+  private broken: string | undefined;
   constructor(
     readonly sessionId: string,
     readonly path: string,
@@ -124,6 +151,8 @@ class FileJournal implements JournalPort {
     private readonly lockPath: string,
     private readonly list: JournalEntry[],
     private readonly clock: Clock,
+    /** Bytes in the file: where a failed append rolls back to. */
+    private size: number,
   ) {}
 
   get entries(): readonly JournalEntry[] {
@@ -132,6 +161,14 @@ class FileJournal implements JournalPort {
 
   async append(draft: EntryDraft, operator: string): Promise<JournalEntry> {
     if (this.closed) throw new Error('journal is closed');
+    if (this.broken) {
+      throw new ExternalError(
+        `the journal ${this.path} could not be written earlier: ${this.broken}`,
+        {
+          hint: 'nothing more is recorded in this process; fix the disk and resume the session',
+        },
+      );
+    }
     const last = this.list[this.list.length - 1];
     const entry = sealEntry({
       seq: (last?.seq ?? 0) + 1,
@@ -143,9 +180,31 @@ class FileJournal implements JournalPort {
       data: draft.data ?? {},
       prev: last?.hash ?? GENESIS_PREV,
     });
-    const line = JSON.stringify(entry) + '\n';
-    await this.fh.write(line, null, 'utf8');
-    await this.fh.sync();
+    const line = Buffer.from(JSON.stringify(entry) + '\n', 'utf8');
+    const before = this.size;
+    try {
+      // A full disk can end a write short without an error: loop until every byte is written.
+      for (let off = 0; off < line.length;) {
+        const { bytesWritten } = await this.fh.write(line, off, line.length - off, null);
+        if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+        off += bytesWritten;
+      }
+      await this.fh.sync();
+    } catch (err) {
+      // Nothing was acknowledged: take the partial line back so the file stays a valid chain.
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      try {
+        await this.fh.truncate(before);
+        await this.fh.sync();
+      } catch (undo) {
+        this.broken = `${code}; the partial line could not be removed (${(undo as NodeJS.ErrnoException).code ?? 'error'})`;
+      }
+      throw new ExternalError(
+        `could not record ${draft.type} in ${this.path}: ${code}${code === 'ENOSPC' ? ' (disk full)' : ''}`,
+        { code, hint: 'nothing was changed; free space or fix the disk, then try again' },
+      );
+    }
+    this.size = before + line.length;
     this.list.push(entry);
     return entry;
   }
@@ -212,7 +271,7 @@ export function createFileSessionStore(home: string, clock: Clock): SessionStore
       const path = join(dir, JOURNAL);
       const fh = await open(path, 'a', 0o600);
       await chmod(path, 0o600);
-      const journal = new FileJournal(sessionId, path, fh, lockPath, [], clock);
+      const journal = new FileJournal(sessionId, path, fh, lockPath, [], clock, 0);
       await journal.append(first, operator);
       await fsyncDir(dir);
       await fsyncDir(root);
@@ -225,36 +284,45 @@ export function createFileSessionStore(home: string, clock: Clock): SessionStore
       const lockPath = await takeLock(dir, sessionId, clock);
       try {
         const path = join(dir, JOURNAL);
-        let text = await readFile(path, 'utf8');
+        const text = await readFile(path, 'utf8');
         const parsed = parseJournalText(text);
-        let torn: { bytes: number; sha256: string; savedAs: string } | undefined;
-        if (parsed.tornTail) {
-          // The last line was never completed (crash mid-write), so it was never acknowledged.
-          // Keep its bytes aside, cut it from the journal, and record the repair.
-          const cut = text.lastIndexOf('\n') + 1;
-          const tail = text.slice(cut);
-          const savedAs = `journal.torn-${clock.now().toISOString().replace(/[:.]/g, '')}`;
-          await writeFile(join(dir, savedAs), tail, { mode: 0o600 });
-          await truncate(path, Buffer.byteLength(text.slice(0, cut)));
-          torn = {
-            bytes: Buffer.byteLength(tail),
-            sha256: createHash('sha256').update(tail).digest('hex'),
-            savedAs,
-          };
-          text = text.slice(0, cut);
-        }
-        const lines = torn ? parseJournalText(text).lines : parsed.lines;
-        const report = verifyChain(lines);
-        if (!report.ok) {
-          throw new UserError(
-            `session ${sessionId}: journal fails verification at line ${report.problem?.line}: ${report.problem?.reason}; refusing to append to it`,
+        const refuse = (r: ReturnType<typeof verifyChain>) =>
+          new UserError(
+            `session ${sessionId}: journal fails verification at line ${r.problem?.line}: ${r.problem?.reason}; refusing to append to it`,
             `\`warden verify ${sessionId}\` shows the details; the file is unchanged`,
             1,
           );
+        let lines = parsed.lines;
+        let torn: { bytes: number; sha256: string; savedAs: string } | undefined;
+        let addNewline = false;
+        if (parsed.tornTail) {
+          // The last line has no newline. If it is a whole entry that chains (e.g. an editor
+          // stripped the newline), it was written: keep it. Otherwise it was never completed, so
+          // never acknowledged: set it aside, after checking that everything before it holds.
+          if (verifyChain(parsed.lines).ok) addNewline = true;
+          else {
+            const cut = text.lastIndexOf('\n') + 1;
+            lines = parseJournalText(text.slice(0, cut)).lines;
+            const before = verifyChain(lines);
+            if (!before.ok) throw refuse(before);
+            const tail = text.slice(cut);
+            const savedAs = `journal.torn-${clock.now().toISOString().replace(/[:.]/g, '')}`;
+            await writeFile(join(dir, savedAs), tail, { mode: 0o600 });
+            await truncate(path, Buffer.byteLength(text.slice(0, cut)));
+            torn = {
+              bytes: Buffer.byteLength(tail),
+              sha256: createHash('sha256').update(tail).digest('hex'),
+              savedAs,
+            };
+          }
         }
+        const report = verifyChain(lines);
+        if (!report.ok) throw refuse(report);
+        if (addNewline) await writeFile(path, '\n', { flag: 'a' });
         const entries = lines.flatMap((l) => ('entry' in l ? [l.entry] : []));
         const fh = await open(path, 'a', 0o600);
-        const journal = new FileJournal(sessionId, path, fh, lockPath, entries, clock);
+        const size = (await fh.stat()).size;
+        const journal = new FileJournal(sessionId, path, fh, lockPath, entries, clock, size);
         if (torn)
           await journal.append(
             { type: 'journal.repaired', data: torn },

@@ -3,12 +3,9 @@
  * same pipeline as `warden audit`) and the container list for the picker. No I/O of its own:
  * run.ts hands in the engine port; tests use fakes.
  */
-import { buildReport, targetKey } from '../audit/report.js';
+import { auditReport } from '../audit/run.js';
 import type { AuditReport } from '../audit/types.js';
-import { runAuditCore } from '../checks/audit-core.js';
-import { targetOf } from '../checks/catalog.js';
-import { isDemoCredential, isSecretName, maskSecrets } from '../checks/mask.js';
-import type { ContainerModel } from '../checks/model.js';
+import { maskSecrets } from '../checks/mask.js';
 import type { ContainerSummary, DockerReadPort } from '../engine/docker-read-port.js';
 
 export interface LiveAuditOptions {
@@ -18,32 +15,19 @@ export interface LiveAuditOptions {
   signal?: AbortSignal;
 }
 
-function secretValues(models: readonly ContainerModel[]): string[] {
-  const out: string[] = [];
-  for (const m of models)
-    for (const v of m.env ?? [])
-      if (v.value && v.value.length >= 4 && isSecretName(v.name) && !isDemoCredential(v.value))
-        out.push(v.value);
-  return out;
-}
-
 /** Every container on the engine, every check, read-only. Throws DockerError when unreachable. */
 export async function liveAudit(
   docker: DockerReadPort,
   opts: LiveAuditOptions,
 ): Promise<AuditReport> {
-  const run = await runAuditCore({ docker, ...(opts.signal ? { signal: opts.signal } : {}) });
-  const states: Record<string, string | undefined> = {};
-  for (const m of run.live) states[targetKey(targetOf(m))] = m.state;
-  const report = buildReport({
+  const { report, secrets } = await auditReport({
+    docker,
+    ...(opts.signal ? { signal: opts.signal } : {}),
     tool: { name: 'warden', version: opts.version ?? '0.0.0' },
     now: opts.now(),
-    engine: { ...run.engine, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) },
-    evaluations: run.evaluations,
-    states,
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
   });
   // Evidence is masked by the checks; this is the last net `warden audit` also casts.
-  const secrets = secretValues(run.live);
   if (secrets.length === 0) return report;
   const mask = (t: string) => maskSecrets(t, secrets);
   return {

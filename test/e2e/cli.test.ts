@@ -142,4 +142,63 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL\s+docker\s+the Docker engine is not reachable at unix:\/\/.*no\.sock/);
   });
+  it('verify names whose key signed; a journal rebuilt and re-signed with another key fails --trusted-key', async () => {
+    const home = tempHome();
+    const { s } = await finishedSession(home);
+    // The sign-off in finishedSession used a throwaway key; make this home's own key the trusted one.
+    const { createSigner, keyPaths } = await import('../../src/adapters/signer.js');
+    await createSigner(home).sign(Buffer.from('create the key'));
+    const trusted = keyPaths(home).publicKey;
+
+    const plain = await warden(home, ['verify', s.id]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/signed at seq 6 by Alice Auditor .*key sha256:[0-9a-f]{64}: a key not known here/);
+    const strict = await warden(home, ['verify', s.id, '--trusted-key', trusted]);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/seq 6: sign-off by Alice Auditor was made with key sha256:[0-9a-f]{64}, which is not one of the trusted keys/);
+
+    // A forger rewrites an entry, rebuilds the chain and re-signs with a key of their own: the
+    // chain verifies, the key does not.
+    const lines = readFileSync(s.journalPath, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    lines[2].data.text = 'vendor denied';
+    const { sealEntry } = await import('../../src/journal/chain.js');
+    const { signoffBytes, keyFingerprint } = await import('../../src/journal/signature.js');
+    const { generateKeyPairSync, sign } = await import('node:crypto');
+    const forger = generateKeyPairSync('ed25519');
+    const pub = (forger.publicKey.export({ type: 'spki', format: 'der' }) as Buffer).toString('base64');
+    let prev = '0'.repeat(64);
+    const forged = lines.map((e: Record<string, any>) => {
+      const { hash: _h, ...rest } = e;
+      rest.prev = prev;
+      if (rest.type === 'session.signed') {
+        rest.data.head = prev;
+        rest.data.publicKey = pub;
+        rest.data.keyFingerprint = keyFingerprint(pub);
+        rest.data.signature = sign(null, signoffBytes({ type: 'warden-signoff', session: rest.session, head: prev, signer: rest.data.signer, statement: rest.data.statement, signedAt: rest.data.signedAt }), forger.privateKey).toString('base64');
+      }
+      const sealed = sealEntry(rest as never);
+      prev = sealed.hash;
+      return JSON.stringify(sealed);
+    });
+    writeFileSync(s.journalPath, forged.join('\n') + '\n');
+    const chainOnly = await warden(home, ['verify', s.id]);
+    expect(chainOnly.code).toBe(0);
+    expect(chainOnly.stdout).toContain('a key not known here');
+    expect((await warden(home, ['verify', s.id, '--trusted-key', trusted])).code).toBe(1);
+  });
+
+  it('verify --require-signed fails when entries follow the last sign-off', async () => {
+    const home = tempHome();
+    const { s } = await finishedSession(home);
+    expect((await warden(home, ['verify', s.id, '--require-signed'])).code).toBe(0);
+    const again = await Session.resume(deps(home), s.id, 'mallory');
+    await again.addNote(undefined, 'added after the sign-off');
+    await again.close();
+    const r = await warden(home, ['verify', s.id, '--require-signed']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('2 entries were recorded after the last sign-off (seq 6)');
+    const plain = await warden(home, ['verify', s.id]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain('note: 2 entries after the last sign-off are not covered by it');
+  });
 });

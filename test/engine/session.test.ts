@@ -143,4 +143,30 @@ phases:
     expect(s.state.entries).toBe(1);
     await s.close();
   });
+  it('uses the configured default timeout for command steps without their own', async () => {
+    let seen: number | undefined;
+    const shell: ShellPort = {
+      run: async ({ timeoutMs }) => {
+        seen = timeoutMs;
+        return { exitCode: 0, timedOut: false, cancelled: false, durationMs: 1 };
+      },
+    };
+    const rb = twoPhaseRunbook.replace('{ id: c, title: Third, guidance: Do C. }', '{ id: c, title: Third, guidance: Do C., type: command, command: [echo] }');
+    const s = await Session.start(deps(tempHome(), { shell, defaultCommandTimeoutS: 42 }), loadedFrom(rb), {}, 'x');
+    await s.run('c', { signal: new AbortController().signal });
+    expect(seen).toBe(42_000);
+    await s.close();
+  });
+
+  it('signs the true head even when another write is queued meanwhile', async () => {
+    const s = await Session.start(deps(tempHome()), loadedFrom(twoPhaseRunbook), {}, 'x');
+    await s.markDone('a');
+    await s.markDone('b');
+    await s.skip('c', 'n/a');
+    const [signed] = await Promise.all([s.signOff('x', 'ok'), s.addNote(undefined, 'written while signing')]);
+    const { readFileSync } = await import('node:fs');
+    expect(verifyChain(parseJournalText(readFileSync(s.journalPath, 'utf8')).lines).ok).toBe(true);
+    expect(signed.data.head).toBe(signed.prev);
+    await s.close();
+  });
 });

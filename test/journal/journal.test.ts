@@ -112,3 +112,45 @@ describe('file journal', () => {
     expect(readFileSync(s.journalPath, 'utf8')).toBe(tampered);
   });
 });
+
+describe('file journal under failure', () => {
+  it('keeps a complete last entry that only lost its newline (no repair recorded)', async () => {
+    const home = tempHome();
+    const s = await Session.start(deps(home), loadedFrom(twoPhaseRunbook), {}, 'alice');
+    await s.markDone('a');
+    await s.close();
+    writeFileSync(s.journalPath, readFileSync(s.journalPath, 'utf8').replace(/\n$/, ''));
+    const again = await Session.resume(deps(home), s.id, 'alice');
+    expect(again.entries.map((e) => e.type)).toEqual(['session.started', 'step.done', 'session.resumed']);
+    await again.close();
+    expect(verifyChain(parseJournalText(readFileSync(s.journalPath, 'utf8')).lines).ok).toBe(true);
+  });
+
+  it('refuses a tampered journal with a torn tail without cutting anything', async () => {
+    const home = tempHome();
+    const s = await Session.start(deps(home), loadedFrom(twoPhaseRunbook), {}, 'alice');
+    await s.markDone('a');
+    await s.close();
+    const tampered = readFileSync(s.journalPath, 'utf8').replace('"step":"a"', '"step":"b"') + '{"seq":3,"ts"';
+    writeFileSync(s.journalPath, tampered);
+    await expect(Session.resume(deps(home), s.id, 'alice')).rejects.toThrow(/fails verification at line 2/);
+    expect(readFileSync(s.journalPath, 'utf8')).toBe(tampered);
+  });
+
+  it('lets exactly one of several processes take over a stale lock', async () => {
+    const home = tempHome();
+    const s = await Session.start(deps(home), loadedFrom(twoPhaseRunbook), {}, 'alice');
+    await s.close();
+    const lock = join(home, 'sessions', s.id, 'journal.lock');
+    const { hostname } = await import('node:os');
+    for (let trial = 0; trial < 25; trial++) {
+      writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 4242, host: hostname(), since: 'then' }));
+      const opened = await Promise.allSettled([0, 1, 2].map(() => Session.resume(deps(home), s.id, 'x')));
+      const winners = opened.filter((o) => o.status === 'fulfilled');
+      expect(winners).toHaveLength(1);
+      for (const o of opened) if (o.status === 'rejected') expect(String(o.reason)).toMatch(/open in another warden process|could not lock/);
+      await (winners[0] as PromiseFulfilledResult<Session>).value.close();
+    }
+    expect(verifyChain(parseJournalText(readFileSync(s.journalPath, 'utf8')).lines)).toMatchObject({ ok: true, entries: 26 });
+  });
+});

@@ -5,7 +5,7 @@ import { wardenVersion } from '../version.js';
 import type { DockerReadPort } from '../../engine/docker-read-port.js';
 import { DockerError, ExternalError, UserError, errorMessage } from '../../errors.js';
 import { SEVERITIES, type Severity } from '../../runbook/types.js';
-import { runAuditCore } from '../../checks/audit-core.js';
+import { auditReport } from '../../audit/run.js';
 import { isSecretName, isDemoCredential, maskSecrets } from '../../checks/mask.js';
 import { parseIgnoreFile } from '../../audit/ignore.js';
 import { buildReport, exitCodeFor, targetKey } from '../../audit/report.js';
@@ -54,16 +54,6 @@ const render: Record<AuditFormat, (r: AuditReport) => string> = {
   junit: formatJunit,
 };
 
-/** Secret values seen in any model: a last net over the rendered output. */
-function secretValues(models: ContainerModel[]): string[] {
-  const out: string[] = [];
-  for (const m of models)
-    for (const v of m.env ?? [])
-      if (v.value && v.value.length >= 4 && isSecretName(v.name) && !isDemoCredential(v.value))
-        out.push(v.value);
-  return out;
-}
-
 /** Runs the audit and returns the exit code: 0 clean, 1 findings at/above fail-on, 2 error. */
 export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<number> {
   try {
@@ -86,24 +76,17 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
     }
 
     const docker = typeof deps.docker === 'function' ? await deps.docker() : deps.docker;
-    const run = await runAuditCore({
+    const { report, secrets } = await auditReport({
       composeFiles: options.compose ?? [],
       containers: options.container ?? [],
       ...(docker ? { docker } : {}),
       readFile: deps.readFile,
       ...(deps.env ? { env: deps.env } : {}),
-    });
-    const states: Record<string, string | undefined> = {};
-    for (const m of run.live) states[targetKey(targetOf(m))] = m.state;
-    const report = buildReport({
       tool: { name: 'warden', version: deps.version ?? '0.0.0' },
       now: deps.now(),
-      engine: { ...run.engine, ...(deps.endpoint ? { endpoint: deps.endpoint } : {}) },
-      evaluations: run.evaluations,
-      states,
+      ...(deps.endpoint ? { endpoint: deps.endpoint } : {}),
       ...(ignores ? { ignores } : {}),
     });
-    const secrets = secretValues([...run.live, ...run.composes.flatMap((c) => c.services)]);
     const text = maskSecrets(render[format](report), secrets);
     if (options.output) {
       if (!deps.writeFile) throw new UserError('writing --output is not available here');
@@ -117,7 +100,7 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
       deps.stderr.write(
         `warden: ignore entry for ${e.check} on ${e.target} expired on ${e.expires ?? '?'}\n`,
       );
-    if (!run.engine.reached && (options.compose?.length ?? 0) > 0 && docker)
+    if (!report.engine.reached && (options.compose?.length ?? 0) > 0 && docker)
       deps.stderr.write(`warden: engine not reached; audited the compose file(s) only\n`);
     return exitCodeFor(report, failOn);
   } catch (err) {

@@ -25,6 +25,23 @@ export function parseInputs(pairs: readonly string[]): Record<string, string> {
   return out;
 }
 
+/**
+ * Loads the Ink UI. Ink decides once, when it is first imported, whether it runs in CI (from `CI`
+ * / `CONTINUOUS_INTEGRATION`) and then draws only the final frame. Here stdin and stdout are a
+ * terminal, so a person is watching: hide those variables while Ink loads, then put them back for
+ * the commands that steps run.
+ */
+async function loadTui(): Promise<typeof import('../../ui/run.js')> {
+  const keys = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+  const saved = keys.map((k) => [k, process.env[k]] as const);
+  for (const k of keys) delete process.env[k];
+  try {
+    return await import('../../ui/run.js');
+  } finally {
+    for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;
+  }
+}
+
 export async function interactiveCommand(
   app: App,
   _io: Io,
@@ -39,14 +56,14 @@ export async function interactiveCommand(
   if (target.kind === 'run') {
     const catalog = await app.catalog();
     const loaded = await resolveRunbook(app.files, catalog, target.ref, app.known());
-    const { runTui } = await import('../../ui/run.js');
+    const { runTui } = await loadTui();
     return runTui(app, { kind: 'run', loaded, inputs: target.inputs });
   }
   if (target.kind === 'resume') {
     const sessionId = await app.store.resolveId(target.sessionId);
-    const { runTui } = await import('../../ui/run.js');
+    const { runTui } = await loadTui();
     return runTui(app, { kind: 'resume', sessionId });
   }
-  const { runTui } = await import('../../ui/run.js');
+  const { runTui } = await loadTui();
   return runTui(app, { kind: 'home' });
 }

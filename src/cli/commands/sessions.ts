@@ -1,10 +1,12 @@
 /** `warden sessions`, `warden report`, `warden verify`: read-only views of journals. */
-import { createReadStream } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../../errors.js';
+import { keyPaths } from '../../adapters/signer.js';
+import { keyFingerprint } from '../../journal/signature.js';
+import { createPublicKey } from 'node:crypto';
 import { reduce, settle } from '../../engine/reducer.js';
+import type { EvidenceFiles } from '../../actions/files-port.js';
 import type { SessionState } from '../../engine/state.js';
 import { verifyChain, type ChainReport } from '../../journal/chain.js';
 import type { JournalEntry } from '../../journal/types.js';
@@ -144,20 +146,91 @@ export async function reportCommand(
   return 0;
 }
 
+export interface VerifyOptions {
+  json?: boolean;
+  /** PEM public keys a sign-off must be made with; any other key fails verification. */
+  trustedKey?: string[];
+  /** Fail unless the last entry is a valid sign-off (nothing recorded after it). */
+  requireSigned?: boolean;
+}
+
+interface SignoffView {
+  seq: number;
+  signer: string;
+  signedAt: string;
+  keyFingerprint: string;
+  /** Whose key: this WARDEN_HOME's, one passed with --trusted-key, or unknown. */
+  key: 'local' | 'trusted' | 'unknown';
+}
+
+async function fingerprintOfPem(app: App, path: string): Promise<string> {
+  let pem: string;
+  try {
+    pem = await app.readText(path);
+  } catch (err) {
+    throw new UserError(
+      `cannot read the key ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
+  try {
+    const der = createPublicKey(pem).export({ type: 'spki', format: 'der' }) as Buffer;
+    return keyFingerprint(der.toString('base64'));
+  } catch {
+    throw new UserError(`${path} is not a PEM public key`);
+  }
+}
+
 export async function verifyCommand(
   app: App,
   io: Io,
   ref: string,
-  opts: { json?: boolean },
+  opts: VerifyOptions,
 ): Promise<number> {
   const j = await loadJournal(app, ref);
+  const trusted = new Set(
+    await Promise.all((opts.trustedKey ?? []).map((k) => fingerprintOfPem(app, k))),
+  );
+  let local: string | undefined;
+  try {
+    local = await fingerprintOfPem(app, keyPaths(app.home).publicKey);
+  } catch {
+    local = undefined; // no key made on this machine yet
+  }
   let problem = j.chain.problem
     ? `line ${j.chain.problem.line}${j.chain.problem.seq !== undefined ? ` (seq ${j.chain.problem.seq})` : ''}: ${j.chain.problem.reason}`
     : undefined;
   if (!problem && j.tornTail) {
     problem = `line ${j.entries.length + 1}: incomplete trailing line (a write was cut off); \`warden resume\` sets it aside`;
   }
-  const evidence = j.state ? await verifyEvidence(dirname(j.path), j.state) : { files: 0 };
+  // The chain proves order and integrity, not authorship: anyone who can write the file can
+  // rebuild it and sign with a new key. Say whose keys signed, and check them when asked.
+  const signoffs: SignoffView[] = j.entries
+    .filter((e) => e.type === 'session.signed')
+    .map((e) => {
+      const fp = String(e.data.keyFingerprint ?? '');
+      return {
+        seq: e.seq,
+        signer: String(e.data.signer ?? ''),
+        signedAt: String(e.data.signedAt ?? ''),
+        keyFingerprint: fp,
+        key: trusted.has(fp) ? 'trusted' : fp === local ? 'local' : 'unknown',
+      };
+    });
+  const lastSigned = signoffs.at(-1)?.seq ?? 0;
+  const uncovered = j.chain.ok ? j.chain.entries - lastSigned : 0;
+  if (!problem && trusted.size > 0) {
+    const bad = signoffs.find((x) => x.key !== 'trusted');
+    if (bad)
+      problem = `seq ${bad.seq}: sign-off by ${bad.signer} was made with key ${bad.keyFingerprint}, which is not one of the trusted keys`;
+  }
+  if (!problem && opts.requireSigned) {
+    if (signoffs.length === 0) problem = 'the session is not signed off';
+    else if (uncovered > 0)
+      problem = `${uncovered} entr${uncovered === 1 ? 'y was' : 'ies were'} recorded after the last sign-off (seq ${lastSigned})`;
+  }
+  const evidence = j.state
+    ? await verifyEvidence(app.actionDeps().files, dirname(j.path), j.state)
+    : { files: 0 };
   if (!problem && evidence.problem) problem = evidence.problem;
   const ok = !problem;
   if (opts.json) {
@@ -170,6 +243,8 @@ export async function verifyCommand(
           entries: j.chain.entries,
           head: j.chain.head,
           signatures: j.chain.signatures,
+          signoffs,
+          entriesAfterLastSignoff: uncovered,
           evidenceFiles: evidence.files,
           problem: problem ?? null,
         },
@@ -177,7 +252,9 @@ export async function verifyCommand(
         2,
       ) + '\n',
     );
-  } else if (ok) {
+    return ok ? 0 : 1;
+  }
+  if (ok) {
     io.out(
       `ok: ${j.path}\n  ${j.chain.entries} entries, chain intact, ${j.chain.signatures} valid signature(s)\n  head ${j.chain.head}\n`,
     );
@@ -186,21 +263,22 @@ export async function verifyCommand(
   } else {
     io.out(`FAILED: ${j.path}\n  ${problem}\n  ${j.chain.entries} entries verified before it\n`);
   }
-  return ok ? 0 : 1;
-}
-
-async function sha256File(path: string): Promise<{ sha256: string; bytes: number } | undefined> {
-  try {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-    }
-    return { sha256: hash.digest('hex'), bytes };
-  } catch {
-    return undefined;
+  const whose = {
+    local: "this machine's key",
+    trusted: 'a trusted key',
+    unknown: 'a key not known here',
+  };
+  for (const x of signoffs) {
+    io.out(
+      `  signed at seq ${x.seq} by ${x.signer} (${x.signedAt}), key ${x.keyFingerprint}: ${whose[x.key]}\n`,
+    );
   }
+  if (signoffs.length > 0 && uncovered > 0) {
+    io.out(
+      `  note: ${uncovered} entr${uncovered === 1 ? 'y' : 'ies'} after the last sign-off ${uncovered === 1 ? 'is' : 'are'} not covered by it\n`,
+    );
+  }
+  return ok ? 0 : 1;
 }
 
 /**
@@ -208,6 +286,7 @@ async function sha256File(path: string): Promise<{ sha256: string; bytes: number
  * the journal. Returns the first mismatch (missing, size or SHA-256) and how many files matched.
  */
 export async function verifyEvidence(
+  disk: Pick<EvidenceFiles, 'hashFile'>,
   sessionDir: string,
   state: SessionState,
 ): Promise<{ files: number; problem?: string }> {
@@ -226,7 +305,7 @@ export async function verifyEvidence(
   }
   let files = 0;
   for (const e of expected) {
-    const got = await sha256File(join(sessionDir, e.path));
+    const got = await disk.hashFile(join(sessionDir, e.path));
     if (!got) return { files, problem: `${e.what} ${e.path}: missing` };
     if (got.sha256 !== e.sha256 || (e.bytes !== undefined && got.bytes !== e.bytes))
       return {
