@@ -17,6 +17,15 @@ import { UserError } from '../errors.js';
 
 const MAGIC = Buffer.from('WDNBAK01');
 export const HEADER_BYTES = 40;
+/** Bytes to read from the start of a file to tell whether it is a warden encrypted backup. */
+export const MAGIC_BYTES = MAGIC.length;
+
+/** Whether a file's first bytes are the header of a warden encrypted backup. */
+export function hasEncryptedHeader(head: Uint8Array): boolean {
+  return Buffer.from(head.buffer, head.byteOffset, head.byteLength)
+    .subarray(0, MAGIC.length)
+    .equals(MAGIC);
+}
 const TAG_BYTES = 16;
 export const SCRYPT = { logN: 15, r: 8, p: 1 } as const;
 

@@ -146,23 +146,28 @@ export async function isolate(deps: ActionDeps, ctx: StepContext): Promise<Actio
     return failed(why, { action: 'isolate', container: ref, before, offer: ['pause', 'stop'] });
 
   const { net, created } = await ensureQuarantine(deps, q);
-  const record: IsolationRecord = {
-    format: 'warden-isolation/1',
-    session: ctx.sessionId,
-    container: ref,
-    isolatedAt: deps.clock.now().toISOString(),
-    quarantine: q,
-    paused: flag(ctx, 'pause'),
-    before: before.filter((a) => a.network !== q),
-  };
+  const seen = before.filter((a) => a.network !== q);
   // Written down before anything changes: unisolate needs it even if we crash halfway.
   const path = recordPath(deps, ref.id);
   await deps.files.mkdirPrivate(join(deps.home, 'quarantine'));
-  const prior = await deps.files.exists(path);
-  if (prior && before.every((a) => a.network === q)) {
-    // Already isolated: keep the earlier record (it holds the real networks).
+  const prior = await priorRecord(deps, path);
+  let record: IsolationRecord;
+  if (prior.record) {
+    // A retry (after a partial isolate, or of a finished one): the earlier record holds the
+    // networks already left. Keep it whole; add only networks it does not know yet.
+    const known = new Set([...prior.record.before.map((a) => a.network), prior.record.quarantine]);
+    const added = seen.filter((a) => !known.has(a.network));
+    record = {
+      ...prior.record,
+      quarantine: q,
+      paused: prior.record.paused || flag(ctx, 'pause'),
+      before: [...prior.record.before, ...added].sort((a, b) => a.network.localeCompare(b.network)),
+    };
+    if (added.length || record.paused !== prior.record.paused || q !== prior.record.quarantine)
+      await deps.files.writeFile(path, JSON.stringify(record, null, 2) + '\n');
   } else {
-    if (prior) {
+    if (prior.exists) {
+      // Unreadable, or already restored: set it aside, it describes no current isolation.
       const old = join(
         deps.home,
         'quarantine',
@@ -171,9 +176,18 @@ export async function isolate(deps: ActionDeps, ctx: StepContext): Promise<Actio
       await deps.files.writeFile(old, await deps.files.readFile(path));
       await deps.files.remove(path);
     }
+    record = {
+      format: 'warden-isolation/1',
+      session: ctx.sessionId,
+      container: ref,
+      isolatedAt: deps.clock.now().toISOString(),
+      quarantine: q,
+      paused: flag(ctx, 'pause'),
+      before: seen,
+    };
     await deps.files.writeFile(path, JSON.stringify(record, null, 2) + '\n');
   }
-  for (const a of record.before) {
+  for (const a of seen) {
     ctx.onOutput(`disconnecting from ${a.network}`);
     await docker.disconnectNetwork(a.network, ref.id, true);
   }
@@ -206,6 +220,22 @@ export async function isolate(deps: ActionDeps, ctx: StepContext): Promise<Actio
     `${ref.name} isolated: left ${record.before.map((a) => a.network).join(', ') || 'no networks'}; now only on ${q}${data.paused ? ', paused' : ''}`,
     data,
   );
+}
+
+/** The record already on disk, when it describes an isolation not yet undone. */
+async function priorRecord(
+  deps: ActionDeps,
+  path: string,
+): Promise<{ exists: boolean; record?: IsolationRecord }> {
+  if (!(await deps.files.exists(path))) return { exists: false };
+  try {
+    const rec = JSON.parse((await deps.files.readFile(path)).toString('utf8')) as IsolationRecord;
+    if (rec.format === 'warden-isolation/1' && Array.isArray(rec.before) && !rec.restoredAt)
+      return { exists: true, record: rec };
+  } catch {
+    // Unreadable: set aside by the caller.
+  }
+  return { exists: true };
 }
 
 async function readRecord(deps: ActionDeps, id: string): Promise<IsolationRecord | undefined> {

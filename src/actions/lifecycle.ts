@@ -110,6 +110,11 @@ export async function lifecycle(
       before,
       after: before,
     });
+  if (verb === 'stop' || verb === 'restart')
+    // The engine waits this long for a graceful exit before SIGKILL: say so, not just a spinner.
+    ctx.onOutput(
+      `${verb}: SIGTERM, then SIGKILL after ${timeout(ctx) ?? 10} s if it does not exit`,
+    );
   await act(docker, verb, ref.id, ctx);
   if (verb === 'eradicate')
     return ok(

@@ -2,6 +2,8 @@
  * restore <backup> --to <container>: every archive is checked first (SHA-256 against the manifest,
  * the GCM tag, and every tar entry: no absolute paths, no `..`, no links escaping the backed-up
  * directory, no devices). Only when all pass is anything written, through the archive endpoint.
+ * The manifest is not authenticated: encryption is read from each archive's header, and the
+ * extraction directory is derived from `destination`, never taken from the manifest.
  */
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, dirname, posix, resolve } from 'node:path';
@@ -9,11 +11,13 @@ import { Readable, pipeline as pipelineCb } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
-import { UserError, errorMessage } from '../errors.js';
+import { DockerError, UserError, errorMessage } from '../errors.js';
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import {
   BackupIntegrityError,
+  MAGIC_BYTES,
   decryptTransform,
+  hasEncryptedHeader,
   parseKeyFile,
   type KeyMaterial,
 } from './backup-crypto.js';
@@ -29,27 +33,33 @@ import {
   safeName,
   status,
   type ActionDeps,
+  type ContainerRef,
 } from './common.js';
 
 export async function loadBackupManifest(
   deps: ActionDeps,
   ref: string,
   sessionDir?: string,
-  container?: string,
+  target?: ContainerRef,
 ): Promise<{ manifest: BackupManifest; dir: string; path: string; sha256: string }> {
-  if (ref === 'latest' && sessionDir) {
-    // The newest backup of this container taken in this session.
-    const prefix = container ? `${safeName(container.replace(/^\//, ''))}-` : '';
-    const dirs = (await deps.files.list(join(sessionDir, 'backups'))).filter((d) =>
-      d.startsWith(prefix),
-    );
-    const last = dirs[dirs.length - 1];
+  const latest = ref === 'latest' && sessionDir !== undefined;
+  if (latest) {
+    if (!target) throw new UserError('backup "latest" needs the container it was taken from');
+    // The newest backup of this container taken in this session: backup.ts names the directory
+    // `<safeName(name)>-<stampOf(time)>`, so `web` must not match `web-db-…`.
+    const name = safeName(target.name.replace(/^\//, ''));
+    const own = new RegExp(`^${name.replace(/[.]/g, '\\.')}-(\\d{8}T[0-9.]+Z)$`);
+    const stamps = (await deps.files.list(join(sessionDir, 'backups')))
+      .map((d) => own.exec(d)?.[1])
+      .filter((t): t is string => t !== undefined)
+      .sort();
+    const last = stamps[stamps.length - 1];
     if (!last)
       throw new UserError(
-        `no backup of ${container ?? 'the target'} in this session`,
+        `no backup of ${target.name} in this session`,
         'run the backup step first, or restore from a backup directory with warden restore',
       );
-    ref = join(sessionDir, 'backups', last);
+    ref = join(sessionDir, 'backups', `${name}-${last}`);
   }
   const candidates = [ref, ...(sessionDir && !isAbsolute(ref) ? [join(sessionDir, ref)] : [])];
   for (const c of candidates) {
@@ -64,6 +74,12 @@ export async function loadBackupManifest(
     }
     if (manifest.format !== 'warden-backup/1' || !Array.isArray(manifest.archives))
       throw new BackupIntegrityError(`${path} is not a warden backup manifest`);
+    const of = manifest.container as Partial<ContainerRef> | undefined;
+    if (latest && target && of?.id !== target.id && of?.name !== target.name)
+      throw new UserError(
+        `the newest backup for ${target.name} in this session (${dirname(path)}) was taken from ${of?.name ?? '?'} (${(of?.id ?? '?').slice(0, 12)}): refusing, nothing written`,
+        'pass the backup directory explicitly',
+      );
     return {
       manifest,
       dir: dirname(path),
@@ -99,15 +115,55 @@ export function unsafeEntry(
   return undefined;
 }
 
+/**
+ * Where an archive is extracted, and the one top-level name its entries may use. Both come from
+ * `destination` (a plain absolute path): the manifest is not authenticated, so its `extractTo` is
+ * only checked against them, never used.
+ */
+export function placeOf(a: Pick<BackupArchive, 'destination' | 'extractTo'>): {
+  extractTo: string;
+  top: string;
+} {
+  const given = typeof a.destination === 'string' ? a.destination : '';
+  const dest = given.replace(/\/+$/, '');
+  if (!dest.startsWith('/') || dest.split('/').includes('..') || posix.normalize(dest) !== dest)
+    throw new BackupIntegrityError(
+      `manifest destination ${JSON.stringify(a.destination)} is not a plain absolute path: refused`,
+    );
+  const top = posix.basename(dest);
+  const extractTo = posix.dirname(dest);
+  if (a.extractTo !== undefined) {
+    const said = typeof a.extractTo === 'string' ? posix.normalize(a.extractTo) : '';
+    if ((said.length > 1 ? said.replace(/\/+$/, '') : said) !== extractTo)
+      throw new BackupIntegrityError(
+        `manifest extractTo ${JSON.stringify(a.extractTo)} disagrees with its destination ${dest} (extracted at ${extractTo}): refused`,
+      );
+  }
+  return { extractTo, top };
+}
+
+/** Whether the archive file starts with the encrypted-backup header (false when unreadable). */
+async function encryptedOnDisk(deps: ActionDeps, dir: string, a: BackupArchive): Promise<boolean> {
+  const path = join(dir, a.file);
+  if (a.file.includes('/') || a.file.includes('..') || !(await deps.files.exists(path)))
+    return false; // checkArchive refuses it
+  let head = Buffer.alloc(0);
+  for await (const chunk of deps.files.readStream(path)) {
+    head = Buffer.concat([head, chunk]);
+    if (head.length >= MAGIC_BYTES) break;
+  }
+  return hasEncryptedHeader(head);
+}
+
 function plainTar(
   deps: ActionDeps,
   path: string,
   km: KeyMaterial | undefined,
   onBytes?: (b: Uint8Array) => void,
 ) {
-  const src = deps.files.readStream(path);
   const tee = (async function* () {
-    for await (const chunk of src) {
+    // Opened on the first read: a write that fails before reading leaves no file open.
+    for await (const chunk of deps.files.readStream(path)) {
       onBytes?.(chunk);
       yield chunk;
     }
@@ -130,9 +186,7 @@ async function checkArchive(
   if (!(await deps.files.exists(path))) throw new BackupIntegrityError(`${a.file} is missing`);
   const hash = createHash('sha256');
   let bytes = 0;
-  const top = posix.basename(a.destination.replace(/\/+$/, ''));
-  if (!top)
-    throw new BackupIntegrityError(`manifest destination ${a.destination} cannot be restored`);
+  const { top } = placeOf(a);
   const { source, stages } = plainTar(deps, path, km, (b) => {
     hash.update(b);
     bytes += b.length;
@@ -194,7 +248,7 @@ export async function restoreDryRun(deps: ActionDeps, ctx: StepContext): Promise
     deps,
     param(ctx, 'backup'),
     deps.sessionDir(ctx.sessionId),
-    param(ctx, 'container'),
+    refOf(c),
   );
   const archives = pick(manifest, optParam(ctx, 'volume'));
   const id = c.Id.slice(0, 12);
@@ -206,7 +260,7 @@ export async function restoreDryRun(deps: ActionDeps, ctx: StepContext): Promise
       ...(stop ? [`POST /containers/${id}/stop`] : []),
       ...archives.map(
         (a) =>
-          `PUT /containers/${id}/archive?path=${a.extractTo} (${a.file}, ${a.tarBytes} bytes of tar)`,
+          `PUT /containers/${id}/archive?path=${placeOf(a).extractTo} (${a.file}, ${a.tarBytes} bytes of tar)`,
       ),
       stop ? `POST /containers/${id}/start` : `POST /containers/${id}/restart`,
     ],
@@ -230,15 +284,18 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
     deps,
     param(ctx, 'backup'),
     deps.sessionDir(ctx.sessionId),
-    param(ctx, 'container'),
+    ref,
   );
   const { manifest, dir } = loaded;
   const archives = pick(manifest, optParam(ctx, 'volume'));
   const keyFile = optParam(ctx, 'keyFile');
-  if (manifest.encrypted && !keyFile)
+  // The manifest is not authenticated: whether an archive is encrypted is read from its header.
+  const sealed = await Promise.all(archives.map((a) => encryptedOnDisk(deps, dir, a)));
+  const encrypted = sealed.some(Boolean);
+  const disagree = archives.filter((_, i) => sealed[i] !== Boolean(manifest.encrypted));
+  if (encrypted && !keyFile && disagree.length === 0)
     throw new UserError('this backup is encrypted: pass --key-file FILE');
-  const km =
-    manifest.encrypted && keyFile ? parseKeyFile(await deps.files.readFile(keyFile)) : undefined;
+  const km = encrypted && keyFile ? parseKeyFile(await deps.files.readFile(keyFile)) : undefined;
   const base = {
     action: 'restore',
     container: ref,
@@ -246,7 +303,7 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
     manifestSha256: loaded.sha256,
     backupCreatedAt: manifest.createdAt,
     backupOf: manifest.container,
-    encrypted: manifest.encrypted,
+    encrypted,
   };
   const warnings: string[] = [];
   const incidentStart = optParam(ctx, 'incidentStart');
@@ -269,6 +326,12 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
       written: [],
       warnings,
     });
+  if (disagree.length)
+    return refuse(
+      `manifest.json says the backup is ${manifest.encrypted ? '' : 'not '}encrypted but ${disagree.map((a) => a.file).join(', ')} ${disagree.length > 1 ? 'are' : 'is'}${manifest.encrypted ? ' not' : ''}: the manifest or the archives were altered`,
+    );
+  if (keyFile && !encrypted)
+    return refuse('the backup says it is not encrypted but a key was given: refusing');
   if (journaled) {
     if (!journaled.chainOk)
       return refuse(
@@ -325,26 +388,85 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
     await docker.stopContainer(ref.id, timeout);
   }
   const written: string[] = [];
-  for (const a of archives) {
-    ctx.onOutput(`writing ${a.destination}`);
-    const { source, stages } = plainTar(deps, join(dir, a.file), km);
-    const plain = (async function* () {
-      // The last stream of the chain; an error anywhere destroys it, which ends this loop.
-      const out = pipelineCb(
-        [source, ...stages],
-        () => undefined,
-      ) as unknown as AsyncIterable<Buffer>;
-      for await (const chunk of out) yield chunk;
-    })();
-    await docker.putArchive(ref.id, a.extractTo, plain);
-    written.push(a.destination);
+  let failure: { destination: string; error: unknown } | undefined;
+  let restarted: boolean | undefined;
+  let startError: unknown;
+  try {
+    for (const a of archives) {
+      ctx.onOutput(`writing ${a.destination}`);
+      const { source, stages } = plainTar(deps, join(dir, a.file), km);
+      const plain = (async function* () {
+        // The last stream of the chain; an error anywhere destroys it, which ends this loop.
+        const out = pipelineCb(
+          [source, ...stages],
+          () => undefined,
+        ) as unknown as AsyncIterable<Buffer>;
+        for await (const chunk of out) yield chunk;
+      })();
+      try {
+        await docker.putArchive(ref.id, placeOf(a).extractTo, plain);
+      } catch (err) {
+        failure = { destination: a.destination, error: err };
+        break;
+      }
+      written.push(a.destination);
+    }
+  } finally {
+    // Stopped by us: started again whatever happened while writing.
+    if (stop) {
+      ctx.onOutput(`starting ${ref.name}`);
+      try {
+        await docker.startContainer(ref.id);
+        restarted = true;
+      } catch (err) {
+        restarted = false;
+        startError = err;
+      }
+    }
   }
-  if (stop) await docker.startContainer(ref.id);
-  else if (wasRunning && ctx.params.restart !== 'false')
+  if (!stop && !failure && wasRunning && ctx.params.restart !== 'false')
     await docker.restartContainer(ref.id, timeout);
-  const after = status(await docker.inspectDetailed(ref.id));
+  let after = 'unknown';
+  try {
+    after = status(await docker.inspectDetailed(ref.id));
+  } catch {
+    // Reported as unknown: the outcome below must still say what was written.
+  }
+  const restartNote = !stop
+    ? `${ref.name} is ${after}`
+    : restarted
+      ? `${ref.name} was stopped for the restore and started again (${after})`
+      : `${ref.name} was stopped for the restore and could NOT be started again (${errorMessage(startError)}): it is ${after}; start it with: warden start ${ref.name}`;
+  const outcome = {
+    ...base,
+    verified,
+    written,
+    warnings,
+    stopped: stop,
+    ...(stop ? { restarted } : {}),
+    ...(startError ? { startError: errorMessage(startError) } : {}),
+    after: { status: after },
+  };
+  if (failure) {
+    const notWritten = archives.map((a) => a.destination).slice(written.length);
+    return failed(
+      `restore of ${ref.name} FAILED part-way: wrote ${written.join(', ') || 'nothing'}; writing ${failure.destination} failed (${errorMessage(failure.error)}) and it may be partly written; not written: ${notWritten.join(', ')}; ${restartNote}`,
+      {
+        ...outcome,
+        failedAt: failure.destination,
+        notWritten,
+        error: errorMessage(failure.error),
+        ...(failure.error instanceof DockerError ? { errorKind: failure.error.kind } : {}),
+      },
+    );
+  }
+  if (stop && !restarted)
+    return failed(
+      `restored ${written.join(', ')} of ${ref.name} from the backup of ${manifest.createdAt}, but ${restartNote}`,
+      outcome,
+    );
   return ok(
     `restored ${written.join(', ')} of ${ref.name} from the backup of ${manifest.createdAt} (verified: SHA-256${km ? ', GCM tag' : ''}, ${verified.reduce((n, v) => n + v.entries, 0)} tar entries); ${ref.name} is ${after}${warnings.length ? `; WARNING: ${warnings[0]}` : ''}`,
-    { ...base, verified, written, warnings, stopped: stop, after: { status: after } },
+    outcome,
   );
 }

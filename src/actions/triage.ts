@@ -104,7 +104,7 @@ export async function triage(deps: ActionDeps, ctx: StepContext): Promise<Action
     problems: problems.map((p) => maskText(p, secrets)),
   };
   const summary = `${ref.name}: ${processes.length} process(es), ${events.length} engine event(s) in the last hour, ${changes.length} filesystem change(s)`;
-  return problems.length ? failed(`${summary}; ${problems[0]}`, data) : ok(summary, data);
+  return data.problems.length ? failed(`${summary}; ${data.problems[0]}`, data) : ok(summary, data);
 }
 
 export async function triageDryRun(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {

@@ -18,7 +18,30 @@ export function parseDotEnv(text: string): Record<string, string> {
   return out;
 }
 
-export class InterpolationError extends Error {}
+/**
+ * A value that cannot be interpolated. The message never quotes the value (it may be a password):
+ * `path` names where it is (`services.db.environment.DB_PASSWORD`) so the loader can add a line.
+ */
+export class InterpolationError extends Error {
+  constructor(
+    message: string,
+    readonly path: readonly (string | number)[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** `services.db.environment[0]`, plus the variable name of a `NAME=value` list item. */
+export function interpolationPathLabel(
+  path: readonly (string | number)[],
+  value?: unknown,
+): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
+  const name =
+    typeof value === 'string' ? /^([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(value)?.[1] : undefined;
+  return `${out || '(root)'}${name && typeof path.at(-1) === 'number' ? ` (${name})` : ''}`;
+}
 
 /**
  * Compose interpolation: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?err}`,
@@ -52,7 +75,7 @@ export function interpolate(
         else if (text[j] === '}') depth--;
         if (depth > 0) j++;
       }
-      if (depth !== 0) throw new InterpolationError(`unterminated \${ in "${text}"`);
+      if (depth !== 0) throw new InterpolationError('unterminated ${');
       out += expand(text.slice(i + 2, j), vars);
       i = j + 1;
       continue;
@@ -71,7 +94,7 @@ export function interpolate(
 
 function expand(expr: string, vars: Readonly<Record<string, string | undefined>>): string {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])(.*))?$/s.exec(expr);
-  if (!m || m[1] === undefined) throw new InterpolationError(`invalid interpolation \${${expr}}`);
+  if (!m || m[1] === undefined) throw new InterpolationError('invalid interpolation ${...}');
   const name = m[1];
   const op = m[2];
   const arg = m[3] ?? '';
@@ -100,16 +123,31 @@ function expand(expr: string, vars: Readonly<Record<string, string | undefined>>
   }
 }
 
-/** Interpolates every string in a parsed YAML value (keys left alone). */
+/**
+ * Interpolates every string in a parsed YAML value (keys left alone). An InterpolationError comes
+ * out with the path of the string at fault.
+ */
 export function interpolateDeep(
   value: unknown,
   vars: Readonly<Record<string, string | undefined>>,
+  path: readonly (string | number)[] = [],
 ): unknown {
-  if (typeof value === 'string') return interpolate(value, vars);
-  if (Array.isArray(value)) return value.map((v) => interpolateDeep(v, vars));
+  if (typeof value === 'string') {
+    try {
+      return interpolate(value, vars);
+    } catch (err) {
+      if (err instanceof InterpolationError && err.path.length === 0)
+        throw new InterpolationError(
+          `${interpolationPathLabel(path, value)}: ${err.message}`,
+          path,
+        );
+      throw err;
+    }
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolateDeep(v, vars, [...path, i]));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolateDeep(v, vars);
+    for (const [k, v] of Object.entries(value)) out[k] = interpolateDeep(v, vars, [...path, k]);
     return out;
   }
   return value;

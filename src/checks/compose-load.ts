@@ -5,6 +5,7 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { posix } from 'node:path';
 import { UserError, errorMessage } from '../errors.js';
+import { yamlToJS } from '../runbook/parse.js';
 import { InterpolationError, interpolateDeep, parseDotEnv } from './compose-env.js';
 
 export type ReadFile = (path: string) => Promise<string>;
@@ -55,13 +56,23 @@ function parseYaml(
       `${file}:${pos.line}:${pos.col}: invalid YAML: ${first.message.split('\n')[0]}`,
     );
   }
-  const js: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const got = yamlToJS(doc, { maxAliasCount: 1000 });
+  if (!got.ok) {
+    const pos = lc.linePos(got.offset);
+    throw new UserError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${got.message}`);
+  }
+  const js = got.value;
   if (!isRecord(js)) throw new UserError(`${file}: not a compose file (expected a mapping)`);
   let data: unknown;
   try {
     data = interpolateDeep(js, vars);
   } catch (err) {
-    if (err instanceof InterpolationError) throw new UserError(`${file}: ${err.message}`);
+    if (err instanceof InterpolationError) {
+      const node = err.path.length ? doc.getIn(err.path, true) : undefined;
+      const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
+      const where = offset === undefined ? '' : `${lc.linePos(offset).line}:`;
+      throw new UserError(`${file}:${where} ${err.message}`);
+    }
     throw err;
   }
   return { doc, lc, data: data as Record<string, unknown> };

@@ -1,5 +1,9 @@
 /** A live container (inspect + top) as a ContainerModel. Pure. */
-import type { ContainerInspect, ContainerTop } from '../engine/docker-read-port.js';
+import type {
+  ContainerInspect,
+  ContainerTop,
+  PortBindingJson,
+} from '../engine/docker-read-port.js';
 import type { ContainerModel, MountModel, PortModel, ProcessModel } from './model.js';
 import { splitEnv } from './mask.js';
 
@@ -33,16 +37,33 @@ function mounts(c: ContainerInspect): MountModel[] {
   return out;
 }
 
+const bindingsOf = (map: Record<string, PortBindingJson[] | null> | null | undefined) =>
+  Object.entries(map ?? {}).flatMap(([containerPort, bindings]) =>
+    (bindings ?? []).map((b): PortModel => ({
+      containerPort,
+      hostIp: b.HostIp ?? '',
+      ...(b.HostPort ? { hostPort: b.HostPort } : {}),
+    })),
+  );
+
+/**
+ * Published ports. A running container's actual bindings (`NetworkSettings.Ports`) are the truth;
+ * otherwise the configured ones (`HostConfig.PortBindings`), plus, with `-P` (`PublishAllPorts`),
+ * every exposed port on all interfaces (the engine picks the host port when it starts).
+ */
 function ports(c: ContainerInspect): PortModel[] {
-  const out: PortModel[] = [];
-  for (const [containerPort, bindings] of Object.entries(c.HostConfig?.PortBindings ?? {})) {
-    for (const b of bindings ?? []) {
-      out.push({
-        containerPort,
-        hostIp: b.HostIp ?? '',
-        ...(b.HostPort ? { hostPort: b.HostPort } : {}),
-      });
-    }
+  const actual = c.NetworkSettings?.Ports;
+  if (c.State?.Running === true && actual) return bindingsOf(actual);
+  const out = bindingsOf(c.HostConfig?.PortBindings);
+  // The engine ignores -P on the host network (the host-network check reports that one).
+  if (c.HostConfig?.PublishAllPorts === true && c.HostConfig.NetworkMode !== 'host') {
+    const exposed = new Set([
+      ...Object.keys(c.Config?.ExposedPorts ?? {}),
+      ...Object.keys(c.NetworkSettings?.Ports ?? {}),
+    ]);
+    for (const containerPort of exposed)
+      if (!out.some((p) => p.containerPort === containerPort))
+        out.push({ containerPort, hostIp: '' });
   }
   return out;
 }

@@ -5,12 +5,16 @@
 
 export const MASK = '***';
 
-/** Name parts that make a variable credential-like. */
-const SECRET_NAME =
-  /(PASSW(OR)?D|PASSWD|PWD|(^|_)PASS($|_)|SECRET|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|PRIVATE[_-]?KEY|CREDENTIAL|AUTH[_-]?KEY|SESSION[_-]?KEY|ENCRYPTION[_-]?KEY|SIGNING[_-]?KEY|MASTER[_-]?KEY|DSN|CONNECTION[_-]?STRING|DATABASE[_-]?URL|COOKIE|SALT)/i;
+/**
+ * Name parts that make a variable or key credential-like. The ONE list: `isSecretName` here and
+ * the free-text redactor (src/engine/redact.ts) both use it.
+ */
+export const SECRET_NAME =
+  /(PASSW(OR)?D|PASSWD|PASSPHRASE|PWD|(^|_)PASS($|_)|SECRET|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|PRIVATE[_-]?KEY|CREDENTIAL|AUTH[_-]?KEY|(^|_)AUTH$|SESSION[_-]?KEY|ENCRYPTION[_-]?KEY|SIGNING[_-]?KEY|MASTER[_-]?KEY|DSN|CONNECTION[_-]?STRING|DATABASE[_-]?URL|COOKIE|SALT)/i;
 
 /** Names that contain a secret word but carry none (file pointers, booleans, usernames). */
-const NOT_SECRET = /(_FILE|_PATH|_DIR|_USER(NAME)?|_ENABLED|_METHOD|_TYPE|_HOST|_PORT)$/i;
+export const NOT_SECRET =
+  /(_FILE|_PATH|_DIR|_USER(NAME)?|_ENABLED|_METHOD|_TYPE|_HOST|_PORT|_STDIN)$/i;
 
 /** True when a variable name looks like it holds a credential (`DB_PASSWORD`, `API_KEY`...). */
 export function isSecretName(name: string): boolean {

@@ -1,10 +1,13 @@
 /** The CheckRunner for runbook `check` steps: evaluates check ids live and/or on a compose file. */
 import type { CheckOutcome, CheckResult, CheckRunner, StepContext } from '../engine/executors.js';
 import type { DockerReadPort } from '../engine/docker-read-port.js';
+import { redact } from '../engine/redact.js';
 import { errorMessage } from '../errors.js';
 import { CHECK_IDS } from './catalog.js';
 import { runAuditCore } from './audit-core.js';
 import type { ReadFile } from './compose-load.js';
+import { isDemoCredential, isSecretName, maskSecrets, MASK } from './mask.js';
+import type { ContainerModel } from './model.js';
 import type { Evaluation, FindingTarget } from './types.js';
 
 export interface CheckRunnerDeps {
@@ -16,6 +19,63 @@ export interface CheckRunnerDeps {
 function targetText(t: FindingTarget): string {
   if (t.kind === 'container') return `container ${t.name}${t.id ? ` (${t.id.slice(0, 12)})` : ''}`;
   return `${t.file ?? 'compose'} service ${t.service ?? t.name}${t.line ? ` line ${t.line}` : ''}`;
+}
+
+/**
+ * What a result must never show: the values of credential-like variables of every model
+ * evaluated. Known demo values (`root`, `test`...) are ordinary words too, so they are masked only
+ * as whole tokens; the others wherever they occur. Values stay in memory, never printed.
+ */
+export interface SecretSet {
+  values: string[];
+  demo: string[];
+}
+
+export function secretSet(models: readonly ContainerModel[]): SecretSet {
+  const values = new Set<string>();
+  const demo = new Set<string>();
+  for (const m of models)
+    for (const v of m.env ?? [])
+      if (v.value && isSecretName(v.name)) (isDemoCredential(v.value) ? demo : values).add(v.value);
+  return { values: [...values], demo: [...demo] };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Masks every secret of `secrets` in `text`, then whatever the free-text redactor finds. Demo
+ * values only when `demo` is set (evidence: the setting as found), as whole words.
+ */
+export function maskResultText(text: string, secrets: SecretSet, demo = true): string {
+  let out = maskSecrets(text, secrets.values);
+  if (demo && secrets.demo.length)
+    out = out.replace(
+      new RegExp(
+        `(?<![A-Za-z0-9_])(?:${secrets.demo.map(escapeRegExp).join('|')})(?![A-Za-z0-9_])`,
+        'gi',
+      ),
+      MASK,
+    );
+  return redact(out);
+}
+
+/**
+ * A result as the journal may store it: every text field masked. Demo values are masked in the
+ * evidence only: the target names the container (`postgres` with POSTGRES_PASSWORD=postgres) and
+ * the remediation is the check's own text.
+ */
+export function maskResult(r: CheckResult, secrets: SecretSet): CheckResult {
+  return {
+    ...r,
+    title: redact(r.title),
+    target: maskResultText(r.target, secrets, false),
+    ...(r.evidence !== undefined ? { evidence: maskResultText(r.evidence, secrets) } : {}),
+    ...(r.remediation !== undefined
+      ? { remediation: maskResultText(r.remediation, secrets, false) }
+      : {}),
+  };
 }
 
 function toResult(e: Evaluation): CheckResult {
@@ -71,13 +131,17 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
           ctx.onOutput(
             `engine not reached (${run.engine.message ?? 'unknown'}); compose file only`,
           );
-        const results = [...errors, ...run.evaluations.map(toResult)];
+        const secrets = secretSet([...run.live, ...run.composes.flatMap((c) => c.services)]);
+        const results = [...errors, ...run.evaluations.map(toResult)].map((r) =>
+          maskResult(r, secrets),
+        );
         const failing = results.filter((r) => r.verdict === 'fail' || r.verdict === 'error');
         const targets = new Set(results.map((r) => r.target));
         const failingTargets = new Set(failing.map((r) => r.target));
         for (const r of failing)
           ctx.onOutput(
-            `${r.severity} ${r.check}: ${r.target}${r.evidence ? ` — ${r.evidence}` : ''}`,
+            // No `check: value` shape: the redactor would read `secret-in-env: ...` as a secret.
+            `${r.severity} ${r.check} — ${r.target}${r.evidence ? ` — ${r.evidence}` : ''}`,
           );
         return {
           ok: failing.length === 0,
@@ -90,7 +154,7 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
           results,
         };
       } catch (err) {
-        const message = errorMessage(err);
+        const message = redact(errorMessage(err));
         return {
           ok: false,
           summary: message,
@@ -101,7 +165,7 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
               verdict: 'error',
               severity: 'info',
               title: 'check could not run',
-              target: container ?? compose ?? 'all containers',
+              target: redact(container ?? compose ?? 'all containers'),
               evidence: message,
             })),
           ],

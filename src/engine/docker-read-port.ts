@@ -48,6 +48,8 @@ export interface HostConfigJson {
   Binds?: string[] | null;
   NetworkMode?: string;
   PortBindings?: Record<string, PortBindingJson[] | null> | null;
+  /** `docker run -P`: every exposed port is published on a random port of all interfaces. */
+  PublishAllPorts?: boolean;
   RestartPolicy?: { Name?: string; MaximumRetryCount?: number } | null;
   CapAdd?: string[] | null;
   CapDrop?: string[] | null;
@@ -81,6 +83,8 @@ export interface ContainerConfigJson {
   Image?: string;
   Labels?: Record<string, string> | null;
   Healthcheck?: { Test?: string[] | null } | null;
+  /** Ports the image or `--expose` declares, e.g. `{"8080/tcp": {}}`. */
+  ExposedPorts?: Record<string, unknown> | null;
 }
 
 /** `GET /containers/{id}/json`, the parts the audit reads. */
@@ -93,7 +97,11 @@ export interface ContainerInspect {
   HostConfig?: HostConfigJson;
   Config?: ContainerConfigJson;
   Mounts?: MountPointJson[];
-  NetworkSettings?: { Networks?: Record<string, { NetworkID?: string }> | null };
+  NetworkSettings?: {
+    Networks?: Record<string, { NetworkID?: string }> | null;
+    /** The bindings the engine made (running containers); `null` for an exposed, unpublished port. */
+    Ports?: Record<string, PortBindingJson[] | null> | null;
+  };
 }
 
 /** `GET /containers/{id}/top`: column titles and one row of strings per process. */

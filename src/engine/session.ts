@@ -579,7 +579,7 @@ export class Session {
     await this.write({
       type: 'step.started',
       step: step.id,
-      data: { kind: 'check', checks: ids, params: ctx.params, dryRun },
+      data: { kind: 'check', checks: ids, params: redactParams(ctx.params), dryRun },
     });
     if (dryRun || !checks) {
       await this.write({
@@ -596,7 +596,7 @@ export class Session {
       const outcome = await checks.run(ids, ctx);
       data = {
         outcome: outcome.ok ? 'ok' : 'failed',
-        summary: outcome.summary,
+        summary: redact(outcome.summary),
         results: outcome.results,
       };
     } catch (err) {
@@ -625,7 +625,7 @@ export class Session {
       data: {
         kind: 'action',
         action: id,
-        params: ctx.params,
+        params: redactParams(ctx.params),
         dryRun,
         ...plan,
         ...(why && this.safetyBlocker(id, ctx.params) ? { overrideReason: redact(why) } : {}),
@@ -728,4 +728,11 @@ export class Tail {
   lines(): string[] {
     return [...this.buf];
   }
+}
+
+/** Step params as recorded in the journal: values that look like credentials masked. */
+function redactParams(params: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, redact(`${k}=${v}`).slice(k.length + 1)]),
+  );
 }

@@ -3,13 +3,17 @@
  * Pure: takes the text; reading files is the loader's job.
  */
 import {
+  isAlias,
   isMap,
   isPair,
   isScalar,
   LineCounter,
   parseDocument,
+  visit,
+  type Alias,
   type Document,
   type Node,
+  type ToJSOptions,
 } from 'yaml';
 import type { z } from 'zod';
 import { runbookSchema } from './schema.js';
@@ -41,7 +45,10 @@ export function parseRunbook(text: string, file: string, known?: KnownIds): Pars
       })),
     };
   }
-  const data: unknown = doc.toJS();
+  const js = yamlToJS(doc);
+  if (!js.ok)
+    return { ok: false, issues: [{ file, ...at(js.offset), message: `YAML: ${js.message}` }] };
+  const data = js.value;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return {
       ok: false,
@@ -73,6 +80,39 @@ export function parseRunbook(text: string, file: string, known?: KnownIds): Pars
   }));
   if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
   return { ok: true, runbook };
+}
+
+export type YamlToJS =
+  { ok: true; value: unknown } | { ok: false; offset: number; message: string };
+
+/**
+ * `doc.toJS()` without the throw: the yaml library throws (a ReferenceError) for an alias with no
+ * anchor before it (`id: *nope`) and for too many aliases (an alias bomb); both come back as a
+ * message and the offset of the alias at fault (the first unresolved one, else the first alias).
+ */
+export function yamlToJS(doc: Document, options?: ToJSOptions): YamlToJS {
+  try {
+    return { ok: true, value: doc.toJS(options) as unknown };
+  } catch (err) {
+    let unresolved: Alias | undefined;
+    let first: Alias | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        first ??= node;
+        if (!node.resolve(doc)) {
+          unresolved = node;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    const culprit = unresolved ?? first;
+    return {
+      ok: false,
+      offset: culprit?.range?.[0] ?? 0,
+      message: firstLine(err instanceof Error ? err.message : String(err)),
+    };
+  }
 }
 
 export function formatIssue(issue: RunbookIssue): string {

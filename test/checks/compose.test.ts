@@ -6,6 +6,7 @@ import { composeModels, parseShortPort } from '../../src/checks/compose-model.js
 import { interpolate, parseDotEnv } from '../../src/checks/compose-env.js';
 import { CHECK_IDS, evaluateModel } from '../../src/checks/catalog.js';
 import type { Evaluation } from '../../src/checks/types.js';
+import { UserError } from '../../src/errors.js';
 
 const dir = 'test/fixtures/compose';
 const rf = (p: string) => readFile(p, 'utf8');
@@ -113,6 +114,34 @@ describe('compose syntax', () => {
     await expect(
       composeModels('services:\n  a: [\n', { file: 'bad.yaml', readFile: rf }),
     ).rejects.toThrow(/bad\.yaml:\d+/);
+  });
+
+  it('reports an undefined alias as a user error naming the file, not a crash', async () => {
+    const err = await composeModels('services:\n  a:\n    image: *nope\n', {
+      file: 'alias.yaml',
+      readFile: rf,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/^alias\.yaml:3:12: invalid YAML: Unresolved alias/);
+  });
+
+  it('names the key and line of a bad interpolation, never the value', async () => {
+    const text =
+      'services:\n  db:\n    image: x\n    environment:\n      - DB_PASSWORD=p@ss${word\n';
+    const err = await composeModels(text, { file: 'i.yaml', readFile: rf }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(UserError);
+    const msg = (err as Error).message;
+    expect(msg).toBe('i.yaml:5: services.db.environment[0] (DB_PASSWORD): unterminated ${');
+    expect(msg).not.toContain('p@ss');
+    const map = 'services:\n  db:\n    environment:\n      DB_PASSWORD: "s3${x:-a${b"\n';
+    const err2 = await composeModels(map, { file: 'm.yaml', readFile: rf }).catch(
+      (e: unknown) => e,
+    );
+    expect((err2 as Error).message).toBe(
+      'm.yaml:4: services.db.environment.DB_PASSWORD: unterminated ${',
+    );
   });
 
   it('detects a circular extends', async () => {

@@ -265,7 +265,7 @@ describe.skipIf(!dockerAvailable)(`live audit (${noDockerReason})`, () => {
     // seccomp=unconfined / label=disable do not count as "security options set".
     expect(verdict(names.bad, 'no-new-privileges')?.verdict).toBe('fail');
     expect(verdict(names.bad, 'apparmor-unconfined')?.verdict).toBe('not-applicable');
-    // The engine does not keep the order of -e variables: compare as a set.
+    // The engine does not keep `-e` order stable between runs.
     expect(verdict(names.bad, 'secret-in-env')?.evidence?.split(', ').sort()).toEqual([
       'DB_PASSWORD=***',
       'POSTGRES_PASSWORD=***',

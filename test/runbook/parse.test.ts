@@ -33,8 +33,20 @@ describe('parseRunbook', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const [a, b] = r.runbook.phases[0]!.steps;
-    expect(a).toMatchObject({ id: 'a', type: 'manual', confirm: 'none', requires: [], refs: [], params: {} });
-    expect(b).toMatchObject({ type: 'command', command: ['echo', '{{target}}'], timeout: 5, requires: ['a'] });
+    expect(a).toMatchObject({
+      id: 'a',
+      type: 'manual',
+      confirm: 'none',
+      requires: [],
+      refs: [],
+      params: {},
+    });
+    expect(b).toMatchObject({
+      type: 'command',
+      command: ['echo', '{{target}}'],
+      timeout: 5,
+      requires: ['a'],
+    });
     expect(r.runbook.inputs[0]).toMatchObject({ id: 'target', required: true, type: 'container' });
   });
 
@@ -61,8 +73,12 @@ phases:
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const lines = r.issues.map(formatIssue);
-    expect(lines).toContain('bad.yaml:1:5: id: must be lowercase letters, digits and dashes (e.g. "contain-target")');
-    expect(lines.some((l) => l.startsWith('bad.yaml:3:7: kind: must be one of "incident", "checklist"'))).toBe(true);
+    expect(lines).toContain(
+      'bad.yaml:1:5: id: must be lowercase letters, digits and dashes (e.g. "contain-target")',
+    );
+    expect(
+      lines.some((l) => l.startsWith('bad.yaml:3:7: kind: must be one of "incident", "checklist"')),
+    ).toBe(true);
     expect(lines).toContain('bad.yaml:12:9: phases[0].steps[0].colour: unknown key "colour"');
   });
 
@@ -95,7 +111,10 @@ phases:
         guidance: g
         command: [ls]
 `;
-    const r = parseRunbook(text, 'x.yaml', { checks: new Set(['root-user']), actions: new Set(['snapshot']) });
+    const r = parseRunbook(text, 'x.yaml', {
+      checks: new Set(['root-user']),
+      actions: new Set(['snapshot']),
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const msgs = r.issues.map(formatIssue);
@@ -120,6 +139,23 @@ phases:
     expect(r.issues[0]!.message).toMatch(/^YAML: /);
   });
 
+  it('reports an undefined alias and an alias bomb as YAML issues with a position, not a throw', () => {
+    const r = parseRunbook('title: Demo\nid: *nope\n', 'a.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(formatIssue(r.issues[0]!)).toMatch(/^a\.yaml:2:5: YAML: Unresolved alias .*nope$/);
+
+    const bomb = `a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+`;
+    const r2 = parseRunbook(bomb, 'b.yaml');
+    expect(r2.ok).toBe(false);
+    if (r2.ok) return;
+    expect(formatIssue(r2.issues[0]!)).toMatch(/^b\.yaml:\d+:\d+: YAML: Excessive alias count/);
+  });
+
   it('detects circular requires', () => {
     const text = `id: demo
 title: Demo
@@ -141,6 +177,9 @@ phases:
   it('rejects a document that is not a mapping', () => {
     const r = parseRunbook('- just\n- a list\n', 'l.yaml');
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(formatIssue(r.issues[0]!)).toBe('l.yaml:1:1: a runbook must be a YAML mapping (id, title, kind, phases, ...)');
+    if (!r.ok)
+      expect(formatIssue(r.issues[0]!)).toBe(
+        'l.yaml:1:1: a runbook must be a YAML mapping (id, title, kind, phases, ...)',
+      );
   });
 });

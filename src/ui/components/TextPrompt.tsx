@@ -15,6 +15,11 @@ export interface TextPromptProps {
   initial?: string;
   placeholder?: string;
   width: number;
+  /**
+   * Rows the field may take. Longer text shows its last rows (where the cursor is), so a long
+   * note never pushes the screen past its height. Unset: the field grows with the text.
+   */
+  fieldRows?: number;
   isFocused: boolean;
   onSubmit(value: string): void;
   onCancel(): void;
@@ -25,6 +30,7 @@ export function TextPrompt({
   initial = '',
   placeholder,
   width,
+  fieldRows,
   isFocused,
   onSubmit,
   onCancel,
@@ -57,15 +63,28 @@ export function TextPrompt({
             {l}
           </Text>
         ))}
-      <Box>
-        <Text color={tone('accent')}>› </Text>
-        <TextInput
-          value={value}
-          placeholder={placeholder}
-          focus={isFocused}
-          onChange={change}
-          onSubmit={() => onSubmit(latest.current)}
-        />
+      <Box
+        flexDirection="column"
+        {...(fieldRows
+          ? {
+              height: fieldRows,
+              overflow: 'hidden' as const,
+              // "› " + text + cursor wider than a row: it wraps; keep its end in view.
+              justifyContent:
+                value.length + 3 > width ? ('flex-end' as const) : ('flex-start' as const),
+            }
+          : {})}
+      >
+        <Box flexShrink={0}>
+          <Text color={tone('accent')}>› </Text>
+          <TextInput
+            value={value}
+            placeholder={placeholder}
+            focus={isFocused}
+            onChange={change}
+            onSubmit={() => onSubmit(latest.current)}
+          />
+        </Box>
       </Box>
     </Box>
   );

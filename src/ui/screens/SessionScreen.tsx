@@ -23,6 +23,9 @@ import { initialScreen, promptLabel, screenReducer } from './sessionModel.js';
 /** Columns from which list and details sit side by side. */
 export const SIDE_BY_SIDE = 72;
 
+/** Rows kept for a text prompt's field: a note longer than a row wraps instead of overflowing. */
+const PROMPT_FIELD_ROWS = 2;
+
 export interface SessionScreenProps {
   session: Session;
   isFocused: boolean;
@@ -90,7 +93,7 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
           promptLabel(prompt) + (prompt.kind === 'yes' || prompt.kind === 'quit' ? ' [y/N]' : ''),
           width,
         ).length,
-      ) + (prompt.kind === 'yes' || prompt.kind === 'quit' ? 0 : 1)
+      ) + (prompt.kind === 'yes' || prompt.kind === 'quit' ? 0 : PROMPT_FIELD_ROWS)
     : 0;
   const chrome = 2 + bannerLines(banner, width).length + signedLines.length + promptRows + 1;
   const body = Math.max(3, height - chrome);
@@ -229,6 +232,7 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
                 : ''
           }
           width={width}
+          fieldRows={PROMPT_FIELD_ROWS}
           isFocused={isFocused}
           onSubmit={(v) => void controls.submit(prompt, v)}
           onCancel={() => dispatch({ type: 'closePrompt' })}
