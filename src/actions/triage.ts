@@ -11,6 +11,7 @@ import {
   maskText,
   nameOf,
   ok,
+  QUARANTINE_NETWORK,
   optParam,
   param,
   plan,
@@ -174,6 +175,9 @@ export async function health(deps: ActionDeps, ctx: StepContext): Promise<Action
   };
   if (st !== 'running') return failed(`${ref.name} is ${st}`, data);
   if (h && h !== 'healthy') return failed(`${ref.name} is running but ${h}`, data);
+  const quarantine = deps.quarantineNetwork ?? QUARANTINE_NETWORK;
+  if (nets.includes(quarantine))
+    return failed(`${ref.name} is running but still on the quarantine network ${quarantine}`, data);
   return ok(
     `${ref.name} is running${h ? ' and healthy' : ' (no healthcheck)'}; networks: ${nets.join(', ')}`,
     data,

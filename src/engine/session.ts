@@ -643,10 +643,21 @@ export class Session {
       });
       return;
     }
+    // What the action printed (already masked) is kept as a bounded tail, so its findings
+    // (e.g. triage's processes and events) stay readable on screen and in the report.
+    const tail = new Tail(TAIL_LINES, TAIL_BYTES);
+    const actx: StepContext = {
+      ...ctx,
+      onOutput: (line) => {
+        tail.push(redact(line));
+        ctx.onOutput(line);
+      },
+    };
     let data: Record<string, unknown>;
     try {
-      const out = dryRun ? await actions.dryRun(id, ctx) : await actions.run(id, ctx);
+      const out = dryRun ? await actions.dryRun(id, actx) : await actions.run(id, actx);
       data = {
+        ...(tail.lines().length > 0 ? { tail: tail.lines(), tailTruncated: tail.truncated } : {}),
         ...out.data,
         action: id,
         outcome: out.ok ? 'ok' : 'failed',

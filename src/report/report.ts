@@ -30,6 +30,10 @@ export interface ReportStep {
     dryRun: boolean;
     exitCode?: unknown;
     findings?: CheckResult[];
+    /** Warnings the step raised (e.g. a backup newer than the incident's start). */
+    warnings?: string[];
+    /** The recorded output (masked, bounded), e.g. a command's or triage's findings. */
+    output?: string[];
   }[];
 }
 
@@ -297,6 +301,8 @@ function reportStep(
       dryRun: r.dryRun,
       exitCode: r.data.exitCode,
       findings: Array.isArray(r.data.results) ? (r.data.results as CheckResult[]) : undefined,
+      warnings: Array.isArray(r.data.warnings) ? r.data.warnings.map(String) : undefined,
+      output: Array.isArray(r.data.tail) ? r.data.tail.map(String) : undefined,
     })),
   };
 }
@@ -379,6 +385,9 @@ export function buildReport(
   };
 }
 
+/** Lines of a step's recorded output quoted in the Markdown report (JSON keeps all). */
+const REPORT_OUTPUT_LINES = 40;
+
 const MARK: Record<string, string> = {
   done: '[x]',
   skipped: '[-]',
@@ -432,9 +441,22 @@ export function renderMarkdown(r: Report): string {
         out.push(
           `  - ${res.dryRun ? 'Dry run' : 'Run'} at ${res.at} by ${res.by}: ${res.outcome}: ${res.summary}`,
         );
+        for (const w of res.warnings ?? []) out.push(`    - **Warning**: ${w}`);
         for (const f of (res.findings ?? []).filter((x) => x.verdict === 'fail')) {
           out.push(
             `    - ${f.severity} \`${f.check}\` ${f.target}: ${f.title}${f.evidence ? ` (${f.evidence})` : ''}`,
+          );
+        }
+        const output = res.output ?? [];
+        if (output.length > 0 && !res.dryRun) {
+          const shown = output.slice(-REPORT_OUTPUT_LINES);
+          out.push(
+            `    - Output${shown.length < output.length ? ` (last ${shown.length} of ${output.length} lines)` : ''}:`,
+            '',
+            '      ```',
+            ...shown.map((l) => `      ${l.replace(/```/g, "'''")}`),
+            '      ```',
+            '',
           );
         }
       }

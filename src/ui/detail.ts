@@ -12,6 +12,8 @@ import { reflow, shortTime, wrapLines, type Line } from './text.js';
 import type { InterruptedInfo } from './screens/sessionModel.js';
 
 export const OUTPUT_TAIL = 10;
+/** Lines of a finished step's recorded output shown in the (scrolling) details. */
+export const RECORDED_TAIL = 60;
 
 export interface DetailInput {
   state: SessionState;
@@ -154,12 +156,23 @@ export function detailLines({
     add(step.type === 'command' ? 'output (c to cancel):' : 'running… (c to cancel)', 'running');
     for (const l of (live ?? []).slice(-OUTPUT_TAIL)) add(l, undefined, '  ');
   } else if (last) {
-    add(`result: ${last.outcome} — ${last.summary}`, last.outcome === 'ok' ? 'ok' : 'danger');
+    const warnings = Array.isArray(last.data.warnings) ? last.data.warnings.map(String) : [];
+    add(
+      `result: ${last.outcome}${warnings.length ? ' with warnings' : ''} — ${last.summary}`,
+      last.outcome !== 'ok' ? 'danger' : warnings.length ? 'warn' : 'ok',
+    );
+    for (const w of warnings) add(`⚠ ${w}`, 'warn', '  ');
+    // The recorded output stays readable (the details scroll): e.g. triage's processes/events.
     const tail = tailOf(last);
     if (tail.length > 0) {
-      add(`last ${Math.min(OUTPUT_TAIL, tail.length)} of ${tail.length} output lines:`, 'muted');
-      for (const l of tail.slice(-OUTPUT_TAIL))
-        add(l, l.startsWith('! ') ? 'warn' : undefined, '  ');
+      const shown = tail.slice(-RECORDED_TAIL);
+      add(
+        shown.length < tail.length
+          ? `output, last ${shown.length} of ${tail.length} lines:`
+          : `output (${tail.length} line${tail.length === 1 ? '' : 's'}):`,
+        'muted',
+      );
+      for (const l of shown) add(l, l.startsWith('! ') ? 'warn' : undefined, '  ');
     }
     for (const c of checkResults(last)) {
       const v = VERDICT_MARK[c.verdict] ?? VERDICT_MARK.error;

@@ -5,6 +5,7 @@ import { reduce, settle } from '../../src/engine/reducer.js';
 import { parseJournalText, verifyChain } from '../../src/journal/chain.js';
 import { deps, loadedFrom, tempHome, twoPhaseRunbook } from '../helpers/session.js';
 import type { ShellPort } from '../../src/engine/ports.js';
+import type { ActionRunner } from '../../src/engine/executors.js';
 
 describe('Session (engine over the file journal)', () => {
   it('records every intent before state changes, and state equals a replay of the file', async () => {
@@ -167,6 +168,38 @@ phases:
     const { readFileSync } = await import('node:fs');
     expect(verifyChain(parseJournalText(readFileSync(s.journalPath, 'utf8')).lines).ok).toBe(true);
     expect(signed.data.head).toBe(signed.prev);
+    await s.close();
+  });
+  it('keeps an action\'s printed findings (masked, bounded) in its result, and the report quotes them', async () => {
+    const actions: ActionRunner = {
+      actions: [{ id: 'triage', title: 'Triage', destructive: false }],
+      dryRun: async () => ({ ok: true, summary: 'would triage', data: {} }),
+      run: async (_id, ctx) => {
+        ctx.onOutput('PID 1 sh -c sleep 3600');
+        ctx.onOutput('event exec_start: sh -c "export API_TOKEN=tok-123456789"');
+        return { ok: true, summary: '1 process, 1 event', data: { warnings: ['the target has no healthcheck'] } };
+      },
+    };
+    const rb = `id: ir
+title: IR
+kind: incident
+description: d
+inputs: [{ id: target, title: Target, required: true }]
+phases:
+  - id: detect
+    title: Detect
+    steps:
+      - { id: triage, title: Triage, guidance: g, type: action, action: triage, params: { container: "{{target}}" } }
+`;
+    const s = await Session.start(deps(tempHome(), { actions }), loadedFrom(rb), { target: 'web' }, 'x');
+    await s.run('triage', { signal: new AbortController().signal });
+    const result = s.state.steps.triage!.results[0]!;
+    expect(result.data.tail).toEqual(['PID 1 sh -c sleep 3600', 'event exec_start: sh -c "export API_TOKEN=***"']);
+    const { buildReport, renderMarkdown } = await import('../../src/report/report.js');
+    const md = renderMarkdown(buildReport(s.state, s.entries, { ok: true, entries: s.state.entries, head: s.state.head, signatures: 0 }));
+    expect(md).toContain('      PID 1 sh -c sleep 3600');
+    expect(md).toContain('**Warning**: the target has no healthcheck');
+    expect(md).not.toContain('tok-123456789');
     await s.close();
   });
 });
