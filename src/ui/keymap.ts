@@ -32,6 +32,8 @@ export type Action =
   | 'back'
   | 'quit'
   | 'submit'
+  | 'clearField'
+  | 'deleteWord'
   | 'dismiss'
   | 'yes'
   | 'no';
@@ -308,6 +310,24 @@ export const KEYMAP: readonly Binding[] = [
     contexts: ['prompt'],
     footer: true,
     match: (_i, k) => k.return,
+  },
+  {
+    action: 'clearField',
+    keys: 'Ctrl-U',
+    label: 'clear',
+    description: 'Clear the field (a prefilled answer too)',
+    contexts: ['prompt', 'filter'],
+    footer: true,
+    match: (i, k) => k.ctrl && i === 'u',
+  },
+  {
+    action: 'deleteWord',
+    keys: 'Ctrl-W',
+    label: 'delete word',
+    description: 'Delete the word before the cursor',
+    contexts: ['prompt', 'filter'],
+    footer: false,
+    match: (i, k) => k.ctrl && i === 'w',
   },
   {
     action: 'dismiss',

@@ -155,4 +155,36 @@ describe('container picker', () => {
     await t.pressUntil(KEYS.enter, 'Confirm the alert');
     expect(startedInputs(h)).toEqual({ container: 'svc-30' });
   });
+
+  it.each([80, 60])(
+    'names come whole at %i columns (image, networks and ports are cut first)',
+    async (columns) => {
+      const long: FakeContainer[] = [
+        {
+          name: 'wt-ir-bystander-4c519a3b2e',
+          image: 'registry.example.com/team/nginx:1.27-alpine',
+          networks: ['wt-ir-frontend-4c519a3b2e', 'wt-ir-backend-4c519a3b2e'],
+          ports: ['8080:80'],
+        },
+        {
+          name: 'wt-ir-victim-4c519a3b2e7f',
+          image: 'registry.example.com/team/app:2.3.1',
+          networks: ['wt-ir-backend-4c519a3b2e'],
+        },
+      ];
+      const h = withDocker(fakeDocker(long));
+      ({ tui } = await renderApp(h, { kind: 'home' }, { columns, rows: 24 }));
+      await tui.waitFor('› ');
+      await tui.pressUntil(KEYS.enter, 'inputs 1/1');
+      await tui.waitFor('"web" is not a container');
+      const f = await tui.pressUntil('\t', '› wt-ir-bystander');
+      expect(f).toMatch(/› wt-ir-bystander-4c519a3b2e +\S/);
+      expect(f).toMatch(/ {2}wt-ir-victim-4c519a3b2e7f +\S/);
+      expect(f).toMatch(/ {2}NAME {23}IMAGE/);
+      expect(width(f)).toBeLessThanOrEqual(columns);
+      expect(height(f)).toBeLessThanOrEqual(24);
+      if (columns === 80) expect(f).toMatch(/registry\.example\.com\/team\/ngi.*running/);
+      else expect(f).toMatch(/registry\.e… running/);
+    },
+  );
 });

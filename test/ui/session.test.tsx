@@ -112,7 +112,7 @@ describe('session screen', () => {
     expect(h.actions.ran).toEqual([]);
   });
 
-  it('isolate without a snapshot asks why (engine rule), then the typed name: wrong text refused, right runs', async () => {
+  it('isolate without a snapshot asks why (engine rule), then the typed name: a wrong name keeps the prompt open (refusal above, field cleared), the right one runs', async () => {
     const h = harness();
     const { tui, session } = await open(h);
     await tui.press('j');
@@ -123,12 +123,24 @@ describe('session screen', () => {
     await tui.pressUntil(KEYS.enter, 'Give a reason (Esc cancels)');
     await tui.answer('', 'running it anyway needs a reason');
     await tui.answer('EDR kept a memory image', 'Type "web" to confirm');
-    await tui.answer('wbe', 'type "web" to confirm this step');
+    const before = h.store.entries(session.id).length;
+    // A wrong name: the engine refuses it and nothing is written; the prompt stays open with the
+    // refusal right above the field, which starts empty again, to retype the name at once.
+    const refused = await tui.answer('wbe', 'type "web" to confirm this step');
+    const rows = refused.split('\n');
+    const at = rows.findIndex((r) => r.includes('✗ type "web" to confirm this step'));
+    expect(rows[at - 1]).toContain('Type "web" to confirm (Esc cancels)');
+    expect(rows[at + 1]).toMatch(/^›\s*$/);
     expect(h.actions.ran).toEqual([]);
+    expect(h.store.entries(session.id)).toHaveLength(before);
     expect(types(h, session)).not.toContain('step.started:isolate');
-    await tui.pressUntil(KEYS.enter, 'Give a reason (Esc cancels)');
-    await tui.answer('EDR kept a memory image', 'Type "web" to confirm');
-    await tui.answer('web', '✓ Isolate the container');
+    // The field empties on Enter, not when the refusal comes back: a name typed right away stays.
+    tui.stdin.write('wbe\r');
+    tui.stdin.write('web');
+    await tui.waitFor(/^› web\s*$/m);
+    expect(h.store.entries(session.id)).toHaveLength(before);
+    await tui.answer('', '✓ Isolate the container');
+    expect(tui.frame()).not.toContain('type "web" to confirm this step');
     expect(h.actions.ran).toEqual(['isolate:web']);
     expect(tui.frame()).toContain('disconnected web');
     const started = h.store

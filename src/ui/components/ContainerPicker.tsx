@@ -4,7 +4,6 @@
  * engine cannot be reached, it falls back to typing with a banner saying so.
  */
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import { useEffect, useReducer } from 'react';
 import { errorMessage } from '../../errors.js';
 import type { RunbookInput } from '../../runbook/types.js';
@@ -16,7 +15,8 @@ import { truncate } from '../text.js';
 import { Banner, bannerLines, type BannerMessage } from './Banner.js';
 import { Footer } from './Footer.js';
 import { windowTop } from './ScrollView.js';
-import { columnWidths, pickerItems, pickerReducer, rowText } from './pickerModel.js';
+import { columnWidths, headText, pickerItems, pickerReducer, rowText } from './pickerModel.js';
+import { TextField } from './TextField.js';
 import { TextPrompt } from './TextPrompt.js';
 
 export interface ContainerPickerProps {
@@ -121,8 +121,9 @@ export function ContainerPicker(props: ContainerPickerProps) {
     );
   }
 
-  const widths = columnWidths(s.rows ?? []);
-  const head = `  ${'NAME'.padEnd(widths.name)} ${'IMAGE'.padEnd(widths.image)} ${'STATE'.padEnd(8)} NETWORKS PORTS`;
+  // Rows start with the selection mark and a space.
+  const widths = columnWidths(s.rows ?? [], width - 2);
+  const head = `  ${headText(widths)}`;
   const filterLine = s.mode === 'filter' || s.filter ? 1 : 0;
   // label, banner, filter line, column heads, list, footer
   const listHeight = Math.max(
@@ -145,11 +146,11 @@ export function ContainerPicker(props: ContainerPickerProps) {
       {s.mode === 'filter' ? (
         <Box>
           <Text color={tone('accent')}>/ </Text>
-          <TextInput
-            value={s.filter}
-            focus={isFocused}
+          <TextField
+            initial={s.filter}
+            isFocused={isFocused}
             placeholder="name or image"
-            onChange={(v) => dispatch({ type: 'filter', value: v.replace(/[\r\n]+/g, '') })}
+            onChange={(v) => dispatch({ type: 'filter', value: v })}
           />
         </Box>
       ) : s.filter ? (

@@ -1,7 +1,10 @@
 /** The runbook's steps grouped by phase, with status marks; a window that follows the selection. */
 import { Box, Text } from 'ink';
-import type { SessionState } from '../../engine/state.js';
+import type { SessionState, StepState } from '../../engine/state.js';
 import { BLOCKED_MARK, STATUS_MARK, tone } from '../theme.js';
+
+/** A done step whose result carried warnings (the details list them, in the warn colour). */
+export const WARNING_MARK = '⚠';
 import { truncate } from '../text.js';
 
 type Row =
@@ -14,6 +17,13 @@ type Row =
       markTone: string | undefined;
       dim: boolean;
     };
+
+/** The warnings of a step's last (non-dry) result when it passed, e.g. restore's backup age. */
+export function resultWarnings(st: StepState | undefined): string[] {
+  const last = st?.results.filter((r) => !r.dryRun).at(-1);
+  if (last?.outcome !== 'ok' || !Array.isArray(last.data.warnings)) return [];
+  return last.data.warnings.map(String);
+}
 
 export function listRows(
   state: SessionState,
@@ -32,12 +42,21 @@ export function listRows(
       const status = st?.status ?? 'pending';
       const m = STATUS_MARK[status];
       const isBlocked = status === 'pending' && blocked(step.id);
+      // Done, but its result carried warnings: not the clean green ✓.
+      const warned = status === 'done' && resultWarnings(st).length > 0;
       rows.push({
         kind: 'step',
         id: step.id,
         text: step.title,
-        mark: status === 'running' ? spinner : isBlocked ? BLOCKED_MARK : m.mark,
-        markTone: tone(m.tone),
+        mark:
+          status === 'running'
+            ? spinner
+            : isBlocked
+              ? BLOCKED_MARK
+              : warned
+                ? WARNING_MARK
+                : m.mark,
+        markTone: tone(warned ? 'warn' : m.tone),
         dim: isBlocked,
       });
     }

@@ -1,19 +1,24 @@
 /**
  * A one-line question with a text field. Enter submits (the engine decides whether the answer is
- * acceptable); Esc cancels and nothing is recorded.
+ * acceptable); Esc cancels and nothing is recorded. Ctrl-U clears the field, Ctrl-W deletes a word.
+ * `error` (a refused answer) shows right above the field, so the operator can retype at once.
  */
 import { Box, Text, useInput } from 'ink';
-import TextInput from 'ink-text-input';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useKeys } from '../hooks/useKeys.js';
 import { actionFor } from '../keymap.js';
 import { tone } from '../theme.js';
 import { wrapText } from '../text.js';
+import { TextField } from './TextField.js';
 
 export interface TextPromptProps {
   label: string;
   initial?: string;
   placeholder?: string;
+  /** Why the last answer was refused: one line above the field, in the danger colour. */
+  error?: string;
+  /** The field empties on Enter (a typed confirmation: a refused name is retyped). */
+  clearOnSubmit?: boolean;
   width: number;
   /**
    * Rows the field may take. Longer text shows its last rows (where the cursor is), so a long
@@ -29,25 +34,15 @@ export function TextPrompt({
   label,
   initial = '',
   placeholder,
+  error,
+  clearOnSubmit,
   width,
   fieldRows,
   isFocused,
   onSubmit,
   onCancel,
 }: TextPromptProps) {
-  const [value, setValue] = useState(initial);
-  // Text and Enter can arrive in one chunk (a paste, a fast typist): Enter must submit the text
-  // typed just before it, not the value of the last render.
-  const latest = useRef(initial);
-  const change = (raw: string) => {
-    // Text and Enter in one chunk (a fast typist, tmux, a paste ending in a newline): the
-    // trailing line break is the Enter, so submit. Line breaks inside pasted text become spaces.
-    const submits = /[\r\n]$/.test(raw);
-    const v = raw.replace(/[\r\n]+$/, '').replace(/[\r\n]+/g, ' ');
-    latest.current = v;
-    setValue(v);
-    if (submits) onSubmit(v);
-  };
+  const [length, setLength] = useState(initial.length);
   useInput(
     (input, key) => {
       if (actionFor('prompt', input, key) === 'dismiss') onCancel();
@@ -63,6 +58,11 @@ export function TextPrompt({
             {l}
           </Text>
         ))}
+      {error ? (
+        <Text color={tone('danger')} wrap="truncate">
+          {`✗ ${error}`}
+        </Text>
+      ) : null}
       <Box
         flexDirection="column"
         {...(fieldRows
@@ -70,19 +70,19 @@ export function TextPrompt({
               height: fieldRows,
               overflow: 'hidden' as const,
               // "› " + text + cursor wider than a row: it wraps; keep its end in view.
-              justifyContent:
-                value.length + 3 > width ? ('flex-end' as const) : ('flex-start' as const),
+              justifyContent: length + 3 > width ? ('flex-end' as const) : ('flex-start' as const),
             }
           : {})}
       >
         <Box flexShrink={0}>
           <Text color={tone('accent')}>› </Text>
-          <TextInput
-            value={value}
+          <TextField
+            initial={initial}
             placeholder={placeholder}
-            focus={isFocused}
-            onChange={change}
-            onSubmit={() => onSubmit(latest.current)}
+            isFocused={isFocused}
+            clearOnSubmit={clearOnSubmit}
+            onChange={(v) => setLength(v.length)}
+            onSubmit={onSubmit}
           />
         </Box>
       </Box>

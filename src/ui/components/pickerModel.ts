@@ -59,19 +59,51 @@ export function pickerReducer(s: PickerState, e: PickerEvent): PickerState {
   }
 }
 
-/** Fixed-width columns: name, image, state, networks, published ports. */
-export function rowText(row: ContainerRow, widths: { name: number; image: number }): string {
+/** Fixed-width columns: name, image, state, then networks and published ports as they come. */
+export function rowText(row: ContainerRow, widths: ColumnWidths): string {
   const nets = row.networks.join(',') || '-';
   const ports = row.ports.join(' ');
   const fit = (t: string, w: number) => truncate(t, w).padEnd(w);
-  return [fit(row.name, widths.name), fit(row.image, widths.image), fit(row.state, 8), nets, ports]
+  return [
+    fit(row.name, widths.name),
+    fit(row.image, widths.image),
+    fit(row.state, STATE_WIDTH),
+    nets,
+    ports,
+  ]
     .join(' ')
     .trimEnd();
 }
 
-export function columnWidths(rows: readonly ContainerRow[]): { name: number; image: number } {
-  return {
-    name: Math.min(22, Math.max(4, ...rows.map((r) => r.name.length))),
-    image: Math.min(22, Math.max(5, ...rows.map((r) => r.image.length))),
-  };
+export function headText(widths: ColumnWidths): string {
+  return `${'NAME'.padEnd(widths.name)} ${'IMAGE'.padEnd(widths.image)} ${'STATE'.padEnd(STATE_WIDTH)} NETWORKS PORTS`;
+}
+
+export interface ColumnWidths {
+  name: number;
+  image: number;
+}
+
+const STATE_WIDTH = 8;
+const MIN_NAME = 4; // "NAME"
+const MIN_IMAGE = 5; // "IMAGE"
+const MAX_IMAGE = 30;
+/** Room kept for networks and ports once name and image fit, when the line allows it. */
+const TAIL = 10;
+
+/**
+ * Column widths for a row of `width` characters. Names tell containers apart (`wt-ir-victim-…`
+ * and `wt-ir-bystander-…`), so the name column gets the longest name first; the image takes what
+ * is left, networks and ports after it are cut by the line's width.
+ */
+export function columnWidths(rows: readonly ContainerRow[], width: number): ColumnWidths {
+  const longestName = Math.max(MIN_NAME, ...rows.map((r) => r.name.length));
+  const longestImage = Math.max(MIN_IMAGE, ...rows.map((r) => r.image.length));
+  const gaps = 3; // name␣image␣state␣
+  const name = Math.max(MIN_NAME, Math.min(longestName, width - gaps - MIN_IMAGE - STATE_WIDTH));
+  const image = Math.max(
+    MIN_IMAGE,
+    Math.min(longestImage, MAX_IMAGE, width - gaps - name - STATE_WIDTH - TAIL),
+  );
+  return { name, image };
 }

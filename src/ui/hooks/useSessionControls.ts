@@ -48,6 +48,11 @@ export function useSessionControls(
     (err: unknown) => dispatch({ type: 'banner', banner: bannerFor(err) }),
     [dispatch],
   );
+  /** A refused answer: shown above the open prompt's field (a banner when no prompt is open). */
+  const refuse = useCallback(
+    (err: unknown) => dispatch({ type: 'promptError', error: bannerFor(err).text }),
+    [dispatch],
+  );
   const info = useCallback(
     (text: string) => dispatch({ type: 'banner', banner: { tone: 'info', text } }),
     [dispatch],
@@ -57,6 +62,7 @@ export function useSessionControls(
     (
       stepId: string,
       extra: { typed?: string; confirmed?: boolean; overrideReason?: string; dryRun?: boolean },
+      hooks: { done?(): void; refused?(err: unknown): boolean } = {},
     ) => {
       const ac = new AbortController();
       controllers.current.set(stepId, ac);
@@ -67,7 +73,12 @@ export function useSessionControls(
           onOutput: (line) => dispatch({ type: 'output', stepId, line }),
           ...extra,
         })
-        .catch(fail)
+        .then(
+          () => hooks.done?.(),
+          (err: unknown) => {
+            if (!hooks.refused?.(err)) fail(err);
+          },
+        )
         .finally(() => {
           controllers.current.delete(stepId);
           runs.current.delete(p);
@@ -75,6 +86,44 @@ export function useSessionControls(
       runs.current.add(p);
     },
     [session, dispatch, fail],
+  );
+
+  /**
+   * A typed confirmation stays open until the engine accepts the name (the step's intent entry is
+   * written). The engine refuses a wrong name before writing anything; the refusal shows above
+   * the field, which emptied on Enter (clearOnSubmit), so the operator retypes the name at once.
+   * (Free-text answers that are refused keep what was typed: a long note is edited, not retyped.)
+   */
+  const runTyped = useCallback(
+    (prompt: Extract<Prompt, { kind: 'typed' }>, value: string) => {
+      const { stepId } = prompt;
+      // Submitted already: waiting for the engine (a second Enter must not start a second run).
+      if (controllers.current.has(stepId)) return;
+      let accepted = false;
+      const accept = () => {
+        if (accepted) return;
+        accepted = true;
+        unsubscribe();
+        dispatch({ type: 'closePrompt' });
+      };
+      const unsubscribe = session.subscribe((s) => {
+        if (s.steps[stepId]?.status === 'running') accept();
+      });
+      startRun(
+        stepId,
+        { typed: value, overrideReason: prompt.overrideReason },
+        {
+          done: accept,
+          refused: (err) => {
+            if (accepted) return false;
+            unsubscribe();
+            dispatch({ type: 'promptError', error: bannerFor(err).text });
+            return true;
+          },
+        },
+      );
+    },
+    [session, dispatch, startRun],
   );
 
   const confirmAndRun = useCallback(
@@ -154,14 +203,12 @@ export function useSessionControls(
 
   const submit = useCallback(
     async (prompt: Prompt, value: string) => {
-      if (prompt.kind === 'typed') {
-        dispatch({ type: 'closePrompt' });
-        startRun(prompt.stepId, { typed: value, overrideReason: prompt.overrideReason });
-        return;
-      }
+      if (prompt.kind === 'typed') return runTyped(prompt, value);
       if (prompt.kind === 'reason' && prompt.purpose === 'safety') {
         if (!value.trim())
-          return fail(new UserError('running it anyway needs a reason (recorded in the journal)'));
+          return refuse(
+            new UserError('running it anyway needs a reason (recorded in the journal)'),
+          );
         return confirmAndRun(prompt.stepId, value.trim());
       }
       if (prompt.kind === 'sessionNote') {
@@ -170,12 +217,12 @@ export function useSessionControls(
           dispatch({ type: 'closePrompt' });
           dispatch({ type: 'banner', banner: { tone: 'ok', text: 'Session note recorded' } });
         } catch (err) {
-          fail(err);
+          refuse(err);
         }
         return;
       }
       if (prompt.kind === 'signer') {
-        if (!value.trim()) return fail(new UserError("sign-off needs the signer's name"));
+        if (!value.trim()) return refuse(new UserError("sign-off needs the signer's name"));
         dispatch({ type: 'prompt', prompt: { kind: 'statement', signer: value.trim() } });
         return;
       }
@@ -203,11 +250,11 @@ export function useSessionControls(
         dispatch({ type: 'banner', banner: undefined });
         if (prompt.purpose === 'override' && prompt.then) begin(id, prompt.then, true);
       } catch (err) {
-        // The prompt stays open with what was typed; the banner says why it was refused.
-        fail(err);
+        // The prompt stays open with what was typed; the reason for the refusal shows above it.
+        refuse(err);
       }
     },
-    [session, dispatch, fail, startRun, begin, confirmAndRun],
+    [session, dispatch, refuse, runTyped, begin, confirmAndRun],
   );
 
   const cancelRuns = useCallback((stepId?: string) => {

@@ -93,7 +93,9 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
           promptLabel(prompt) + (prompt.kind === 'yes' || prompt.kind === 'quit' ? ' [y/N]' : ''),
           width,
         ).length,
-      ) + (prompt.kind === 'yes' || prompt.kind === 'quit' ? 0 : PROMPT_FIELD_ROWS)
+      ) +
+      (prompt.kind === 'yes' || prompt.kind === 'quit' ? 0 : PROMPT_FIELD_ROWS) +
+      (ui.promptError ? 1 : 0)
     : 0;
   const chrome = 2 + bannerLines(banner, width).length + signedLines.length + promptRows + 1;
   const body = Math.max(3, height - chrome);
@@ -231,6 +233,8 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
                 ? DEFAULT_STATEMENT
                 : ''
           }
+          error={ui.promptError}
+          clearOnSubmit={prompt.kind === 'typed'}
           width={width}
           fieldRows={PROMPT_FIELD_ROWS}
           isFocused={isFocused}

@@ -34,6 +34,8 @@ export interface ScreenState {
   prompt?: Prompt;
   /** Bumped on every new prompt so its text field starts fresh. */
   promptSeq: number;
+  /** Why the open prompt's last answer was refused: shown above its field. */
+  promptError?: string;
   banner?: BannerMessage;
   /** Live output of steps running in this process, bounded. */
   live: Record<string, string[]>;
@@ -46,6 +48,7 @@ export type ScreenEvent =
   | { type: 'scroll'; delta: number; max: number }
   | { type: 'prompt'; prompt: Prompt }
   | { type: 'closePrompt' }
+  | { type: 'promptError'; error: string }
   | { type: 'banner'; banner: BannerMessage | undefined }
   | { type: 'runStarted'; stepId: string }
   | { type: 'output'; stepId: string; line: string }
@@ -68,9 +71,12 @@ export function screenReducer(s: ScreenState, e: ScreenEvent): ScreenState {
     case 'scroll':
       return { ...s, scroll: Math.min(e.max, Math.max(0, s.scroll + e.delta)) };
     case 'prompt':
-      return { ...s, prompt: e.prompt, promptSeq: s.promptSeq + 1 };
+      return { ...s, prompt: e.prompt, promptSeq: s.promptSeq + 1, promptError: undefined };
     case 'closePrompt':
-      return { ...s, prompt: undefined };
+      return { ...s, prompt: undefined, promptError: undefined };
+    case 'promptError':
+      if (!s.prompt) return { ...s, banner: { tone: 'danger', text: e.error } };
+      return { ...s, promptError: e.error };
     case 'banner':
       return { ...s, banner: e.banner };
     case 'runStarted':
