@@ -39,7 +39,7 @@ if (!dockerAvailable && process.env.WARDEN_REQUIRE_DOCKER === '1') {
 
 /** Why integration tests are skipped, for `describe.skipIf(!dockerAvailable)` messages. */
 export const noDockerReason =
-  'no Docker engine answers here; CI sets WARDEN_REQUIRE_DOCKER=1 and starts one';
+  'skipped when no Docker engine answers; CI sets WARDEN_REQUIRE_DOCKER=1 and starts one';
 
 const BUSYBOX_APPLETS = [
   'sh',
