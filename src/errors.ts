@@ -44,12 +44,7 @@ export class BugError extends Error {
 
 /** Docker-specific classifications that callers branch on. */
 export type DockerErrorKind =
-  | 'daemon-unreachable'
-  | 'not-found'
-  | 'not-running'
-  | 'conflict'
-  | 'permission'
-  | 'unknown';
+  'daemon-unreachable' | 'not-found' | 'not-running' | 'conflict' | 'permission' | 'unknown';
 
 export class DockerError extends ExternalError {
   constructor(

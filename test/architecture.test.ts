@@ -9,7 +9,18 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', 'src');
 const CORE = ['runbook', 'engine', 'checks', 'report', 'audit'];
 const PURE_JOURNAL = ['chain.ts', 'jcs.ts', 'signature.ts', 'types.ts'];
-const FORBIDDEN = [/^ink($|\/)/, /^ink-/, /^react($|\/)/, /^dockerode$/, /^execa$/, /^conf$/, /^(node:)?fs($|\/)/, /^(node:)?child_process$/, /^(node:)?net$/, /^(node:)?http$/];
+const FORBIDDEN = [
+  /^ink($|\/)/,
+  /^ink-/,
+  /^react($|\/)/,
+  /^dockerode$/,
+  /^execa$/,
+  /^conf$/,
+  /^(node:)?fs($|\/)/,
+  /^(node:)?child_process$/,
+  /^(node:)?net$/,
+  /^(node:)?http$/,
+];
 
 function files(dir: string): string[] {
   let out: string[] = [];
@@ -29,11 +40,18 @@ function files(dir: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2]) as string);
+  return [
+    ...text.matchAll(
+      /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+    ),
+  ].map((m) => (m[1] ?? m[2]) as string);
 }
 
 describe('architecture', () => {
-  const core = [...CORE.flatMap((d) => files(join(root, d))), ...PURE_JOURNAL.map((f) => join(root, 'journal', f))];
+  const core = [
+    ...CORE.flatMap((d) => files(join(root, d))),
+    ...PURE_JOURNAL.map((f) => join(root, 'journal', f)),
+  ];
 
   it('has core files to check', () => {
     expect(core.length).toBeGreaterThan(10);
@@ -44,7 +62,8 @@ describe('architecture', () => {
     for (const f of core) {
       for (const spec of imports(f)) {
         if (FORBIDDEN.some((re) => re.test(spec))) bad.push(`${relative(root, f)} imports ${spec}`);
-        if (spec.startsWith('.') && /\/(ui|adapters|cli)\//.test(join(f, '..', spec) + '/')) bad.push(`${relative(root, f)} imports ${spec}`);
+        if (spec.startsWith('.') && /\/(ui|adapters|cli)\//.test(join(f, '..', spec) + '/'))
+          bad.push(`${relative(root, f)} imports ${spec}`);
       }
     }
     expect(bad).toEqual([]);
@@ -57,7 +76,10 @@ describe('architecture', () => {
       const text = readFileSync(f, 'utf8');
       for (const spec of imports(f)) {
         if (/^(ink|react)($|\/|-)/.test(spec)) bad.push(`${relative(root, f)} imports ${spec}`);
-        if (/\/ui\//.test(spec) && !new RegExp(`import\\(\\s*['"]${spec.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`).test(text)) {
+        if (
+          /\/ui\//.test(spec) &&
+          !new RegExp(`import\\(\\s*['"]${spec.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`).test(text)
+        ) {
           bad.push(`${relative(root, f)} statically imports ${spec}`);
         }
       }
@@ -68,9 +90,19 @@ describe('architecture', () => {
   it('only src/cli/compose.ts builds adapters', () => {
     const bad: string[] = [];
     for (const f of files(root)) {
-      if (f === join(root, 'cli', 'compose.ts') || f === join(root, 'journal', 'file.ts') || f.startsWith(join(root, 'adapters'))) continue;
+      if (
+        f === join(root, 'cli', 'compose.ts') ||
+        f === join(root, 'journal', 'file.ts') ||
+        f.startsWith(join(root, 'adapters'))
+      )
+        continue;
       const text = readFileSync(f, 'utf8');
-      if (/\b(createDockerAdapter|createDockerClient|createDockerReadAdapter|createDockerControlAdapter|createEvidenceFiles|createShell|createSettings|createSigner|createFileSessionStore)\(/.test(text)) bad.push(relative(root, f));
+      if (
+        /\b(createDockerAdapter|createDockerClient|createDockerReadAdapter|createDockerControlAdapter|createEvidenceFiles|createShell|createSettings|createSigner|createFileSessionStore)\(/.test(
+          text,
+        )
+      )
+        bad.push(relative(root, f));
     }
     expect(bad).toEqual([]);
   });

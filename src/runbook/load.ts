@@ -34,8 +34,16 @@ export async function loadRunbookFile(
     text = await files.readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    return { ok: false, issues: [{ file, line: 1, col: 1, message: `cannot read runbook: ${why}` }] };
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : (err as Error).message;
+    return {
+      ok: false,
+      issues: [{ file, line: 1, col: 1, message: `cannot read runbook: ${why}` }],
+    };
   }
   const parsed = parseRunbook(text, file, known);
   if (!parsed.ok) return parsed;
@@ -62,7 +70,9 @@ export async function loadCatalog(
     }
   }
   const runbooks = [...byId.values()].sort(
-    (a, b) => a.runbook.kind.localeCompare(b.runbook.kind) || a.runbook.title.localeCompare(b.runbook.title),
+    (a, b) =>
+      a.runbook.kind.localeCompare(b.runbook.kind) ||
+      a.runbook.title.localeCompare(b.runbook.title),
   );
   return { runbooks, broken };
 }
@@ -87,7 +97,9 @@ export async function resolveRunbook(
   }
   const found = catalog.runbooks.find((l) => l.runbook.id === ref);
   if (found) return found;
-  const brokenHit = catalog.broken.find((b) => b.file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '') === ref);
+  const brokenHit = catalog.broken.find(
+    (b) => b.file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '') === ref,
+  );
   if (brokenHit) {
     throw new UserError(
       `runbook "${ref}" is invalid:\n${brokenHit.issues.map(formatIssue).join('\n')}`,

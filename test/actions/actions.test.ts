@@ -182,7 +182,7 @@ describe.skipIf(!dockerAvailable)(`incident actions on the real engine (${noDock
     // Tampered: one bit flipped → SHA-256 mismatch, refused, nothing written.
     dockerCli(['exec', v.name, 'sh', '-c', 'echo DAMAGED > /data/keep.txt']);
     const t = readFileSync(efile);
-    t[t.length - 40] ^= 1;
+    t[t.length - 40] = (t[t.length - 40] ?? 0) ^ 1;
     writeFileSync(efile, t);
     const tr = await s.runAdHoc(
       'restore',

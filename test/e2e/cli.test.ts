@@ -66,7 +66,18 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
     const { s, signed } = await finishedSession(home);
     const md = await warden(home, ['report', s.id]);
     expect(md.code).toBe(0);
-    for (const text of ['First', 'Second', 'Third', 'vendor confirmed', 'done by hand', 'not on this host', 'Alice Auditor', 'Reviewed and accepted', signed.hash, 'Prepare | 2/2']) {
+    for (const text of [
+      'First',
+      'Second',
+      'Third',
+      'vendor confirmed',
+      'done by hand',
+      'not on this host',
+      'Alice Auditor',
+      'Reviewed and accepted',
+      signed.hash,
+      'Prepare | 2/2',
+    ]) {
       expect(md.stdout).toContain(text);
     }
     const out = join(home, 'r.json');
@@ -83,7 +94,9 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
     const { s } = await finishedSession(home);
     const r = await warden(home, ['sessions', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ id: s.id, runbook: 'demo', status: 'signed', operator: 'alice' })]);
+    expect(JSON.parse(r.stdout)).toEqual([
+      expect.objectContaining({ id: s.id, runbook: 'demo', status: 'signed', operator: 'alice' }),
+    ]);
     const t = await warden(home, ['sessions']);
     expect(t.stdout).toMatch(new RegExp(`${s.id}\\s+demo\\s+signed`));
   });
@@ -106,16 +119,29 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
     expect(r.stdout).toContain(`${f}:5:9: phases: a runbook needs at least one phase`);
     const l = await warden(home, ['runbooks', 'list', '--json']);
     const ids = JSON.parse(l.stdout).runbooks.map((x: { id: string }) => x.id);
-    expect(ids).toEqual(expect.arrayContaining(['container-hardening', 'secrets-and-credentials', 'pre-production-signoff']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'container-hardening',
+        'secrets-and-credentials',
+        'pre-production-signoff',
+      ]),
+    );
   });
 
   it('a user runbook with the same id overrides the bundled one', async () => {
     const home = tempHome();
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(home, 'runbooks'));
-    writeFileSync(join(home, 'runbooks', 'mine.yaml'), twoPhaseRunbook.replace('id: demo', 'id: container-hardening').replace('Demo checklist', 'Our hardening'));
+    writeFileSync(
+      join(home, 'runbooks', 'mine.yaml'),
+      twoPhaseRunbook
+        .replace('id: demo', 'id: container-hardening')
+        .replace('Demo checklist', 'Our hardening'),
+    );
     const l = await warden(home, ['runbooks', 'list', '--json']);
-    const hit = JSON.parse(l.stdout).runbooks.find((x: { id: string }) => x.id === 'container-hardening');
+    const hit = JSON.parse(l.stdout).runbooks.find(
+      (x: { id: string }) => x.id === 'container-hardening',
+    );
     expect(hit).toMatchObject({ origin: 'user', title: 'Our hardening' });
   });
 
@@ -129,18 +155,23 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
     expect(bad.stderr).toContain('unknown setting "colour"');
   });
 
-  it.skipIf(!dockerAvailable)(`doctor reports the engine's API version and exits 0 (${noDockerReason})`, async () => {
-    const home = tempHome();
-    const r = await warden(home, ['doctor']);
-    expect(r.stdout).toMatch(/ok\s+docker\s+engine .+ API 1\.\d+/);
-    expect(r.code).toBe(0);
-  });
+  it.skipIf(!dockerAvailable)(
+    `doctor reports the engine's API version and exits 0 (${noDockerReason})`,
+    async () => {
+      const home = tempHome();
+      const r = await warden(home, ['doctor']);
+      expect(r.stdout).toMatch(/ok\s+docker\s+engine .+ API 1\.\d+/);
+      expect(r.code).toBe(0);
+    },
+  );
 
   it('doctor exits 1 with a clear line when the engine is unreachable', async () => {
     const home = tempHome();
     const r = await warden(home, ['doctor'], { DOCKER_HOST: `unix://${home}/no.sock` });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/FAIL\s+docker\s+the Docker engine is not reachable at unix:\/\/.*no\.sock/);
+    expect(r.stdout).toMatch(
+      /FAIL\s+docker\s+the Docker engine is not reachable at unix:\/\/.*no\.sock/,
+    );
   });
   it('verify names whose key signed; a journal rebuilt and re-signed with another key fails --trusted-key', async () => {
     const home = tempHome();
@@ -152,20 +183,29 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
 
     const plain = await warden(home, ['verify', s.id]);
     expect(plain.code).toBe(0);
-    expect(plain.stdout).toMatch(/signed at seq 6 by Alice Auditor .*key sha256:[0-9a-f]{64}: a key not known here/);
+    expect(plain.stdout).toMatch(
+      /signed at seq 6 by Alice Auditor .*key sha256:[0-9a-f]{64}: a key not known here/,
+    );
     const strict = await warden(home, ['verify', s.id, '--trusted-key', trusted]);
     expect(strict.code).toBe(1);
-    expect(strict.stdout).toMatch(/seq 6: sign-off by Alice Auditor was made with key sha256:[0-9a-f]{64}, which is not one of the trusted keys/);
+    expect(strict.stdout).toMatch(
+      /seq 6: sign-off by Alice Auditor was made with key sha256:[0-9a-f]{64}, which is not one of the trusted keys/,
+    );
 
     // A forger rewrites an entry, rebuilds the chain and re-signs with a key of their own: the
     // chain verifies, the key does not.
-    const lines = readFileSync(s.journalPath, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(s.journalPath, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     lines[2].data.text = 'vendor denied';
     const { sealEntry } = await import('../../src/journal/chain.js');
     const { signoffBytes, keyFingerprint } = await import('../../src/journal/signature.js');
     const { generateKeyPairSync, sign } = await import('node:crypto');
     const forger = generateKeyPairSync('ed25519');
-    const pub = (forger.publicKey.export({ type: 'spki', format: 'der' }) as Buffer).toString('base64');
+    const pub = (forger.publicKey.export({ type: 'spki', format: 'der' }) as Buffer).toString(
+      'base64',
+    );
     let prev = '0'.repeat(64);
     const forged = lines.map((e: Record<string, any>) => {
       const { hash: _h, ...rest } = e;
@@ -174,7 +214,18 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
         rest.data.head = prev;
         rest.data.publicKey = pub;
         rest.data.keyFingerprint = keyFingerprint(pub);
-        rest.data.signature = sign(null, signoffBytes({ type: 'warden-signoff', session: rest.session, head: prev, signer: rest.data.signer, statement: rest.data.statement, signedAt: rest.data.signedAt }), forger.privateKey).toString('base64');
+        rest.data.signature = sign(
+          null,
+          signoffBytes({
+            type: 'warden-signoff',
+            session: rest.session,
+            head: prev,
+            signer: rest.data.signer,
+            statement: rest.data.statement,
+            signedAt: rest.data.signedAt,
+          }),
+          forger.privateKey,
+        ).toString('base64');
       }
       const sealed = sealEntry(rest as never);
       prev = sealed.hash;

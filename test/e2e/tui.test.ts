@@ -15,7 +15,9 @@ interface RbStep {
   title: string;
 }
 const runbookPath = join(import.meta.dirname, '..', '..', 'runbooks', 'backup-and-recovery.yaml');
-const steps: RbStep[] = (parse(readFileSync(runbookPath, 'utf8')) as { phases: { steps: RbStep[] }[] }).phases.flatMap((p) => p.steps);
+const steps: RbStep[] = (
+  parse(readFileSync(runbookPath, 'utf8')) as { phases: { steps: RbStep[] }[] }
+).phases.flatMap((p) => p.steps);
 const TOTAL = steps.length;
 
 let term: Tmux | undefined;
@@ -99,7 +101,13 @@ describe.skipIf(!tmuxAvailable)('TUI end to end in tmux (80×24)', () => {
     const report = await warden(home, ['report', id]);
     expect(report.code).toBe(0);
     for (const s of steps) expect(report.stdout).toContain(s.title);
-    for (const text of ['inventory in CMDB ticket OPS-42', 'covered by the vault team', 'backup user still has admin rights', 'Backups reviewed for Q4', head]) {
+    for (const text of [
+      'inventory in CMDB ticket OPS-42',
+      'covered by the vault team',
+      'backup user still has admin rights',
+      'Backups reviewed for Q4',
+      head,
+    ]) {
       expect(report.stdout).toContain(text);
     }
     // Exact: the prefilled name was cleared by Ctrl-U, not prepended ("rootuJane Reviewer").
@@ -145,10 +153,20 @@ describe.skipIf(!tmuxAvailable)('TUI end to end in tmux (80×24)', () => {
     await r.waitFor('[exit 0]');
 
     const rep = JSON.parse((await warden(home, ['report', id, '--format', 'json'])).stdout);
-    const byId = Object.fromEntries(rep.phases.flatMap((p: { steps: { id: string }[] }) => p.steps).map((s: { id: string }) => [s.id, s]));
+    const byId = Object.fromEntries(
+      rep.phases
+        .flatMap((p: { steps: { id: string }[] }) => p.steps)
+        .map((s: { id: string }) => [s.id, s]),
+    );
     expect(byId[steps[0]!.id].status).toBe('done');
-    expect(byId[steps[1]!.id]).toMatchObject({ status: 'done', notes: [expect.objectContaining({ text: 'snapshot id snap-0815' })] });
-    expect(byId[steps[2]!.id]).toMatchObject({ status: 'skipped', reason: 'no secrets on this host' });
+    expect(byId[steps[1]!.id]).toMatchObject({
+      status: 'done',
+      notes: [expect.objectContaining({ text: 'snapshot id snap-0815' })],
+    });
+    expect(byId[steps[2]!.id]).toMatchObject({
+      status: 'skipped',
+      reason: 'no secrets on this host',
+    });
     expect(rep.timeline.map((e: { type: string }) => e.type)).toContain('session.resumed');
     expect((await warden(home, ['verify', id])).code).toBe(0);
   });

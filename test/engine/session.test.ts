@@ -15,14 +15,22 @@ describe('Session (engine over the file journal)', () => {
     await s.markDone('a', { note: 'checked by hand' });
     await s.addNote('b', 'waiting on vendor');
     await s.skip('b', 'not applicable on this host');
-    expect(s.state.phases.map((p) => `${p.title} ${p.resolved}/${p.total}`)).toEqual(['Prepare 2/2', 'Finish 0/1']);
+    expect(s.state.phases.map((p) => `${p.title} ${p.resolved}/${p.total}`)).toEqual([
+      'Prepare 2/2',
+      'Finish 0/1',
+    ]);
     await s.fail('c', 'port 5432 still public');
     expect(s.state.status).toBe('ready-to-sign');
 
     const text = readFileSync(s.journalPath, 'utf8');
-    const replay = reduce(parseJournalText(text).lines.flatMap((l) => ('entry' in l ? [l.entry] : [])));
+    const replay = reduce(
+      parseJournalText(text).lines.flatMap((l) => ('entry' in l ? [l.entry] : [])),
+    );
     expect(replay.steps).toEqual(s.state.steps);
-    expect(replay.steps.b).toMatchObject({ status: 'skipped', reason: 'not applicable on this host' });
+    expect(replay.steps.b).toMatchObject({
+      status: 'skipped',
+      reason: 'not applicable on this host',
+    });
     expect(replay.steps.b!.notes[0]).toMatchObject({ text: 'waiting on vendor', by: 'alice' });
     expect(replay.steps.c).toMatchObject({ status: 'failed', failure: 'port 5432 still public' });
     expect(statSync(s.journalPath).mode & 0o777).toBe(0o600);
@@ -36,7 +44,10 @@ describe('Session (engine over the file journal)', () => {
     await expect(s.overrideGate('b', '  ')).rejects.toThrow(/needs a reason/);
     await s.overrideGate('b', 'A was done on the old host');
     await s.markDone('b');
-    expect(s.state.steps.b!.overrides[0]).toMatchObject({ reason: 'A was done on the old host', unmet: ['a'] });
+    expect(s.state.steps.b!.overrides[0]).toMatchObject({
+      reason: 'A was done on the old host',
+      unmet: ['a'],
+    });
     expect(s.state.steps.b!.status).toBe('done');
     await expect(s.skip('a', '')).rejects.toThrow(/needs a reason/);
     await expect(s.fail('a', '')).rejects.toThrow(/needs a note/);
@@ -83,7 +94,12 @@ phases:
     steps:
       - { id: run, title: Run, guidance: g, type: command, command: [echo, "{{target}}"], timeout: 2 }
 `;
-    const s = await Session.start(deps(tempHome(), { shell }), loadedFrom(rb), { target: 'web' }, 'dave');
+    const s = await Session.start(
+      deps(tempHome(), { shell }),
+      loadedFrom(rb),
+      { target: 'web' },
+      'dave',
+    );
     const seen: string[] = [];
     await s.run('run', { signal: new AbortController().signal, onOutput: (l) => seen.push(l) });
     const st = s.state.steps.run!;
@@ -100,14 +116,22 @@ phases:
   });
 
   it('refuses a missing required input with the flag to pass', async () => {
-    const rb = twoPhaseRunbook.replace('phases:', 'inputs: [{ id: target, title: Target, required: true }]\nphases:');
-    await expect(Session.start(deps(tempHome()), loadedFrom(rb), {}, 'x')).rejects.toThrow(/--input target=<Target>/);
+    const rb = twoPhaseRunbook.replace(
+      'phases:',
+      'inputs: [{ id: target, title: Target, required: true }]\nphases:',
+    );
+    await expect(Session.start(deps(tempHome()), loadedFrom(rb), {}, 'x')).rejects.toThrow(
+      /--input target=<Target>/,
+    );
   });
 
   it('replays a started step without a result as interrupted after resume', async () => {
     const home = tempHome();
     const never: ShellPort = { run: () => new Promise(() => undefined) };
-    const rb = twoPhaseRunbook.replace('{ id: c, title: Third, guidance: Do C. }', '{ id: c, title: Third, guidance: Do C., type: command, command: [sleep, "100"] }');
+    const rb = twoPhaseRunbook.replace(
+      '{ id: c, title: Third, guidance: Do C. }',
+      '{ id: c, title: Third, guidance: Do C., type: command, command: [sleep, "100"] }',
+    );
     const d = deps(home, { shell: never });
     const s = await Session.start(d, loadedFrom(rb), {}, 'erin');
     void s.run('c', { signal: new AbortController().signal });
@@ -140,7 +164,9 @@ phases:
       - { id: trivy, title: Scan, guidance: g, type: command, command: [trivy, image, "{{image}}"] }
 `;
     const s = await Session.start(deps(tempHome()), loadedFrom(rb), {}, 'x');
-    await expect(s.run('trivy', { signal: new AbortController().signal })).rejects.toThrow(/needs the input "image"/);
+    await expect(s.run('trivy', { signal: new AbortController().signal })).rejects.toThrow(
+      /needs the input "image"/,
+    );
     expect(s.state.entries).toBe(1);
     await s.close();
   });
@@ -152,8 +178,16 @@ phases:
         return { exitCode: 0, timedOut: false, cancelled: false, durationMs: 1 };
       },
     };
-    const rb = twoPhaseRunbook.replace('{ id: c, title: Third, guidance: Do C. }', '{ id: c, title: Third, guidance: Do C., type: command, command: [echo] }');
-    const s = await Session.start(deps(tempHome(), { shell, defaultCommandTimeoutS: 42 }), loadedFrom(rb), {}, 'x');
+    const rb = twoPhaseRunbook.replace(
+      '{ id: c, title: Third, guidance: Do C. }',
+      '{ id: c, title: Third, guidance: Do C., type: command, command: [echo] }',
+    );
+    const s = await Session.start(
+      deps(tempHome(), { shell, defaultCommandTimeoutS: 42 }),
+      loadedFrom(rb),
+      {},
+      'x',
+    );
     await s.run('c', { signal: new AbortController().signal });
     expect(seen).toBe(42_000);
     await s.close();
@@ -164,20 +198,27 @@ phases:
     await s.markDone('a');
     await s.markDone('b');
     await s.skip('c', 'n/a');
-    const [signed] = await Promise.all([s.signOff('x', 'ok'), s.addNote(undefined, 'written while signing')]);
+    const [signed] = await Promise.all([
+      s.signOff('x', 'ok'),
+      s.addNote(undefined, 'written while signing'),
+    ]);
     const { readFileSync } = await import('node:fs');
     expect(verifyChain(parseJournalText(readFileSync(s.journalPath, 'utf8')).lines).ok).toBe(true);
     expect(signed.data.head).toBe(signed.prev);
     await s.close();
   });
-  it('keeps an action\'s printed findings (masked, bounded) in its result, and the report quotes them', async () => {
+  it("keeps an action's printed findings (masked, bounded) in its result, and the report quotes them", async () => {
     const actions: ActionRunner = {
       actions: [{ id: 'triage', title: 'Triage', destructive: false }],
       dryRun: async () => ({ ok: true, summary: 'would triage', data: {} }),
       run: async (_id, ctx) => {
         ctx.onOutput('PID 1 sh -c sleep 3600');
         ctx.onOutput('event exec_start: sh -c "export API_TOKEN=tok-123456789"');
-        return { ok: true, summary: '1 process, 1 event', data: { warnings: ['the target has no healthcheck'] } };
+        return {
+          ok: true,
+          summary: '1 process, 1 event',
+          data: { warnings: ['the target has no healthcheck'] },
+        };
       },
     };
     const rb = `id: ir
@@ -191,12 +232,27 @@ phases:
     steps:
       - { id: triage, title: Triage, guidance: g, type: action, action: triage, params: { container: "{{target}}" } }
 `;
-    const s = await Session.start(deps(tempHome(), { actions }), loadedFrom(rb), { target: 'web' }, 'x');
+    const s = await Session.start(
+      deps(tempHome(), { actions }),
+      loadedFrom(rb),
+      { target: 'web' },
+      'x',
+    );
     await s.run('triage', { signal: new AbortController().signal });
     const result = s.state.steps.triage!.results[0]!;
-    expect(result.data.tail).toEqual(['PID 1 sh -c sleep 3600', 'event exec_start: sh -c "export API_TOKEN=***"']);
+    expect(result.data.tail).toEqual([
+      'PID 1 sh -c sleep 3600',
+      'event exec_start: sh -c "export API_TOKEN=***"',
+    ]);
     const { buildReport, renderMarkdown } = await import('../../src/report/report.js');
-    const md = renderMarkdown(buildReport(s.state, s.entries, { ok: true, entries: s.state.entries, head: s.state.head, signatures: 0 }));
+    const md = renderMarkdown(
+      buildReport(s.state, s.entries, {
+        ok: true,
+        entries: s.state.entries,
+        head: s.state.head,
+        signatures: 0,
+      }),
+    );
     expect(md).toContain('      PID 1 sh -c sleep 3600');
     expect(md).toContain('**Warning**: the target has no healthcheck');
     expect(md).not.toContain('tok-123456789');

@@ -94,7 +94,7 @@ export function ensureTestImage(): string {
       'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/data:/bin/sh\n',
     );
     writeFileSync(join(root, 'etc/group'), 'root:x:0:\napp:x:1000:\n');
-    const tar = execFileSync("tar", ["-C", root, "-c", "."], { maxBuffer: 256 << 20 });
+    const tar = execFileSync('tar', ['-C', root, '-c', '.'], { maxBuffer: 256 << 20 });
     // Two tests may race to build it; a second import of the same tag is harmless.
     docker(['import', '-c', 'CMD ["sh"]', '-', TEST_IMAGE], tar);
   } finally {

@@ -22,7 +22,12 @@ export function loadedFrom(text: string, file = 'inline.yaml'): LoadedRunbook {
 export function realSigner(): SignerPort {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const pub = (publicKey.export({ type: 'spki', format: 'der' }) as Buffer).toString('base64');
-  return { sign: async (bytes) => ({ signature: sign(null, bytes, privateKey).toString('base64'), publicKey: pub }) };
+  return {
+    sign: async (bytes) => ({
+      signature: sign(null, bytes, privateKey).toString('base64'),
+      publicKey: pub,
+    }),
+  };
 }
 
 export const noShell: ShellPort = {

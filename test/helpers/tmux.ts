@@ -24,11 +24,25 @@ export class Tmux {
 
   /** Starts `node bin/warden.js ...args` in a detached session of width × height. */
   start(args: string[]): void {
-    const envArgs = Object.entries({ TERM: 'xterm-256color', ...this.env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    const envArgs = Object.entries({ TERM: 'xterm-256color', ...this.env }).flatMap(([k, v]) => [
+      '-e',
+      `${k}=${v}`,
+    ]);
     // tmux runs the command through a shell; every part is a fixed string or a quoted path.
     const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
     const cmd = [process.execPath, BIN, ...args].map(quote).join(' ');
-    this.tmux(['new-session', '-d', '-s', this.name, '-x', String(this.width), '-y', String(this.height), ...envArgs, `${cmd}; echo "[exit $?]"; sleep 600`]);
+    this.tmux([
+      'new-session',
+      '-d',
+      '-s',
+      this.name,
+      '-x',
+      String(this.width),
+      '-y',
+      String(this.height),
+      ...envArgs,
+      `${cmd}; echo "[exit $?]"; sleep 600`,
+    ]);
   }
 
   screen(): string {
@@ -46,8 +60,16 @@ export class Tmux {
   }
 
   /** Waits until the screen matches; returns it. Throws with the last screen on timeout. */
-  async waitFor(match: RegExp | string | ((s: string) => boolean), timeoutMs = 15_000): Promise<string> {
-    const test = typeof match === 'function' ? match : typeof match === 'string' ? (s: string) => s.includes(match) : (s: string) => match.test(s);
+  async waitFor(
+    match: RegExp | string | ((s: string) => boolean),
+    timeoutMs = 15_000,
+  ): Promise<string> {
+    const test =
+      typeof match === 'function'
+        ? match
+        : typeof match === 'string'
+          ? (s: string) => s.includes(match)
+          : (s: string) => match.test(s);
     const deadline = Date.now() + timeoutMs;
     let last = '';
     while (Date.now() < deadline) {
@@ -60,8 +82,12 @@ export class Tmux {
 
   /** The pid of the warden node process in the pane. */
   pid(): number {
-    const panePid = Number(this.tmux(['display-message', '-p', '-t', this.name, '#{pane_pid}']).trim());
-    const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(panePid)], { encoding: 'utf8' });
+    const panePid = Number(
+      this.tmux(['display-message', '-p', '-t', this.name, '#{pane_pid}']).trim(),
+    );
+    const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(panePid)], {
+      encoding: 'utf8',
+    });
     const line = out.split('\n').find((l) => l.includes('warden.js'));
     if (!line) return panePid;
     return Number(line.trim().split(/\s+/)[0]);

@@ -14,7 +14,9 @@ import { deps, loadedFrom, twoPhaseRunbook } from '../helpers/session.js';
 
 const mountPoint = mkdtempSync(join(tmpdir(), 'warden-tinyfs-'));
 const mounted =
-  spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs', mountPoint], { stdio: 'ignore' }).status === 0;
+  spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs', mountPoint], {
+    stdio: 'ignore',
+  }).status === 0;
 
 afterAll(() => {
   if (mounted) spawnSync('umount', [mountPoint], { stdio: 'ignore' });
@@ -33,9 +35,14 @@ describe.skipIf(!mounted)('journal on a full disk (needs root to mount a 256 KiB
     };
     writeFileSync(filler, Buffer.alloc(Math.max(0, free() - 512)));
     const entriesBefore = s.state.entries;
-    await expect(s.addNote('b', 'x'.repeat(8192))).rejects.toThrow(/could not record note.added .*ENOSPC \(disk full\)/);
+    await expect(s.addNote('b', 'x'.repeat(8192))).rejects.toThrow(
+      /could not record note.added .*ENOSPC \(disk full\)/,
+    );
     expect(s.state.entries).toBe(entriesBefore);
-    expect(verifyChain(parseJournalText(readFileSync(s.journalPath, 'utf8')).lines)).toMatchObject({ ok: true, entries: entriesBefore });
+    expect(verifyChain(parseJournalText(readFileSync(s.journalPath, 'utf8')).lines)).toMatchObject({
+      ok: true,
+      entries: entriesBefore,
+    });
 
     rmSync(filler);
     await s.addNote('b', 'after the disk was freed');

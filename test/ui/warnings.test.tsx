@@ -23,7 +23,11 @@ describe('a result that passed with warnings', () => {
     await tui.waitFor('Confirm the alert');
     const session = r.holder.current!;
     await session.overrideGate('isolate', 'snapshot kept by hand');
-    await session.run('isolate', { typed: 'web', overrideReason: 'EDR kept a memory image' });
+    await session.run('isolate', {
+      signal: new AbortController().signal,
+      typed: 'web',
+      overrideReason: 'EDR kept a memory image',
+    });
     expect(session.state.steps.isolate?.status).toBe('done');
 
     const f = await tui.pressUntil('jj', `›${WARNING_MARK} Isolate the container`);
