@@ -13,7 +13,7 @@ const entrySchema = z.object({
   expires: z
     .union([z.string(), z.date()])
     .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-    .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v), 'expires must be a date (YYYY-MM-DD)')
+    .refine(isCalendarDate, 'expires must be a real date (YYYY-MM-DD)')
     .optional(),
 });
 
@@ -109,4 +109,13 @@ export function applyIgnores(
       });
   }
   return { findings: kept, suppressed, expired };
+}
+
+/** `YYYY-MM-DD` naming a day that exists (no month 13, no 30 February). */
+function isCalendarDate(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }

@@ -351,11 +351,23 @@ function applyResult(cur: StepState, e: JournalEntry): StepState {
       accepted: false,
     };
   }
+  if (outcome === 'error' || outcome === 'cancelled') {
+    // It did not run to a verdict (engine down, no such container, program missing, cancelled):
+    // the step stays to be dealt with; the attempt is kept in `results`.
+    return {
+      ...next,
+      status: 'pending',
+      resolved: undefined,
+      failure: undefined,
+      reason: undefined,
+      accepted: false,
+    };
+  }
   return {
     ...next,
     status: 'failed',
     resolved: stamp(e),
-    failure: outcome === 'cancelled' ? `cancelled: ${record.summary}` : record.summary,
+    failure: record.summary,
     reason: undefined,
     accepted: false,
   };

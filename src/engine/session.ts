@@ -594,8 +594,14 @@ export class Session {
     let data: Record<string, unknown>;
     try {
       const outcome = await checks.run(ids, ctx);
+      // Nothing could be evaluated (engine down, no such container): that is an error, not a
+      // failed verdict, and it must not count as the step being dealt with.
+      const nothingRan =
+        !outcome.ok &&
+        outcome.results.length > 0 &&
+        outcome.results.every((r) => r.verdict === 'error');
       data = {
-        outcome: outcome.ok ? 'ok' : 'failed',
+        outcome: outcome.ok ? 'ok' : nothingRan ? 'error' : 'failed',
         summary: redact(outcome.summary),
         results: outcome.results,
       };

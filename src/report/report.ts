@@ -339,7 +339,8 @@ export function buildReport(
     operator: state.operator,
     startedAt: state.startedAt,
     updatedAt: state.updatedAt,
-    status: state.status,
+    // A journal that fails verification is never reported as signed or complete.
+    status: chain.ok ? state.status : 'damaged',
     progress: state.phases.map((p) => ({
       phase: p.id,
       title: p.title,
@@ -404,6 +405,14 @@ function esc(s: string): string {
 export function renderMarkdown(r: Report): string {
   const out: string[] = [];
   out.push(`# ${r.runbook.title}: session ${r.session}`, '');
+  if (!r.integrity.chainOk) {
+    out.push(
+      `> **WARNING: this journal fails verification (${r.integrity.problem}).** Everything below is`,
+      '> shown as recorded, but from that entry on it cannot be trusted, and no sign-off vouches',
+      '> for it. Run `warden verify` and keep the original file.',
+      '',
+    );
+  }
   out.push(
     `- Runbook: \`${r.runbook.id}\` (${r.runbook.kind}), sha256 \`${r.runbook.sha256.slice(0, 16)}…\``,
   );
@@ -470,6 +479,11 @@ export function renderMarkdown(r: Report): string {
   }
   if (r.incident) renderIncident(out, r.incident);
   out.push('', '## Sign-off', '');
+  if (!r.integrity.chainOk && r.signoffs.length > 0)
+    out.push(
+      '**NOT VALID: the journal fails verification; the sign-offs below do not cover what is shown.**',
+      '',
+    );
   if (r.signoffs.length === 0) out.push('Not signed off.');
   for (const s of r.signoffs) {
     out.push(

@@ -8,6 +8,7 @@ import type { NoteRecord, SessionState, StepResultRecord } from '../engine/state
 import type { Step } from '../runbook/types.js';
 import { STATUS_MARK, VERDICT_MARK } from './theme.js';
 import { fillTemplate } from '../runbook/template.js';
+import { looksSecretName, redact } from '../engine/redact.js';
 import { reflow, shortTime, wrapLines, type Line } from './text.js';
 import type { InterruptedInfo } from './screens/sessionModel.js';
 
@@ -101,6 +102,20 @@ export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * The command line as shown: each argument masked (`DB_PASSWORD=***`), and the value after a
+ * credential-like long flag (`--password value` are two arguments).
+ */
+export function commandLine(argv: readonly string[]): string {
+  const shown = argv.map((a, i) => {
+    const prev = i > 0 ? argv[i - 1] : undefined;
+    const secretFlag =
+      prev !== undefined && /^--[A-Za-z][\w-]*$/.test(prev) && looksSecretName(prev);
+    return secretFlag && !a.startsWith('-') ? '***' : redact(a);
+  });
+  return `$ ${shown.map(shellQuote).join(' ')}`;
+}
+
 export function detailLines({
   state,
   step,
@@ -151,7 +166,7 @@ export function detailLines({
   if (status === 'interrupted') out.push(...interruptedLines(step, interrupted, width));
 
   const running = status === 'running';
-  if (step.type === 'command' && argv) add(`$ ${argv.map(shellQuote).join(' ')}`, 'accent');
+  if (step.type === 'command' && argv) add(commandLine(argv), 'accent');
   if (running) {
     add(step.type === 'command' ? 'output (c to cancel):' : 'running… (c to cancel)', 'running');
     for (const l of (live ?? []).slice(-OUTPUT_TAIL)) add(l, undefined, '  ');

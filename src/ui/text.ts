@@ -13,6 +13,19 @@ export function truncate(text: string, width: number): string {
   return text.length > width ? text.slice(0, Math.max(0, width - 1)) + '…' : text;
 }
 
+/**
+ * Text that must stay copyable whole (an id, a hash, a path): `label value` on one row when it
+ * fits, otherwise the label alone and the value cut into rows of `width` columns (no ellipsis).
+ */
+export function wrapExact(value: string, width: number, label = ''): string[] {
+  const w = Math.max(1, width);
+  if (label && label.length + value.length <= w) return [label + value];
+  const out: string[] = label ? [label.trimEnd()] : [];
+  for (let i = 0; i < value.length; i += w) out.push(value.slice(i, i + w));
+  if (value.length === 0 && !label) out.push('');
+  return out;
+}
+
 /** Wraps each paragraph at word boundaries; words longer than the width are cut. */
 export function wrapText(text: string, width: number, indent = ''): string[] {
   const w = Math.max(8, width);

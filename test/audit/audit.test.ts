@@ -209,6 +209,15 @@ describe('ignore file', () => {
         'f',
       ),
     ).toThrow(/expires/);
+    // Dates that look right but do not exist would otherwise never expire (string compare).
+    for (const bad of ['2026-13-45', '2099-13-01', '2026-11-31', '2026-02-30']) {
+      expect(() =>
+        parseIgnoreFile(`- check: x\n  target: y\n  reason: r\n  expires: ${bad}\n`, 'f'),
+      ).toThrow(/expires must be a real date/);
+    }
+    expect(
+      parseIgnoreFile('- check: x\n  target: y\n  reason: r\n  expires: 2028-02-29\n', 'f'),
+    ).toHaveLength(1);
     expect(parseIgnoreFile('ignore: []\n', 'f')).toEqual([]);
   });
 

@@ -21,17 +21,16 @@ import { createVictim, networksOf, type Victim } from '../actions/helpers.js';
 const runId = `cli-${randomBytes(3).toString('hex')}`;
 
 describe('action verbs without an engine', () => {
-  it('a dead engine socket is a one-line error, exit 2, and the ad-hoc journal stays valid', async () => {
+  it('a dead engine socket or a missing container is a one-line error, exit 2, and leaves no session', async () => {
     const home = tempHome();
     const r = await warden(home, ['pause', 'whatever', '--json'], {
       DOCKER_HOST: 'unix:///nonexistent/docker.sock',
     });
     expect(r.code).toBe(2);
-    const out = JSON.parse(r.stdout);
-    expect(out.outcome).toBe('error');
-    expect(out.summary).toMatch(/not reachable/);
-    const v = await warden(home, ['verify', out.session]);
-    expect(v.code).toBe(0);
+    expect(r.stderr.split('\n')[0]).toMatch(/^warden: the Docker engine is not reachable/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const s = await warden(home, ['sessions', '--json']);
+    expect(JSON.parse(s.stdout)).toEqual([]);
   });
 
   it('destructive verbs need --yes; isolate without a snapshot needs a reason', async () => {
@@ -39,9 +38,9 @@ describe('action verbs without an engine', () => {
     const a = await warden(home, ['stop', 'web']);
     expect(a.code).toBe(2);
     expect(a.stderr).toContain('needs --yes');
-    const b = await warden(home, ['isolate', 'web', '--yes']);
+    const b = await warden(home, ['isolate', 'wt-no-such-container-0', '--yes']);
     expect(b.code).toBe(2);
-    expect(b.stderr).toMatch(/no complete snapshot.*\n.*--snapshot-first/);
+    expect(b.stderr).toMatch(/No such container: wt-no-such-container-0|not reachable/);
   });
 });
 
@@ -57,6 +56,10 @@ describe.skipIf(!dockerAvailable)(`action verbs on the real engine (${noDockerRe
   });
 
   it('snapshot, isolate, unisolate, backup, restore, report and verify', async () => {
+    const refused = await warden(home, ['isolate', v.name, '--yes']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/no complete snapshot.*\n.*--snapshot-first/);
+
     const snap = await warden(home, ['snapshot', v.name, '--json']);
     expect(snap.code, snap.stderr).toBe(0);
     const s = JSON.parse(snap.stdout);

@@ -252,4 +252,35 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
     expect(plain.code).toBe(0);
     expect(plain.stdout).toContain('note: 2 entries after the last sign-off are not covered by it');
   });
+  it('stops quietly when the reader of its output goes away (warden verify | head)', async () => {
+    const home = tempHome();
+    const { s } = await finishedSession(home);
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers/cli.js');
+    const child = spawn(process.execPath, [BIN, 'verify', s.id], {
+      env: { ...process.env, WARDEN_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    expect(stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
+    expect(code).toBe(0);
+  });
+  it('report on a tampered journal says so, never "signed", and exits 1', async () => {
+    const home = tempHome();
+    const { s } = await finishedSession(home);
+    const lines = readFileSync(s.journalPath, 'utf8').split('\n');
+    lines[4] = lines[4]!.replace('not on this host', 'not on any host');
+    writeFileSync(s.journalPath, lines.join('\n'));
+    const md = await warden(home, ['report', s.id]);
+    expect(md.code).toBe(1);
+    expect(md.stdout).toContain('**WARNING: this journal fails verification (line 5 (seq 5)');
+    expect(md.stdout).toContain('Status: **damaged**');
+    expect(md.stdout).toContain('**NOT VALID: the journal fails verification');
+    expect(md.stderr).toMatch(/^warden: the journal fails verification \(line 5/);
+    const json = await warden(home, ['report', s.id, '--format', 'json']);
+    expect(JSON.parse(json.stdout).status).toBe('damaged');
+  });
 });

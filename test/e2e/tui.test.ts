@@ -80,7 +80,7 @@ describe.skipIf(!tmuxAvailable)('TUI end to end in tmux (80×24)', () => {
 
     await t.waitFor(/sign off/i);
     t.keys('S');
-    await t.waitFor(/Sign off: your name/);
+    await t.waitFor(/Sign off a record with 1 failed \(offsite-copy\): your name/);
     t.keys('C-u'); // clears the prefilled OS user (readline convention)
     t.type('Jane Reviewer');
     await t.waitFor('Jane Reviewer');

@@ -136,8 +136,11 @@ export function createDockerControlAdapter(
 
     containerChanges: (id) =>
       call(`list filesystem changes of ${id}`, async () => {
-        const rows = (await docker.getContainer(id).changes()) as unknown as FsChange[] | null;
-        return rows ?? [];
+        // With no changes the engine answers `null`, which dockerode hands back as raw bytes.
+        const raw = (await docker.getContainer(id).changes()) as unknown;
+        const rows: unknown =
+          raw instanceof Uint8Array ? JSON.parse(Buffer.from(raw).toString('utf8') || 'null') : raw;
+        return Array.isArray(rows) ? (rows as FsChange[]) : [];
       }),
 
     async events(query) {

@@ -71,6 +71,11 @@ export async function runVerb(
       `${action} ${target} is destructive and needs --yes`,
       `preview it first: warden ${action} ${target} --dry-run`,
     );
+  if (!opts.session && target) {
+    // A typo'd name or a stopped engine is a usage/environment error: say so in one line and
+    // leave no empty ad-hoc session behind.
+    await app.docker().inspectDetailed(target);
+  }
   if (
     NEEDS_SNAPSHOT.has(action) &&
     !opts.session &&

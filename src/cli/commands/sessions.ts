@@ -143,6 +143,12 @@ export async function reportCommand(
     await writeFile(opts.output, text, { mode: 0o600 });
     io.err(`report written to ${opts.output}\n`);
   } else io.out(text);
+  if (!j.chain.ok) {
+    io.err(
+      `warden: the journal fails verification (line ${j.chain.problem?.line}: ${j.chain.problem?.reason}); the report marks it damaged\n`,
+    );
+    return 1;
+  }
   return 0;
 }
 

@@ -1,4 +1,4 @@
-/** A one- or two-line message: refusals from the engine, hints, the sign-off invitation. */
+/** A message of up to three lines: refusals from the engine, hints, the sign-off invitation. */
 import { Box, Text } from 'ink';
 import { tone, type Tone } from '../theme.js';
 import { wrapText } from '../text.js';
@@ -8,7 +8,8 @@ export interface BannerMessage {
   text: string;
 }
 
-export const BANNER_ROWS = 2;
+/** Long refusals (a lock, a tampered journal) wrap to this many rows before they are cut. */
+export const BANNER_ROWS = 3;
 
 export function bannerLines(b: BannerMessage | undefined, width: number): string[] {
   if (!b) return [];

@@ -11,6 +11,9 @@ import { tone } from '../theme.js';
 import { wrapText } from '../text.js';
 import { TextField } from './TextField.js';
 
+/** Rows a prompt's label may wrap to (a sign-off names the failed steps) before it is cut. */
+export const PROMPT_LABEL_ROWS = 3;
+
 export interface TextPromptProps {
   label: string;
   initial?: string;
@@ -52,7 +55,7 @@ export function TextPrompt({
   return (
     <Box flexDirection="column" width={width}>
       {wrapText(label, width)
-        .slice(0, 2)
+        .slice(0, PROMPT_LABEL_ROWS)
         .map((l, i) => (
           <Text key={i} color={tone('accent')} bold wrap="truncate">
             {l}

@@ -6,7 +6,12 @@
 import { useCallback, useRef, type Dispatch } from 'react';
 import { UserError, errorMessage } from '../../errors.js';
 import type { Session } from '../../engine/session.js';
-import type { Intent, Prompt, ScreenEvent } from '../screens/sessionModel.js';
+import {
+  failedSteps,
+  type Intent,
+  type Prompt,
+  type ScreenEvent,
+} from '../screens/sessionModel.js';
 
 export const DEFAULT_STATEMENT =
   'I have reviewed this session; the record is complete and accurate.';
@@ -223,7 +228,10 @@ export function useSessionControls(
       }
       if (prompt.kind === 'signer') {
         if (!value.trim()) return refuse(new UserError("sign-off needs the signer's name"));
-        dispatch({ type: 'prompt', prompt: { kind: 'statement', signer: value.trim() } });
+        dispatch({
+          type: 'prompt',
+          prompt: { kind: 'statement', signer: value.trim(), failed: prompt.failed },
+        });
         return;
       }
       try {
@@ -292,7 +300,11 @@ export function useSessionControls(
         `${open.length} step(s) still open (${open.slice(0, 3).join(', ')}); resolve them before signing off`,
       );
     }
-    dispatch({ type: 'prompt', prompt: { kind: 'signer' } });
+    const failed = failedSteps(s);
+    dispatch({
+      type: 'prompt',
+      prompt: failed.length > 0 ? { kind: 'signer', failed } : { kind: 'signer' },
+    });
   }, [session, dispatch, info]);
 
   const dryRun = useCallback(

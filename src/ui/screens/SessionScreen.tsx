@@ -7,7 +7,7 @@ import { Banner, bannerLines, type BannerMessage } from '../components/Banner.js
 import { Footer } from '../components/Footer.js';
 import { ScrollView, maxScroll, pageSize } from '../components/ScrollView.js';
 import { StepList, listRows } from '../components/StepList.js';
-import { ConfirmPrompt, TextPrompt } from '../components/TextPrompt.js';
+import { ConfirmPrompt, PROMPT_LABEL_ROWS, TextPrompt } from '../components/TextPrompt.js';
 import { detailLines } from '../detail.js';
 import { useDeps } from '../hooks/useDeps.js';
 import { useInterrupted } from '../hooks/useInterrupted.js';
@@ -17,8 +17,14 @@ import { DEFAULT_STATEMENT, useSessionControls } from '../hooks/useSessionContro
 import { useSpinner } from '../hooks/useSpinner.js';
 import { useTermSize } from '../hooks/useTermSize.js';
 import { tone } from '../theme.js';
-import { truncate, wrapText } from '../text.js';
-import { initialScreen, promptLabel, screenReducer } from './sessionModel.js';
+import { truncate, wrapExact, wrapText } from '../text.js';
+import {
+  failedSteps,
+  failedSummary,
+  initialScreen,
+  promptLabel,
+  screenReducer,
+} from './sessionModel.js';
 
 /** Columns from which list and details sit side by side. */
 export const SIDE_BY_SIDE = 72;
@@ -71,20 +77,39 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
       })
     : [];
 
+  const resolved = state.phases.reduce((n, p) => n + p.resolved, 0);
+  const total = state.phases.reduce((n, p) => n + p.total, 0);
   const lastSignoff = state.signoffs.at(-1);
+  const failed = failedSteps(state);
   const banner: BannerMessage | undefined =
     ui.banner ??
     (state.status === 'ready-to-sign'
-      ? { tone: 'ok', text: 'All steps resolved — press S to sign off' }
+      ? failed.length > 0
+        ? {
+            tone: 'warn',
+            text: `All steps resolved — ${failedSummary(failed)} — press S to sign off`,
+          }
+        : { tone: 'ok', text: 'All steps resolved — press S to sign off' }
       : undefined);
-  const signedLines =
+  // The hash and the path are copied into tickets: never cut, wrapped onto rows of their own.
+  const signedLines: { text: string; bold: boolean }[] =
     state.status === 'signed' && lastSignoff
       ? [
-          `✓ SIGNED by ${lastSignoff.signer} — head hash (paste into the ticket):`,
-          lastSignoff.hash,
-          `journal: ${session.journalPath}`,
+          ...wrapText(
+            `✓ SIGNED by ${lastSignoff.signer} — head hash (paste into the ticket):`,
+            width,
+          ).map((text) => ({ text, bold: true })),
+          ...wrapExact(lastSignoff.hash, width).map((text) => ({ text, bold: true })),
+          ...wrapExact(session.journalPath, width, 'journal: ').map((text) => ({
+            text,
+            bold: false,
+          })),
         ]
       : [];
+  // The session id is copied too (`warden verify <id>`): on a row of its own when it does not fit.
+  const headTail = ` ${state.runbook.title} · ${resolved}/${total}`;
+  const headOneLine = 6 + headTail.length + ` · session ${state.id}`.length <= width;
+  const headerLines = headOneLine ? [] : wrapExact(state.id, width, 'session ');
   const prompt = ui.prompt;
   const promptRows = prompt
     ? Math.min(
@@ -97,7 +122,13 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
       (prompt.kind === 'yes' || prompt.kind === 'quit' ? 0 : PROMPT_FIELD_ROWS) +
       (ui.promptError ? 1 : 0)
     : 0;
-  const chrome = 2 + bannerLines(banner, width).length + signedLines.length + promptRows + 1;
+  const chrome =
+    2 +
+    headerLines.length +
+    bannerLines(banner, width).length +
+    signedLines.length +
+    promptRows +
+    1;
   const body = Math.max(3, height - chrome);
   const rowsOfList = listRows(state, (id) => session.blockers(id).length > 0, spinner);
   const listHeight = side
@@ -188,26 +219,28 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
     { isActive: isFocused && !prompt },
   );
 
-  const resolved = state.phases.reduce((n, p) => n + p.resolved, 0);
-  const total = state.phases.reduce((n, p) => n + p.total, 0);
   const phaseBar = state.phases.map((p) => `${p.title} ${p.resolved}/${p.total}`).join(' │ ');
 
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text bold wrap="truncate">
         <Text color={tone('accent')}>WARDEN</Text>
-        {truncate(
-          ` ${state.runbook.title} · ${resolved}/${total} · session ${state.id}`,
-          width - 6,
-        )}
+        {headOneLine
+          ? ` ${state.runbook.title} · ${resolved}/${total} · session ${state.id}`
+          : truncate(headTail, width - 6)}
       </Text>
+      {headerLines.map((l, i) => (
+        <Text key={i} color={tone('muted')} wrap="truncate">
+          {l}
+        </Text>
+      ))}
       <Text color={tone('muted')} wrap="truncate">
         {truncate(phaseBar, width)}
       </Text>
       <Banner message={banner} width={width} />
       {signedLines.map((l, i) => (
-        <Text key={i} color={tone('ok')} bold={i < 2} wrap="truncate">
-          {l}
+        <Text key={i} color={tone('ok')} bold={l.bold} wrap="truncate">
+          {l.text}
         </Text>
       ))}
       <Box flexDirection={side ? 'row' : 'column'} height={body}>

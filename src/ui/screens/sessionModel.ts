@@ -25,8 +25,9 @@ export type Prompt =
   | { kind: 'yes'; stepId: string; overrideReason?: string }
   | { kind: 'quit' }
   | { kind: 'sessionNote' }
-  | { kind: 'signer' }
-  | { kind: 'statement'; signer: string };
+  /** `failed`: steps resolved as failed (not accepted), named so the signer knows. */
+  | { kind: 'signer'; failed?: string[] }
+  | { kind: 'statement'; signer: string; failed?: string[] };
 
 export interface ScreenState {
   selected: string | undefined;
@@ -97,6 +98,23 @@ export function screenReducer(s: ScreenState, e: ScreenEvent): ScreenState {
   }
 }
 
+/** `2 failed (a, b)`: the steps resolved as failed, not accepted. */
+export function failedSummary(failed: readonly string[]): string {
+  return `${failed.length} failed (${failed.join(', ')})`;
+}
+
+function withFailures(failed: readonly string[] | undefined): string {
+  return failed && failed.length > 0 ? ` a record with ${failedSummary(failed)}` : '';
+}
+
+/** Steps whose status is failed (a failure accepted as done is `done`). */
+export function failedSteps(state: {
+  order: readonly string[];
+  steps: Record<string, { status: string } | undefined>;
+}): string[] {
+  return state.order.filter((id) => state.steps[id]?.status === 'failed');
+}
+
 export function promptLabel(p: Prompt): string {
   switch (p.kind) {
     case 'reason':
@@ -124,9 +142,9 @@ export function promptLabel(p: Prompt): string {
     case 'sessionNote':
       return 'Note on the session, not on a step (recorded in the journal; Esc cancels)';
     case 'signer':
-      return 'Sign off: your name (Esc cancels)';
+      return `Sign off${withFailures(p.failed)}: your name (Esc cancels)`;
     case 'statement':
-      return `Sign off as ${p.signer}: statement (Esc cancels)`;
+      return `Sign off as ${p.signer}${withFailures(p.failed)}: statement (Esc cancels)`;
   }
   return '';
 }
