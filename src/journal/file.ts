@@ -248,7 +248,7 @@ export function createFileSessionStore(home: string, clock: Clock): SessionStore
   async function resolveId(ref: string): Promise<string> {
     const ids = await listIds();
     if (ids.includes(ref)) return ref;
-    const hits = ids.filter((id) => id.startsWith(ref) || id.endsWith(ref));
+    const hits = ids.filter((id) => id.includes(ref));
     if (hits.length === 1) return hits[0] as string;
     if (hits.length > 1)
       throw new UserError(

@@ -81,7 +81,15 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
       expect(md.stdout).toContain(text);
     }
     const out = join(home, 'r.json');
-    const j = await warden(home, ['report', s.id.slice(-6), '--format', 'json', '--output', out]);
+    // Any unique part of the id works: its middle (the start time) here.
+    const j = await warden(home, [
+      'report',
+      s.id.slice(9, 15),
+      '--format',
+      'json',
+      '--output',
+      out,
+    ]);
     expect(j.code).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.signoffs[0]).toMatchObject({ signer: 'Alice Auditor', entryHash: signed.hash });
