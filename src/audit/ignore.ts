@@ -6,9 +6,16 @@ import type { Finding, IgnoreEntry, SuppressedFinding } from './types.js';
 import type { FindingTarget } from '../checks/types.js';
 
 const entrySchema = z.object({
-  check: z.string().min(1),
-  target: z.string().min(1),
-  reason: z.string().trim().min(1, 'an ignore entry needs a reason'),
+  check: z
+    .string({ error: 'an ignore entry needs a check (a check id or a glob such as "*")' })
+    .min(1, 'an ignore entry needs a check (a check id or a glob such as "*")'),
+  target: z
+    .string({ error: 'an ignore entry needs a target (a container name, service or glob)' })
+    .min(1, 'an ignore entry needs a target (a container name, service or glob)'),
+  reason: z
+    .string({ error: 'an ignore entry needs a reason' })
+    .trim()
+    .min(1, 'an ignore entry needs a reason'),
   owner: z.string().optional(),
   expires: z
     .union([z.string(), z.date()])

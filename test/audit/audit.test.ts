@@ -218,6 +218,9 @@ describe('ignore file', () => {
     expect(
       parseIgnoreFile('- check: x\n  target: y\n  reason: r\n  expires: 2028-02-29\n', 'f'),
     ).toHaveLength(1);
+    expect(() => parseIgnoreFile('- check: root-user\n  reason: ok\n', 'f')).toThrow(
+      'f:1: ignore entry 1: target: an ignore entry needs a target (a container name, service or glob)',
+    );
     expect(parseIgnoreFile('ignore: []\n', 'f')).toEqual([]);
   });
 
