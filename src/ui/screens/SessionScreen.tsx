@@ -45,7 +45,7 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
   const { ports, animate } = useDeps();
   const { columns, rows } = useTermSize();
   const [ui, dispatch] = useReducer(screenReducer, undefined, () =>
-    initialScreen(nextStep(session.state) ?? session.state.order[0]),
+    initialScreen(nextStep(session.state) ?? session.state.order[0], session.entries),
   );
   const controls = useSessionControls(session, dispatch, onQuit);
   const anyRunning = state.order.some((id) => state.steps[id]?.status === 'running');

@@ -1,5 +1,6 @@
 /** The session screen's own state (selection, scroll, prompt, banner, live output): one reducer. */
 import type { BannerMessage } from '../components/Banner.js';
+import type { JournalEntry } from '../../journal/types.js';
 import type { InterruptedView } from '../hooks/useDeps.js';
 
 /** What the live re-read of an interrupted action found (by the action's intent seq). */
@@ -57,8 +58,34 @@ export type ScreenEvent =
 
 export const LIVE_LINES = 200;
 
-export function initialScreen(selected: string | undefined): ScreenState {
-  return { selected, scroll: 0, promptSeq: 0, live: {}, interrupted: {} };
+export function initialScreen(
+  selected: string | undefined,
+  entries: readonly JournalEntry[] = [],
+): ScreenState {
+  const banner = repairBanner(entries);
+  return {
+    selected,
+    scroll: 0,
+    promptSeq: 0,
+    live: {},
+    interrupted: {},
+    ...(banner ? { banner } : {}),
+  };
+}
+
+/**
+ * When this resume had to set aside a torn last line (a crash mid-write), say so once: the
+ * operator should know the journal was repaired, and that nothing acknowledged was lost.
+ */
+export function repairBanner(entries: readonly JournalEntry[]): BannerMessage | undefined {
+  const [repaired, resumed] = entries.slice(-2);
+  if (repaired?.type !== 'journal.repaired' || resumed?.type !== 'session.resumed')
+    return undefined;
+  const savedAs = typeof repaired.data.savedAs === 'string' ? repaired.data.savedAs : 'a side file';
+  return {
+    tone: 'warn',
+    text: `The journal's last line was cut off by a crash (never acknowledged): set aside as ${savedAs} and recorded; everything before it is intact.`,
+  };
 }
 
 export function screenReducer(s: ScreenState, e: ScreenEvent): ScreenState {
