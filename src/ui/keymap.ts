@@ -179,6 +179,15 @@ export const KEYMAP: readonly Binding[] = [
   {
     action: 'rerun',
     keys: 'r',
+    label: 'refresh',
+    description: "List the engine's containers again",
+    contexts: ['picker'],
+    footer: true,
+    match: ch('r'),
+  },
+  {
+    action: 'rerun',
+    keys: 'r',
     label: 're-run',
     description: 'Run the audit again (read-only)',
     contexts: ['audit'],

@@ -62,6 +62,19 @@ describe('container picker', () => {
     expect(startedInputs(h)).toEqual({ container: 'web' });
   });
 
+  it('r lists the engine again: a container started meanwhile appears', async () => {
+    const h = withDocker();
+    const t = await open(h);
+    await t.waitFor('3 container(s) on this engine');
+    h.docker.containers = [
+      ...h.docker.containers,
+      { ...h.docker.containers[0]!, name: 'late-arrival' },
+    ];
+    const f = await t.pressUntil('r', '4 container(s) on this engine');
+    expect(f).toMatch(/late-arrival/);
+    expect(h.docker.calls).toEqual(['listContainers all=true', 'listContainers all=true']);
+  });
+
   it('↓ then Enter in one chunk picks the next container', async () => {
     const h = withDocker();
     const t = await open(h);

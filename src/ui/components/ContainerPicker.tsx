@@ -4,7 +4,7 @@
  * engine cannot be reached, it falls back to typing with a banner saying so.
  */
 import { Box, Text } from 'ink';
-import { useEffect, useReducer } from 'react';
+import { useEffect, useReducer, useState } from 'react';
 import { errorMessage } from '../../errors.js';
 import type { RunbookInput } from '../../runbook/types.js';
 import { useDeps } from '../hooks/useDeps.js';
@@ -43,6 +43,8 @@ export function ContainerPicker(props: ContainerPickerProps) {
   const { ports } = useDeps();
   const optional = !input.required;
   const [s, dispatch] = useReducer(pickerReducer, { mode: 'loading', filter: '', selected: 0 });
+  // Bumped by `r`: containers come and go during an incident.
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -53,7 +55,7 @@ export function ContainerPicker(props: ContainerPickerProps) {
     return () => {
       live = false;
     };
-  }, [ports, initial, optional]);
+  }, [ports, initial, optional, generation]);
 
   const items = pickerItems(s, optional);
   const listed = s.rows !== undefined;
@@ -75,6 +77,8 @@ export function ContainerPicker(props: ContainerPickerProps) {
         }
         case 'filter':
           return dispatch({ type: 'mode', mode: 'filter' });
+        case 'rerun':
+          return setGeneration((g) => g + 1);
         case 'manual':
           if (s.mode === 'manual')
             return listed ? dispatch({ type: 'mode', mode: 'list' }) : undefined;
