@@ -280,6 +280,12 @@ export class Session {
         data.reason = redact(why);
       }
     }
+    if (step.answer && (st?.notes.length ?? 0) === 0 && !opts.note?.trim()) {
+      throw new UserError(
+        `"${step.title}" is a question: record the answer as a note first`,
+        'the answer goes into the report (lessons learned); skip the step with a reason if there is none',
+      );
+    }
     if (opts.note?.trim()) data.note = redact(opts.note.trim());
     await this.write({ type: 'step.done', step: stepId, data });
   }

@@ -255,6 +255,12 @@ function semanticIssues(runbook: Runbook, known?: KnownIds): Semantic[] {
         forbid('command', 'command');
         forbid('timeout', 'command');
       }
+      if (step.answer && step.type !== 'manual')
+        out.push({
+          path: [...base, 'answer'],
+          key: true,
+          message: `${label('answer')}: only allowed on manual steps (this step is "${step.type}")`,
+        });
       step.requires.forEach((req, i) => {
         if (req === step.id)
           out.push({

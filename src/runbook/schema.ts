@@ -36,6 +36,7 @@ export const stepSchema = z.strictObject({
   params: z.record(z.string(), z.string()).default({}),
   command: z.array(z.string()).min(1, 'must have the program as its first element').optional(),
   timeout: z.number().int().positive().max(86_400).optional(),
+  answer: z.boolean().optional(),
 });
 
 export const phaseSchema = z.strictObject({

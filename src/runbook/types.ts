@@ -44,6 +44,8 @@ export interface Step {
   command?: string[];
   /** `command` steps: seconds before the process is stopped. */
   timeout?: number;
+  /** A question (e.g. lessons learned): marking it done needs a recorded answer (a note). */
+  answer?: boolean;
 }
 
 export interface Phase {

@@ -258,4 +258,19 @@ phases:
     expect(md).not.toContain('tok-123456789');
     await s.close();
   });
+  it('a question step (answer: true) is done only with a recorded answer', async () => {
+    const rb = twoPhaseRunbook.replace(
+      '{ id: c, title: Third, guidance: Do C. }',
+      '{ id: c, title: What happened?, guidance: Tell., answer: true }',
+    );
+    const s = await Session.start(deps(tempHome()), loadedFrom(rb), {}, 'x');
+    await expect(s.markDone('c')).rejects.toThrow(
+      /"What happened\?" is a question: record the answer as a note first/,
+    );
+    expect(s.state.steps.c!.status).toBe('pending');
+    await s.addNote('c', 'a leaked token was used at 02:14 UTC');
+    await s.markDone('c');
+    expect(s.state.steps.c!.status).toBe('done');
+    await s.close();
+  });
 });

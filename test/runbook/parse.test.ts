@@ -182,4 +182,23 @@ phases:
         'l.yaml:1:1: a runbook must be a YAML mapping (id, title, kind, phases, ...)',
       );
   });
+  it('answer: true is only for manual steps', () => {
+    const text = `id: demo
+title: Demo
+kind: checklist
+description: x
+phases:
+  - id: one
+    title: One
+    steps:
+      - { id: a, title: A, guidance: g, answer: true }
+      - { id: b, title: B, guidance: g, type: command, command: [ls], answer: true }
+`;
+    const r = parseRunbook(text, 'q.yaml');
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.issues.map(formatIssue)).toEqual([
+        expect.stringMatching(/^q\.yaml:10:.*steps\[1\]\.answer: only allowed on manual steps/),
+      ]);
+  });
 });
