@@ -196,14 +196,14 @@ export async function scanImage(deps: ActionDeps, ctx: StepContext): Promise<Act
       image,
       guidance,
     });
-  const lines: string[] = [];
+  // The engine keeps what is printed (ctx.onOutput) as the result's tail: count lines only.
+  let lines = 0;
   const r = await deps.shell.run({
     argv: ['trivy', 'image', '--quiet', '--severity', 'HIGH,CRITICAL', image],
     timeoutMs: 10 * 60_000,
     signal: ctx.signal,
     onLine: (l) => {
-      lines.push(l);
-      if (lines.length > 200) lines.shift();
+      lines++;
       ctx.onOutput(l);
     },
   });
@@ -212,12 +212,11 @@ export async function scanImage(deps: ActionDeps, ctx: StepContext): Promise<Act
     container: ref,
     image,
     exitCode: r.exitCode ?? null,
-    tail: lines.slice(-50),
   };
   if (r.startError) return failed(`Trivy is not installed: ${guidance}`, { ...data, guidance });
   if (r.exitCode !== 0)
     return failed(`trivy image ${image} exited ${r.exitCode ?? r.signal ?? '?'}`, data);
-  return ok(`trivy image ${image}: done (${lines.length} line(s) of findings)`, data);
+  return ok(`trivy image ${image}: done (${lines} line(s) of findings)`, data);
 }
 
 export function readOnlyPlan(action: string, what: string) {

@@ -5,7 +5,7 @@
  */
 import { runAuditCore, type AuditInput } from '../checks/audit-core.js';
 import { targetOf } from '../checks/catalog.js';
-import { isDemoCredential, isSecretName } from '../checks/mask.js';
+import { isDemoCredential, isSecretName, maskSecrets } from '../checks/mask.js';
 import type { ContainerModel } from '../checks/model.js';
 import { buildReport, targetKey, type BuildReportInput } from './report.js';
 import type { AuditReport } from './types.js';
@@ -42,8 +42,15 @@ export async function auditReport(
     states,
     ...(ignores ? { ignores } : {}),
   });
+  const secrets = secretValues([...run.live, ...run.composes.flatMap((c) => c.services)]);
+  // The checks mask what they report; this is the last net every caller gets.
+  const mask = (t: string) => (secrets.length ? maskSecrets(t, secrets) : t);
   return {
-    report,
-    secrets: secretValues([...run.live, ...run.composes.flatMap((c) => c.services)]),
+    report: {
+      ...report,
+      findings: report.findings.map((f) => ({ ...f, evidence: mask(f.evidence) })),
+      suppressed: report.suppressed.map((f) => ({ ...f, evidence: mask(f.evidence) })),
+    },
+    secrets,
   };
 }

@@ -464,36 +464,12 @@ export class Session {
       signal: opts.signal,
       onOutput: (line) => opts.onOutput?.(redact(line)),
     };
-    const plan = dryRun ? {} : await this.planFor(actionId, ctx);
-    const why = opts.overrideReason?.trim();
     const started = await this.write({
       type: 'action.started',
-      data: {
-        kind: 'action',
-        action: actionId,
-        params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, redact(v)])),
-        dryRun,
-        ...plan,
-        ...(why && this.safetyBlocker(actionId, params) ? { overrideReason: redact(why) } : {}),
-      },
+      data: await this.actionIntent(actionId, ctx, { dryRun, overrideReason: opts.overrideReason }),
     });
-    let data: Record<string, unknown>;
-    let outcome: AdHocResult['outcome'];
-    try {
-      const out = dryRun ? await actions.dryRun(actionId, ctx) : await actions.run(actionId, ctx);
-      outcome = out.ok ? 'ok' : 'failed';
-      data = { ...out.data, action: actionId, outcome, summary: out.summary, dryRun };
-    } catch (err) {
-      outcome = opts.signal.aborted ? 'cancelled' : 'error';
-      data = {
-        action: actionId,
-        outcome,
-        summary: redact((err as Error).message),
-        dryRun,
-        ...(err instanceof DockerError ? { errorKind: err.kind } : {}),
-        ...(err instanceof UserError ? { errorKind: 'usage' } : {}),
-      };
-    }
+    const { data } = await this.executeAction(actions, actionId, ctx, dryRun);
+    const outcome = data.outcome as AdHocResult['outcome'];
     data.startedSeq = started.seq;
     const entry = await this.write({ type: 'action.result', data });
     return {
@@ -629,21 +605,12 @@ export class Session {
     const actions = this.deps.actions;
     const id = step.action ?? '';
     const known = actions?.actions.some((a) => a.id === id) === true;
-    const plan = !dryRun && known ? await this.planFor(id, ctx) : {};
-    const why = overrideReason?.trim();
     await this.write({
       type: 'step.started',
       step: step.id,
-      data: {
-        kind: 'action',
-        action: id,
-        params: redactParams(ctx.params),
-        dryRun,
-        ...plan,
-        ...(why && this.safetyBlocker(id, ctx.params) ? { overrideReason: redact(why) } : {}),
-      },
+      data: await this.actionIntent(id, ctx, { dryRun, overrideReason, plan: known }),
     });
-    if (!actions || !actions.actions.some((a) => a.id === id)) {
+    if (!actions || !known) {
       await this.write({
         type: 'step.result',
         step: step.id,
@@ -655,8 +622,43 @@ export class Session {
       });
       return;
     }
-    // What the action printed (already masked) is kept as a bounded tail, so its findings
-    // (e.g. triage's processes and events) stay readable on screen and in the report.
+    const { data } = await this.executeAction(actions, id, ctx, dryRun);
+    await this.write({ type: 'step.result', step: step.id, data });
+  }
+
+  /**
+   * The intent entry's data: the plan (engine calls, blast radius, state before) unless it is a
+   * dry run, the params masked, and the reason a safety rule was overridden.
+   */
+  private async actionIntent(
+    id: string,
+    ctx: StepContext,
+    opts: { dryRun: boolean; overrideReason?: string; plan?: boolean },
+  ): Promise<Record<string, unknown>> {
+    const { dryRun } = opts;
+    const plan = dryRun || opts.plan === false ? {} : await this.planFor(id, ctx);
+    const why = opts.overrideReason?.trim();
+    return {
+      kind: 'action',
+      action: id,
+      params: redactParams(ctx.params),
+      dryRun,
+      ...plan,
+      ...(why && this.safetyBlocker(id, ctx.params) ? { overrideReason: redact(why) } : {}),
+    };
+  }
+
+  /**
+   * Runs (or dry-runs) an action and builds its result entry's data. What the action printed
+   * (masked) is kept as a bounded tail, so its findings (e.g. triage's processes and events)
+   * stay readable on screen and in the report.
+   */
+  private async executeAction(
+    actions: ActionRunner,
+    id: string,
+    ctx: StepContext,
+    dryRun: boolean,
+  ): Promise<{ data: Record<string, unknown> }> {
     const tail = new Tail(TAIL_LINES, TAIL_BYTES);
     const actx: StepContext = {
       ...ctx,
@@ -665,25 +667,30 @@ export class Session {
         ctx.onOutput(line);
       },
     };
-    let data: Record<string, unknown>;
     try {
       const out = dryRun ? await actions.dryRun(id, actx) : await actions.run(id, actx);
-      data = {
-        ...(tail.lines().length > 0 ? { tail: tail.lines(), tailTruncated: tail.truncated } : {}),
-        ...out.data,
-        action: id,
-        outcome: out.ok ? 'ok' : 'failed',
-        summary: out.summary,
-        dryRun,
+      return {
+        data: {
+          ...(tail.lines().length > 0 ? { tail: tail.lines(), tailTruncated: tail.truncated } : {}),
+          ...out.data,
+          action: id,
+          outcome: out.ok ? 'ok' : 'failed',
+          summary: out.summary,
+          dryRun,
+        },
       };
     } catch (err) {
-      data = {
-        outcome: ctx.signal.aborted ? 'cancelled' : 'error',
-        summary: redact((err as Error).message),
-        dryRun,
+      return {
+        data: {
+          action: id,
+          outcome: ctx.signal.aborted ? 'cancelled' : 'error',
+          summary: redact((err as Error).message),
+          dryRun,
+          ...(err instanceof DockerError ? { errorKind: err.kind } : {}),
+          ...(err instanceof UserError ? { errorKind: 'usage' } : {}),
+        },
       };
     }
-    await this.write({ type: 'step.result', step: step.id, data });
   }
 
   /** Ed25519 sign-off over the current head. Only when every step is resolved. */

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './jcs.js';
-import { GENESIS_PREV, type JournalEntry } from './types.js';
+import { GENESIS_PREV, type EntryDraft, type JournalEntry } from './types.js';
 import { verifySignoff } from './signature.js';
 
 export { canonicalJson };
@@ -18,6 +18,24 @@ export function entryHash(entry: Omit<JournalEntry, 'hash'>): string {
 
 export function sealEntry(entry: Omit<JournalEntry, 'hash'>): JournalEntry {
   return { ...entry, hash: entryHash(entry) };
+}
+
+/** The entry that follows `last`: next seq, UTC time, linked to `last` and sealed. */
+export function nextEntry(
+  last: JournalEntry | undefined,
+  draft: EntryDraft,
+  meta: { session: string; operator: string; now: Date },
+): JournalEntry {
+  return sealEntry({
+    seq: (last?.seq ?? 0) + 1,
+    ts: meta.now.toISOString(),
+    session: meta.session,
+    operator: meta.operator,
+    type: draft.type,
+    ...(draft.step !== undefined ? { step: draft.step } : {}),
+    data: draft.data ?? {},
+    prev: last?.hash ?? GENESIS_PREV,
+  });
 }
 
 export interface ChainProblem {

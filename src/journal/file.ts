@@ -29,8 +29,8 @@ import type {
   SessionStorePort,
   Clock,
 } from '../engine/ports.js';
-import { parseJournalText, sealEntry, verifyChain } from './chain.js';
-import { GENESIS_PREV, type EntryDraft, type JournalEntry } from './types.js';
+import { nextEntry, parseJournalText, verifyChain } from './chain.js';
+import type { EntryDraft, JournalEntry } from './types.js';
 
 const JOURNAL = 'journal.jsonl';
 const LOCK = 'journal.lock';
@@ -170,15 +170,10 @@ class FileJournal implements JournalPort {
       );
     }
     const last = this.list[this.list.length - 1];
-    const entry = sealEntry({
-      seq: (last?.seq ?? 0) + 1,
-      ts: this.clock.now().toISOString(),
+    const entry = nextEntry(last, draft, {
       session: this.sessionId,
       operator,
-      type: draft.type,
-      ...(draft.step !== undefined ? { step: draft.step } : {}),
-      data: draft.data ?? {},
-      prev: last?.hash ?? GENESIS_PREV,
+      now: this.clock.now(),
     });
     const line = Buffer.from(JSON.stringify(entry) + '\n', 'utf8');
     const before = this.size;

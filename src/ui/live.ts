@@ -5,7 +5,6 @@
  */
 import { auditReport } from '../audit/run.js';
 import type { AuditReport } from '../audit/types.js';
-import { maskSecrets } from '../checks/mask.js';
 import type { ContainerSummary, DockerReadPort } from '../engine/docker-read-port.js';
 
 export interface LiveAuditOptions {
@@ -20,20 +19,14 @@ export async function liveAudit(
   docker: DockerReadPort,
   opts: LiveAuditOptions,
 ): Promise<AuditReport> {
-  const { report, secrets } = await auditReport({
+  const { report } = await auditReport({
     docker,
     ...(opts.signal ? { signal: opts.signal } : {}),
     tool: { name: 'warden', version: opts.version ?? '0.0.0' },
     now: opts.now(),
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
   });
-  // Evidence is masked by the checks; this is the last net `warden audit` also casts.
-  if (secrets.length === 0) return report;
-  const mask = (t: string) => maskSecrets(t, secrets);
-  return {
-    ...report,
-    findings: report.findings.map((f) => ({ ...f, evidence: mask(f.evidence) })),
-  };
+  return report;
 }
 
 /** One row of the container picker. */

@@ -10,8 +10,8 @@ import type {
   SessionListing,
   SessionStorePort,
 } from '../../src/engine/ports.js';
-import { sealEntry } from '../../src/journal/chain.js';
-import { GENESIS_PREV, type EntryDraft, type JournalEntry } from '../../src/journal/types.js';
+import { nextEntry } from '../../src/journal/chain.js';
+import type { EntryDraft, JournalEntry } from '../../src/journal/types.js';
 
 export interface MemoryStore extends SessionStorePort {
   journals: Map<string, JournalEntry[]>;
@@ -45,15 +45,10 @@ class MemoryJournal implements JournalPort {
   async append(draft: EntryDraft, operator: string): Promise<JournalEntry> {
     if (this.closed) throw new Error('journal is closed');
     const last = this.list.at(-1);
-    const entry = sealEntry({
-      seq: (last?.seq ?? 0) + 1,
-      ts: this.clock.now().toISOString(),
+    const entry = nextEntry(last, draft, {
       session: this.sessionId,
       operator,
-      type: draft.type,
-      ...(draft.step !== undefined ? { step: draft.step } : {}),
-      data: draft.data ?? {},
-      prev: last?.hash ?? GENESIS_PREV,
+      now: this.clock.now(),
     });
     await Promise.resolve();
     this.list.push(entry);
