@@ -3,11 +3,9 @@
  * Each append is written and fsynced before `append` resolves (write-ahead). Directories 0700,
  * files 0600. A lock file keeps a second process from writing the same session.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { constants, existsSync, unlinkSync } from 'node:fs';
 import {
-  link,
-  rename,
   chmod,
   mkdir,
   open,
@@ -67,12 +65,16 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-async function readLock(path: string): Promise<LockInfo | undefined> {
+function parseLock(text: string | undefined): LockInfo | undefined {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as LockInfo;
+    return text === undefined ? undefined : (JSON.parse(text) as LockInfo);
   } catch {
     return undefined;
   }
+}
+
+async function readLock(path: string): Promise<LockInfo | undefined> {
+  return parseLock(await readText(path));
 }
 
 function lockIsLive(info: LockInfo | undefined): boolean {
@@ -92,40 +94,50 @@ async function takeLock(dir: string, sessionId: string, clock: Clock): Promise<s
       return path;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const info = await readLock(path);
+      const text = await readText(path);
+      const info = parseLock(text);
       if (lockIsLive(info)) {
         throw new UserError(
           `session ${sessionId} is open in another warden process (pid ${info?.pid} on ${info?.host} since ${info?.since})`,
           'finish or quit it there first; `warden report` and `warden verify` can read it meanwhile',
         );
       }
-      await setAsideStaleLock(path);
+      await removeStaleLock(path, text);
     }
   }
   throw new UserError(`could not lock session ${sessionId} (another process keeps taking it)`);
 }
 
 /**
- * Moves a stale lock out of the way atomically: only one of several processes can rename it. If
- * what was renamed turns out to be a live lock (another process took over in between), it is put
- * back; the `wx` create that follows lets exactly one process win.
+ * Removes a lock judged stale (its process is gone). Only one process may do that at a time: it
+ * holds `journal.lock.takeover` (exclusive create) meanwhile, and removes the lock only if it is
+ * still byte for byte the one judged stale, never one another process took since. The exclusive
+ * create of the lock that follows then lets exactly one process win.
  */
-async function setAsideStaleLock(path: string): Promise<void> {
-  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+async function removeStaleLock(path: string, staleText: string | undefined): Promise<void> {
+  const guard = `${path}.takeover`;
+  const me: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   try {
-    await rename(path, aside);
+    await writeFile(guard, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else moved it
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // Another process is taking over right now; a guard left behind by a dead one is cleared.
+    if (!lockIsLive(await readLock(guard))) await rm(guard, { force: true });
+    return;
   }
-  if (lockIsLive(await readLock(aside))) {
-    try {
-      await link(aside, path);
-    } catch {
-      /* a newer lock is already in place */
-    }
+  try {
+    if ((await readText(path)) === staleText) await rm(path, { force: true });
+  } finally {
+    await rm(guard, { force: true });
   }
-  await rm(aside, { force: true });
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 async function fsyncDir(dir: string): Promise<void> {
