@@ -56,6 +56,14 @@ export class DockerError extends ExternalError {
   }
 }
 
+/** The operator cancelled (the `c` key, Ctrl-C, quit, SIGINT/SIGTERM): not a failure of the work. */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError';
+  constructor(message = 'cancelled by the operator') {
+    super(message);
+  }
+}
+
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { join, relative } from 'node:path';
 import { UserError } from '../errors.js';
+import { CANCELLED, isCancellation, untilCancelled } from '../engine/cancel.js';
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import type { MountPointJson } from '../engine/docker-read-port.js';
 import type { ControlInspect } from '../engine/docker-control-port.js';
@@ -15,16 +16,17 @@ import { encryptTransform, encryptionInfo, parseKeyFile } from './backup-crypto.
 import {
   failed,
   flag,
+  inspectTarget,
   nameOf,
   ok,
   optParam,
-  param,
   plan,
   refOf,
   safeName,
   stampOf,
   type ActionDeps,
 } from './common.js';
+import { ByteMeter, formatBytes } from './progress.js';
 
 export const GZIP_LEVEL = 1;
 
@@ -49,6 +51,13 @@ export interface BackupManifest {
   encryption?: Record<string, unknown>;
   compression: string;
   archives: BackupArchive[];
+  /**
+   * False when the backup was cancelled (or broke off): the archives listed are whole, the rest
+   * missing, and restore refuses it. Absent in backups of earlier versions (they are complete).
+   */
+  complete?: boolean;
+  /** The mounts not archived, and why. */
+  missing?: { destination: string; reason: string }[];
 }
 
 export function mountsToBackUp(c: ControlInspect, volume?: string): MountPointJson[] {
@@ -74,23 +83,25 @@ function posixDirname(p: string): string {
 }
 
 export async function backupDryRun(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
-  const c = await deps.docker().inspectDetailed(param(ctx, 'container'));
+  const c = await inspectTarget(deps.docker(), ctx);
   const mounts = mountsToBackUp(c, optParam(ctx, 'volume'));
+  const dir = join(deps.sessionDir(ctx.sessionId), 'backups', `${safeName(nameOf(c))}-<time>`);
   return plan(
     'backup',
     refOf(c),
     mounts.map((m) => `GET /containers/${c.Id.slice(0, 12)}/archive?path=${m.Destination}`),
-    'none (read-only; the container keeps running, so a busy database may need a dump instead)',
+    `none (read-only; the container keeps running, so a busy database may need a dump instead); writes ${dir}/`,
     {
       mounts: mounts.map((m) => ({ type: m.Type, name: m.Name, destination: m.Destination })),
       encrypted: flag(ctx, 'encrypt'),
+      writes: dir,
     },
   );
 }
 
 export async function backup(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
   const docker = deps.docker();
-  const c = await docker.inspectDetailed(param(ctx, 'container'));
+  const c = await inspectTarget(docker, ctx);
   const ref = refOf(c);
   const mounts = mountsToBackUp(c, optParam(ctx, 'volume'));
   const encrypt = flag(ctx, 'encrypt');
@@ -108,16 +119,23 @@ export async function backup(deps: ActionDeps, ctx: StepContext): Promise<Action
   const dir = join(sessionDir, 'backups', `${safeName(ref.name)}-${stampOf(created)}`);
   await deps.files.mkdirPrivate(dir);
   const archives: BackupArchive[] = [];
+  let cancelledAt: { destination: string; bytes: number } | undefined;
   for (const [i, m] of mounts.entries()) {
     const dest = m.Destination ?? '';
+    if (ctx.signal.aborted) {
+      cancelledAt = { destination: dest, bytes: 0 };
+      break;
+    }
     const label = safeName(m.Type === 'volume' && m.Name ? m.Name : dest.replace(/^\//, ''));
     const file = `${i + 1}-${label}.tar.gz${km ? '.enc' : ''}`;
     ctx.onOutput(`archiving ${m.Type} ${m.Name ?? m.Source ?? ''} at ${dest} → ${file}`);
-    const src = await docker.getArchive(ref.id, dest);
+    const src = await docker.getArchive(ref.id, dest, ctx.signal);
     let tarBytes = 0;
+    const meter = new ByteMeter(ctx, `archive ${dest}`);
     const counted = (async function* () {
-      for await (const chunk of src) {
+      for await (const chunk of untilCancelled(src, ctx.signal)) {
         tarBytes += chunk.length;
+        meter.add(chunk.length);
         yield chunk;
       }
     })();
@@ -135,8 +153,13 @@ export async function backup(deps: ActionDeps, ctx: StepContext): Promise<Action
         await pipeline(Readable.from(counted), gz, sink, { signal: ctx.signal });
       }
     } catch (err) {
-      await w.abort();
-      throw err;
+      const partial = await w.abort();
+      if (!isCancellation(err, ctx.signal)) throw err;
+      // The partial archive stays (named in the manifest as missing); it is never restored.
+      cancelledAt = { destination: dest, bytes: partial.bytes };
+      break;
+    } finally {
+      meter.flush();
     }
     const written = await w.close();
     archives.push({
@@ -163,30 +186,56 @@ export async function backup(deps: ActionDeps, ctx: StepContext): Promise<Action
     ...(km ? { encryption: encryptionInfo(km) } : {}),
     compression: `gzip level ${GZIP_LEVEL}`,
     archives,
+    complete: !cancelledAt,
+    ...(cancelledAt
+      ? {
+          missing: mounts
+            .map((m) => m.Destination ?? '')
+            .filter((d) => !archives.some((a) => a.destination === d))
+            .map((d) => ({
+              destination: d,
+              reason:
+                d === cancelledAt?.destination
+                  ? `${CANCELLED} while archiving (${formatBytes(cancelledAt.bytes)} written, not usable)`
+                  : `${CANCELLED} before it was archived`,
+            })),
+        }
+      : {}),
   };
   const mw = await deps.files.writeFile(
     join(dir, 'manifest.json'),
     JSON.stringify(manifest, null, 2) + '\n',
   );
   const rel = relative(sessionDir, dir);
+  const total = archives.reduce((n, a) => n + a.bytes, 0);
+  const result = {
+    action: 'backup',
+    container: ref,
+    dir: rel,
+    manifest: `${rel}/manifest.json`,
+    manifestSha256: mw.sha256,
+    createdAt: manifest.createdAt,
+    encrypted: Boolean(km),
+    complete: manifest.complete,
+    archives: archives.map((a) => ({
+      path: `${rel}/${a.file}`,
+      destination: a.destination,
+      volume: a.source.name,
+      bytes: a.bytes,
+      tarBytes: a.tarBytes,
+      sha256: a.sha256,
+    })),
+    ...(manifest.missing ? { missing: manifest.missing } : {}),
+  };
+  if (cancelledAt)
+    return {
+      ok: false,
+      cancelled: true,
+      summary: `INCOMPLETE backup of ${ref.name}: ${CANCELLED} while archiving ${cancelledAt.destination}; ${archives.length} of ${mounts.length} mount(s) archived (${formatBytes(total)}) in ${rel}; restore refuses it`,
+      data: result,
+    };
   return ok(
-    `backed up ${archives.length} mount(s) of ${ref.name} to ${rel} (${archives.reduce((n, a) => n + a.bytes, 0)} bytes${km ? ', encrypted' : ''})`,
-    {
-      action: 'backup',
-      container: ref,
-      dir: rel,
-      manifest: `${rel}/manifest.json`,
-      manifestSha256: mw.sha256,
-      createdAt: manifest.createdAt,
-      encrypted: Boolean(km),
-      archives: archives.map((a) => ({
-        path: `${rel}/${a.file}`,
-        destination: a.destination,
-        volume: a.source.name,
-        bytes: a.bytes,
-        tarBytes: a.tarBytes,
-        sha256: a.sha256,
-      })),
-    },
+    `backed up ${archives.length} mount(s) of ${ref.name} to ${rel} (${formatBytes(total)}${km ? ', encrypted' : ''})`,
+    result,
   );
 }

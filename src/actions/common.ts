@@ -17,7 +17,11 @@ export interface ActionDeps {
   home: string;
   /** For `scan-image` (trivy); without it the step gives guidance only. */
   shell?: ShellPort;
-  /** Name of the internal network isolated containers are moved to. */
+  /**
+   * Name of the internal quarantine network that earlier versions moved isolated containers to.
+   * Isolation no longer uses one (an isolated container has no network at all); it is still left
+   * and removed when an old isolation is undone.
+   */
   quarantineNetwork?: string;
   /**
    * What the journal of the session that took a backup recorded for it (by manifest path), so a
@@ -36,6 +40,7 @@ export interface JournaledBackup {
   chainOk: boolean;
 }
 
+/** The shared quarantine network of earlier versions (see `ActionDeps.quarantineNetwork`). */
 export const QUARANTINE_NETWORK = 'warden-quarantine';
 export const QUARANTINE_LABEL = 'io.warden.quarantine';
 
@@ -53,6 +58,31 @@ export function optParam(ctx: StepContext, key: string): string | undefined {
 export function flag(ctx: StepContext, key: string): boolean {
   const v = ctx.params[key]?.trim().toLowerCase();
   return v === 'true' || v === 'yes' || v === '1';
+}
+
+/** Thrown when the target's name now belongs to another container than the session worked on. */
+export class TargetChangedError extends UserError {
+  constructor(
+    readonly expected: string,
+    readonly found: ContainerRef,
+  ) {
+    super(
+      `${found.name} is container ${found.id.slice(0, 12)}, not ${expected.slice(0, 12)} that this session worked on`,
+      'pick it as the replacement of the original first (the session records it), or name the container explicitly',
+    );
+  }
+}
+
+/**
+ * Inspects the action's target (`container` param). When the session knows which container the
+ * name stood for (`expectId`), a different one is refused: an action must never land on a
+ * re-created container by accident.
+ */
+export async function inspectTarget(docker: DockerPort, ctx: StepContext): Promise<ControlInspect> {
+  const c = await docker.inspectDetailed(param(ctx, 'container'));
+  const expect = optParam(ctx, 'expectId');
+  if (expect && c.Id !== expect) throw new TargetChangedError(expect, refOf(c));
+  return c;
 }
 
 export function nameOf(c: ControlInspect): string {

@@ -25,7 +25,10 @@ export interface EvidenceFiles {
   createWriter(path: string): Promise<HashingWriter>;
   /** Streams `source` into `path` (0600); on a source error the partial file stays and it rethrows. */
   writeStream(path: string, source: AsyncIterable<Uint8Array>): Promise<WrittenFile>;
+  /** Creates `path` (0600, fsynced); fails when it exists. */
   writeFile(path: string, data: string | Uint8Array): Promise<WrittenFile>;
+  /** Writes `path` whole or not at all: a new file beside it, fsynced, renamed over it. */
+  replaceFile(path: string, data: string | Uint8Array): Promise<WrittenFile>;
   readFile(path: string): Promise<Buffer>;
   readStream(path: string): AsyncIterable<Uint8Array>;
   /** Undefined when the file does not exist. */

@@ -38,7 +38,7 @@ export async function inspectInterrupted(
     else facts.push(`cannot read ${target}: ${errorMessage(err)}`);
   }
   const base = { action: rec.action, container: target };
-  const plan = (rec.intent.plan ?? {}) as { before?: Attachment[]; quarantine?: string };
+  const plan = (rec.intent.plan ?? {}) as { before?: Attachment[] };
 
   if (rec.action === 'snapshot' || rec.action === 'preserve-logs') {
     const root = join(deps.sessionDir(sessionId), 'evidence');
@@ -88,27 +88,19 @@ export async function inspectInterrupted(
         advice: 'nothing to isolate any more; record what happened',
       };
     const nets = attachmentsOf(live).map((a) => a.network);
-    const q = plan.quarantine ?? deps.quarantineNetwork ?? 'warden-quarantine';
-    facts.push(`attached to: ${nets.join(', ') || 'no networks'}`);
-    const still = (plan.before ?? [])
-      .filter((a) => a.network !== q && nets.includes(a.network))
-      .map((a) => a.network);
-    const lost = (plan.before ?? [])
-      .filter((a) => a.network !== q && !nets.includes(a.network))
-      .map((a) => a.network);
+    facts.push(`attached to: ${nets.join(', ') || 'no network (isolated)'}`);
+    const planned = (plan.before ?? []).map((a) => a.network);
+    const still = planned.filter((n) => nets.includes(n));
+    const lost = planned.filter((n) => !nets.includes(n));
     if (still.length) facts.push(`still attached to ${still.join(', ')}`);
-    if (lost.length) facts.push(`already disconnected from ${lost.join(', ')}`);
-    facts.push(nets.includes(q) ? `on ${q}` : `not on ${q}`);
+    if (lost.length) facts.push(`disconnected from ${lost.join(', ')}`);
     const record = await deps.files.exists(join(deps.home, 'quarantine', `${live.Id}.json`));
     facts.push(
       record
         ? 'the isolation record is on disk (unisolate can restore)'
         : 'no isolation record on disk',
     );
-    const done =
-      rec.action === 'isolate'
-        ? nets.length === 1 && nets[0] === q
-        : !nets.includes(q) && lost.length === 0;
+    const done = rec.action === 'isolate' ? nets.length === 0 : lost.length === 0;
     return {
       ...base,
       facts,

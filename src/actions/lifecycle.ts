@@ -1,12 +1,13 @@
 /** pause / unpause / stop / restart / kill / eradicate: one engine call each, before and after recorded. */
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import type { DockerPort } from '../engine/ports.js';
+import type { ControlInspect } from '../engine/docker-control-port.js';
 import {
   failed,
+  inspectTarget,
   nameOf,
   ok,
   optParam,
-  param,
   plan,
   refOf,
   status,
@@ -39,6 +40,11 @@ function timeout(ctx: StepContext): number | undefined {
   return t !== undefined && /^\d+$/.test(t) ? Number(t) : undefined;
 }
 
+/** Seconds the engine waits for a graceful exit before SIGKILL: the param, the container's, 10. */
+function graceOf(ctx: StepContext, c: ControlInspect): number {
+  return timeout(ctx) ?? c.Config?.StopTimeout ?? 10;
+}
+
 async function act(docker: DockerPort, verb: LifecycleVerb, id: string, ctx: StepContext) {
   switch (verb) {
     case 'pause':
@@ -61,7 +67,7 @@ export async function lifecycleDryRun(
   verb: LifecycleVerb,
   ctx: StepContext,
 ): Promise<ActionOutcome> {
-  const c = await deps.docker().inspectDetailed(param(ctx, 'container'));
+  const c = await inspectTarget(deps.docker(), ctx);
   return plan(
     verb,
     refOf(c),
@@ -80,7 +86,7 @@ export async function lifecycle(
   ctx: StepContext,
 ): Promise<ActionOutcome> {
   const docker = deps.docker();
-  const c = await docker.inspectDetailed(param(ctx, 'container'));
+  const c = await inspectTarget(docker, ctx);
   const ref = refOf(c);
   const before = { status: status(c) };
   const extra: Record<string, unknown> =
@@ -110,12 +116,34 @@ export async function lifecycle(
       before,
       after: before,
     });
-  if (verb === 'stop' || verb === 'restart')
-    // The engine waits this long for a graceful exit before SIGKILL: say so, not just a spinner.
-    ctx.onOutput(
-      `${verb}: SIGTERM, then SIGKILL after ${timeout(ctx) ?? 10} s if it does not exit`,
-    );
-  await act(docker, verb, ref.id, ctx);
+  if (ctx.signal.aborted)
+    return {
+      ok: false,
+      cancelled: true,
+      summary: `cancelled by the operator before ${verb}: ${ref.name} was not touched (${before.status})`,
+      data: { action: verb, container: ref, before, after: before, ...extra },
+    };
+  // A stop cannot be called back once the engine has it: on cancel, say so and wait for it.
+  let uncancellable: string | undefined;
+  if (verb === 'stop' || verb === 'restart') {
+    const grace = graceOf(ctx, c);
+    const deadline = new Date(deps.clock.now().getTime() + grace * 1000).toISOString();
+    const sig = c.Config?.StopSignal || 'SIGTERM';
+    ctx.onOutput(`${verb}: ${sig} now, SIGKILL after ${grace} s if ${ref.name} has not exited`);
+    ctx.onProgress?.({ label: verb, deadline, deadlineLabel: 'SIGKILL' });
+    const onAbort = () => {
+      uncancellable = `the engine has sent ${sig} and cannot be called back: it sends SIGKILL at ${deadline} unless ${ref.name} exits first`;
+      ctx.onOutput(`! ${uncancellable}; waiting for it`);
+      ctx.onProgress?.({ label: verb, deadline, deadlineLabel: 'SIGKILL', uncancellable });
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await act(docker, verb, ref.id, ctx);
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+    }
+    if (uncancellable) extra.cancelNotHonoured = uncancellable;
+  } else await act(docker, verb, ref.id, ctx);
   if (verb === 'eradicate')
     return ok(
       `${ref.name} removed (volumes and image ${String(c.Image ?? '').slice(7, 19)} kept)`,
@@ -139,7 +167,7 @@ export async function lifecycle(
   if (expected && !expected.includes(after.status))
     return failed(`${ref.name} is ${after.status} after ${verb}`, data);
   return ok(
-    `${ref.name}: ${before.status} → ${after.status}${verb === 'kill' ? ` (signal ${String(extra.signal)})` : ''}`,
+    `${ref.name}: ${before.status} → ${after.status}${verb === 'kill' ? ` (signal ${String(extra.signal)})` : ''}${uncancellable ? ` (the cancel came while the engine was stopping it and could not call it back)` : ''}`,
     data,
   );
 }

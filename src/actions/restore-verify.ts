@@ -10,7 +10,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
-import { UserError, errorMessage } from '../errors.js';
+import { CancelledError, UserError, errorMessage } from '../errors.js';
+import { isCancellation } from '../engine/cancel.js';
 import {
   BackupIntegrityError,
   MAGIC_BYTES,
@@ -38,10 +39,26 @@ export async function loadBackupManifest(
       .map((d) => own.exec(d)?.[1])
       .filter((t): t is string => t !== undefined)
       .sort();
-    const last = stamps[stamps.length - 1];
+    // The newest complete one: a cancelled backup is kept but never restored.
+    let last: string | undefined;
+    for (const t of stamps.reverse()) {
+      const m = join(sessionDir, 'backups', `${name}-${t}`, 'manifest.json');
+      if (!(await deps.files.exists(m))) continue;
+      try {
+        if (
+          (JSON.parse((await deps.files.readFile(m)).toString('utf8')) as BackupManifest)
+            .complete === false
+        )
+          continue;
+      } catch {
+        // Unreadable: picked, and refused below with the reason.
+      }
+      last = t;
+      break;
+    }
     if (!last)
       throw new UserError(
-        `no backup of ${target.name} in this session`,
+        `no complete backup of ${target.name} in this session`,
         'run the backup step first, or restore from a backup directory with warden restore',
       );
     ref = join(sessionDir, 'backups', `${name}-${last}`);
@@ -59,6 +76,10 @@ export async function loadBackupManifest(
     }
     if (manifest.format !== 'warden-backup/1' || !Array.isArray(manifest.archives))
       throw new BackupIntegrityError(`${path} is not a warden backup manifest`);
+    if (manifest.complete === false)
+      throw new BackupIntegrityError(
+        `${dirname(path)} is an incomplete backup (${(manifest.missing ?? []).map((m) => `${m.destination}: ${m.reason}`).join('; ') || 'cancelled'}): refused, nothing written`,
+      );
     const of = manifest.container as Partial<ContainerRef> | undefined;
     if (latest && target && of?.id !== target.id && of?.name !== target.name)
       throw new UserError(
@@ -149,10 +170,12 @@ export function plainTar(
   path: string,
   km: KeyMaterial | undefined,
   onBytes?: (b: Uint8Array) => void,
+  signal?: AbortSignal,
 ) {
   const tee = (async function* () {
     // Opened on the first read: a write that fails before reading leaves no file open.
     for await (const chunk of deps.files.readStream(path)) {
+      if (signal?.aborted) throw new CancelledError();
       onBytes?.(chunk);
       yield chunk;
     }
@@ -168,6 +191,7 @@ export async function checkArchive(
   dir: string,
   a: BackupArchive,
   km: KeyMaterial | undefined,
+  opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {},
 ) {
   const path = join(dir, a.file);
   if (a.file.includes('/') || a.file.includes('..'))
@@ -176,10 +200,17 @@ export async function checkArchive(
   const hash = createHash('sha256');
   let bytes = 0;
   const { top } = placeOf(a);
-  const { source, stages } = plainTar(deps, path, km, (b) => {
-    hash.update(b);
-    bytes += b.length;
-  });
+  const { source, stages } = plainTar(
+    deps,
+    path,
+    km,
+    (b) => {
+      hash.update(b);
+      bytes += b.length;
+      opts.onBytes?.(b.length);
+    },
+    opts.signal,
+  );
   const extract = tar.extract();
   let entries = 0;
   let unsafe: string | undefined;
@@ -202,6 +233,7 @@ export async function checkArchive(
   } catch (err) {
     streamError = err;
   }
+  if (isCancellation(streamError, opts.signal)) throw new CancelledError();
   const sha256 = hash.digest('hex');
   if (sha256 !== a.sha256 || bytes !== a.bytes) {
     const full = await deps.files.hashFile(path);

@@ -8,12 +8,14 @@
 import { join } from 'node:path';
 import { pipeline as pipelineCb } from 'node:stream';
 import { DockerError, UserError, errorMessage } from '../errors.js';
+import { CANCELLED, isCancellation, untilCancelled } from '../engine/cancel.js';
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import { BackupIntegrityError, parseKeyFile } from './backup-crypto.js';
 import type { BackupArchive, BackupManifest } from './backup.js';
 import {
   failed,
   flag,
+  inspectTarget,
   ok,
   optParam,
   param,
@@ -21,7 +23,9 @@ import {
   refOf,
   status,
   type ActionDeps,
+  type ContainerRef,
 } from './common.js';
+import { ByteMeter, formatBytes } from './progress.js';
 import {
   loadBackupManifest,
   placeOf,
@@ -30,14 +34,20 @@ import {
   checkArchive,
 } from './restore-verify.js';
 
+/** Whose backups "latest" means: the original's, when restoring into its replacement. */
+function backupOwner(ctx: StepContext, target: ContainerRef): ContainerRef {
+  const id = optParam(ctx, 'replaces');
+  return id ? { id, name: optParam(ctx, 'replacesName') ?? target.name } : target;
+}
+
 export async function restoreDryRun(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
   const docker = deps.docker();
-  const c = await docker.inspectDetailed(param(ctx, 'container'));
+  const c = await inspectTarget(docker, ctx);
   const { manifest, dir } = await loadBackupManifest(
     deps,
     param(ctx, 'backup'),
     deps.sessionDir(ctx.sessionId),
-    refOf(c),
+    backupOwner(ctx, refOf(c)),
   );
   const archives = pick(manifest, optParam(ctx, 'volume'));
   const id = c.Id.slice(0, 12);
@@ -53,8 +63,17 @@ export async function restoreDryRun(deps: ActionDeps, ctx: StepContext): Promise
       ),
       stop ? `POST /containers/${id}/start` : `POST /containers/${id}/restart`,
     ],
-    `${refOf(c).name}: ${archives.map((a) => a.destination).join(', ')} overwritten with the backup from ${manifest.createdAt}; the container restarts`,
-    { backup: dir, backupCreatedAt: manifest.createdAt, encrypted: manifest.encrypted },
+    `${refOf(c).name}: ${archives.map((a) => `${a.destination} (${formatBytes(a.tarBytes)} of files${a.source.name ? ` on volume ${a.source.name}` : a.source.hostPath ? ` in ${a.source.hostPath}` : ''})`).join(', ')} overwritten with the backup from ${manifest.createdAt} (files added since are kept); the container ${stop ? 'is stopped while writing and started again' : 'restarts'}`,
+    {
+      backup: dir,
+      backupCreatedAt: manifest.createdAt,
+      encrypted: manifest.encrypted,
+      overwrites: archives.map((a) => ({
+        destination: a.destination,
+        tarBytes: a.tarBytes,
+        ...(a.source.name ? { volume: a.source.name } : {}),
+      })),
+    },
   );
 }
 
@@ -67,13 +86,14 @@ function pick(manifest: BackupManifest, volume: string | undefined): BackupArchi
 
 export async function restore(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
   const docker = deps.docker();
-  const c = await docker.inspectDetailed(param(ctx, 'container'));
+  const c = await inspectTarget(docker, ctx);
   const ref = refOf(c);
+  const owner = backupOwner(ctx, ref);
   const loaded = await loadBackupManifest(
     deps,
     param(ctx, 'backup'),
     deps.sessionDir(ctx.sessionId),
-    ref,
+    owner,
   );
   const { manifest, dir } = loaded;
   const archives = pick(manifest, optParam(ctx, 'volume'));
@@ -100,9 +120,13 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
     warnings.push(
       `the backup (${manifest.createdAt}) is newer than the incident's start (${incidentStart}): it may hold the attacker's changes`,
     );
-  if (manifest.container.id !== ref.id)
+  if (manifest.container.id !== ref.id && manifest.container.id !== owner.id)
     warnings.push(
       `the backup was taken from ${manifest.container.name} (${manifest.container.id.slice(0, 12)}), restoring into ${ref.name}`,
+    );
+  else if (manifest.container.id !== ref.id)
+    ctx.onOutput(
+      `restoring the backup of ${manifest.container.name} (${manifest.container.id.slice(0, 12)}) into its recorded replacement ${ref.name}`,
     );
   // An unencrypted backup's manifest could be rewritten together with its archives; the journal
   // of the session that took it cannot (its chain would break). Cross-check when we can.
@@ -144,10 +168,22 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
 
   // 1. Verify everything before writing anything.
   const verified: { file: string; sha256: string; entries: number; destination: string }[] = [];
+  const cancelledBeforeWriting = () => ({
+    ok: false,
+    cancelled: true,
+    summary: `${CANCELLED} while verifying the backup: nothing written to ${ref.name}`,
+    data: { ...base, verified, written: [], warnings },
+  });
   for (const a of archives) {
+    if (ctx.signal.aborted) return cancelledBeforeWriting();
     ctx.onOutput(`verifying ${a.file}`);
+    const meter = new ByteMeter(ctx, `verify ${a.file}`);
     try {
-      const v = await checkArchive(deps, dir, a, km);
+      const v = await checkArchive(deps, dir, a, km, {
+        signal: ctx.signal,
+        onBytes: (n) => meter.add(n),
+      });
+      meter.flush();
       verified.push({
         file: a.file,
         sha256: v.sha256,
@@ -155,6 +191,7 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
         destination: a.destination,
       });
     } catch (err) {
+      if (isCancellation(err, ctx.signal)) return cancelledBeforeWriting();
       if (err instanceof BackupIntegrityError)
         return failed(`restore refused, nothing written: ${err.message}`, {
           ...base,
@@ -168,6 +205,7 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
   }
 
   // 2. Write.
+  if (ctx.signal.aborted) return cancelledBeforeWriting();
   const wasRunning = c.State?.Running === true;
   const stop = flag(ctx, 'stop') && wasRunning;
   const t = optParam(ctx, 'timeout');
@@ -177,26 +215,40 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
     await docker.stopContainer(ref.id, timeout);
   }
   const written: string[] = [];
-  let failure: { destination: string; error: unknown } | undefined;
+  let failure: { destination: string; error: unknown; cancelled: boolean } | undefined;
   let restarted: boolean | undefined;
   let startError: unknown;
   try {
     for (const a of archives) {
+      if (ctx.signal.aborted) {
+        failure = { destination: a.destination, error: new Error(CANCELLED), cancelled: true };
+        break;
+      }
       ctx.onOutput(`writing ${a.destination}`);
-      const { source, stages } = plainTar(deps, join(dir, a.file), km);
+      const meter = new ByteMeter(ctx, `write ${a.destination}`);
+      const { source, stages } = plainTar(deps, join(dir, a.file), km, undefined, ctx.signal);
       const plain = (async function* () {
         // The last stream of the chain; an error anywhere destroys it, which ends this loop.
         const out = pipelineCb(
           [source, ...stages],
           () => undefined,
         ) as unknown as AsyncIterable<Buffer>;
-        for await (const chunk of out) yield chunk;
+        for await (const chunk of untilCancelled(out, ctx.signal)) {
+          meter.add(chunk.length);
+          yield chunk;
+        }
       })();
       try {
-        await docker.putArchive(ref.id, placeOf(a).extractTo, plain);
+        await docker.putArchive(ref.id, placeOf(a).extractTo, plain, ctx.signal);
       } catch (err) {
-        failure = { destination: a.destination, error: err };
+        failure = {
+          destination: a.destination,
+          error: err,
+          cancelled: isCancellation(err, ctx.signal),
+        };
         break;
+      } finally {
+        meter.flush();
       }
       written.push(a.destination);
     }
@@ -213,7 +265,7 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
       }
     }
   }
-  if (!stop && !failure && wasRunning && ctx.params.restart !== 'false')
+  if (!stop && !failure && wasRunning && ctx.params.restart !== 'false' && !ctx.signal.aborted)
     await docker.restartContainer(ref.id, timeout);
   let after = 'unknown';
   try {
@@ -236,6 +288,15 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
     ...(startError ? { startError: errorMessage(startError) } : {}),
     after: { status: after },
   };
+  if (failure?.cancelled) {
+    const notWritten = archives.map((a) => a.destination).slice(written.length);
+    return {
+      ok: false,
+      cancelled: true,
+      summary: `${CANCELLED} while writing ${failure.destination} (it may be partly written); wrote ${written.join(', ') || 'nothing else'}; not written: ${notWritten.join(', ')}; ${restartNote}`,
+      data: { ...outcome, cancelledAt: failure.destination, notWritten },
+    };
+  }
   if (failure) {
     const notWritten = archives.map((a) => a.destination).slice(written.length);
     return failed(

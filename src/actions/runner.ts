@@ -63,7 +63,7 @@ export const ACTIONS: readonly ActionDef[] = [
   },
   {
     id: 'isolate',
-    title: 'Isolate: move to the internal quarantine network',
+    title: 'Isolate: take it off every network (loopback only; it keeps running)',
     destructive: true,
     confirmParam: 'container',
     run: isolate,
@@ -71,7 +71,8 @@ export const ACTIONS: readonly ActionDef[] = [
   },
   {
     id: 'unisolate',
-    title: 'Unisolate: restore the recorded networks, aliases and addresses',
+    title:
+      'Unisolate: restore the recorded networks, aliases and addresses (or give them to its replacement)',
     destructive: false,
     run: unisolate,
     dryRun: unisolateDryRun,

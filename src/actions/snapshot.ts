@@ -6,16 +6,17 @@
  */
 import { join, relative } from 'node:path';
 import { DockerError, errorMessage } from '../errors.js';
+import { CANCELLED, isCancellation, untilCancelled } from '../engine/cancel.js';
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import type { ControlInspect, LogChunk } from '../engine/docker-control-port.js';
 import type { HashingWriter, WrittenFile } from './files-port.js';
 import {
   flag,
+  inspectTarget,
   maskBuffer,
   maskInspect,
   maskText,
   optParam,
-  param,
   plan,
   refOf,
   safeName,
@@ -24,6 +25,8 @@ import {
   stampOf,
   type ActionDeps,
 } from './common.js';
+import { eventsWithCoverage, type EventsCoverage } from './events.js';
+import { ByteMeter, formatBytes } from './progress.js';
 
 export const SNAPSHOT_PARTS = ['logs', 'inspect', 'processes', 'changes', 'events'] as const;
 export const EVENTS_LIMIT = 1000;
@@ -51,6 +54,10 @@ export interface EvidenceManifest {
   skipped: { part: string; reason: string }[];
   /** What broke the snapshot off, when incomplete. */
   errors: { part: string; message: string }[];
+  /** The operator cancelled it: what was collected is kept, and it is not complete. */
+  cancelled?: boolean;
+  /** How far back the engine's events reached (its buffer is bounded). */
+  eventsCoverage?: EventsCoverage;
   image?: { repo: string; tag: string; id: string };
   options: { since?: string; export: boolean; commit: boolean };
   /** Occurrences of the container's credential-like variable values replaced by *** in the logs. */
@@ -80,7 +87,7 @@ function breaksOff(err: unknown): boolean {
 }
 
 export async function snapshotDryRun(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
-  const c = await deps.docker().inspectDetailed(param(ctx, 'container'));
+  const c = await inspectTarget(deps.docker(), ctx);
   const id = c.Id.slice(0, 12);
   const calls = [
     `GET /containers/${id}/logs?stdout=1&stderr=1&timestamps=1`,
@@ -106,8 +113,7 @@ export async function snapshot(
   parts: readonly string[] = SNAPSHOT_PARTS,
 ): Promise<ActionOutcome> {
   const docker = deps.docker();
-  const target = param(ctx, 'container');
-  const c: ControlInspect = await docker.inspectDetailed(target);
+  const c: ControlInspect = await inspectTarget(docker, ctx);
   const ref = refOf(c);
   const secrets = secretsOf(c);
   const logSecrets = secretEnvBuffers(c);
@@ -126,7 +132,11 @@ export async function snapshot(
   const skipped: EvidenceManifest['skipped'] = [];
   const errors: EvidenceManifest['errors'] = [];
   let image: EvidenceManifest['image'];
+  let eventsCoverage: EventsCoverage | undefined;
   let broken = false;
+  let cancelled = false;
+  /** Bytes of the part being collected, for the cancel message. */
+  let partBytes = 0;
   const add = (path: string, w: WrittenFile, kind: string, description: string) =>
     files.push({ path, bytes: w.bytes, sha256: w.sha256, kind, description });
   const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
@@ -135,14 +145,30 @@ export async function snapshot(
     if (broken || ctx.signal.aborted) {
       if (ctx.signal.aborted && !broken) {
         broken = true;
-        errors.push({ part, message: 'cancelled by the operator' });
-      } else skipped.push({ part, reason: 'not collected: the snapshot broke off earlier' });
+        cancelled = true;
+        errors.push({ part, message: `${CANCELLED} before ${part}` });
+      } else
+        skipped.push({
+          part,
+          reason: `not collected: the snapshot ${cancelled ? 'was cancelled' : 'broke off'} earlier`,
+        });
       return;
     }
+    partBytes = 0;
     try {
       ctx.onOutput(`collecting ${part}...`);
       await fn();
     } catch (err) {
+      if (isCancellation(err, ctx.signal)) {
+        broken = true;
+        cancelled = true;
+        errors.push({
+          part,
+          message: `${CANCELLED} during ${part}${partBytes ? ` (${formatBytes(partBytes)} written, kept)` : ''}`,
+        });
+        ctx.onOutput(`! cancelled during ${part}: what was written is kept`);
+        return;
+      }
       if (err instanceof DockerError && err.kind === 'not-running') {
         skipped.push({ part, reason: maskText(errorMessage(err), secrets) });
         return;
@@ -160,9 +186,14 @@ export async function snapshot(
         (writers[s] ??= await deps.files.createWriter(join(dir, `${s}.log`)));
       await open('stdout');
       await open('stderr');
+      const meter = new ByteMeter(ctx, 'logs');
       try {
-        const logs = await docker.containerLogs(ref.id, { timestamps: true, since });
-        for await (const chunk of logs) {
+        const logs = await docker.containerLogs(ref.id, {
+          timestamps: true,
+          since,
+          signal: ctx.signal,
+        });
+        for await (const chunk of untilCancelled(logs, ctx.signal)) {
           const w = writers[chunk.stream] ?? (await open(chunk.stream));
           // A container that prints its own credentials must not put them in the evidence:
           // the values of its credential-like variables are replaced, everything else is kept.
@@ -171,8 +202,11 @@ export async function snapshot(
             : { data: chunk.data, hits: 0 };
           maskedInLogs += masked.hits;
           await w.write(masked.data);
+          partBytes += masked.data.length;
+          meter.add(masked.data.length);
         }
       } finally {
+        meter.flush();
         // Whatever arrived is kept and hashed, even when the stream broke off.
         for (const s of ['stdout', 'stderr'] as const) {
           const w = writers[s];
@@ -217,33 +251,40 @@ export async function snapshot(
 
   if (want.has('events'))
     await step('events', async () => {
-      const nowS = Math.floor(deps.clock.now().getTime() / 1000);
-      const created = c.Created ? Math.floor(Date.parse(c.Created) / 1000) : nowS - EVENTS_WINDOW_S;
-      const from = Math.max(created - 1, nowS - EVENTS_WINDOW_S);
-      const events = await docker.events({
-        since: from,
-        until: nowS,
-        filters: { container: [ref.id] },
+      const got = await eventsWithCoverage(docker, c, {
+        now: deps.clock.now(),
+        windowS: EVENTS_WINDOW_S,
         limit: EVENTS_LIMIT,
+        signal: ctx.signal,
+        want: 'creation',
       });
-      const text = maskText(json(events), secrets);
+      eventsCoverage = got.coverage;
+      if (!got.coverage.complete)
+        ctx.onOutput(`! events since ${got.coverage.since} only: ${got.coverage.reason}`);
+      const text = maskText(json(got.events), secrets);
       const w = await deps.files.writeFile(join(dir, 'events.json'), text);
       add(
         'events.json',
         w,
         'events',
-        `engine events for the container (exec_create, exec_start, ...), at most ${EVENTS_LIMIT}, since ${new Date(from * 1000).toISOString()}`,
+        `engine events for the container (exec_create, exec_start, ...), at most ${EVENTS_LIMIT}, ${got.coverage.complete ? `since its creation (${got.coverage.since})` : `since ${got.coverage.since} only: ${got.coverage.reason}`}`,
       );
     });
 
   if (doExport)
     await step('export', async () => {
       const path = join(dir, 'filesystem.tar');
-      const stream = await docker.exportContainer(ref.id);
+      const stream = await docker.exportContainer(ref.id, ctx.signal);
       const w = await deps.files.createWriter(path);
+      const meter = new ByteMeter(ctx, 'export');
       try {
-        for await (const chunk of stream) await w.write(chunk);
+        for await (const chunk of untilCancelled(stream, ctx.signal)) {
+          await w.write(chunk);
+          partBytes += chunk.length;
+          meter.add(chunk.length);
+        }
       } finally {
+        meter.flush();
         add(
           'filesystem.tar',
           await w.close(),
@@ -278,6 +319,8 @@ export async function snapshot(
     files,
     skipped,
     errors,
+    ...(cancelled ? { cancelled: true } : {}),
+    ...(eventsCoverage ? { eventsCoverage } : {}),
     ...(image ? { image } : {}),
     options: { ...(sinceArg ? { since: sinceArg } : {}), export: doExport, commit: doCommit },
     maskedInLogs,
@@ -308,20 +351,25 @@ export async function snapshot(
     })),
     skipped,
     errors: manifestError ? [...errors, { part: 'manifest', message: manifestError }] : errors,
+    ...(cancelled ? { cancelled: true } : {}),
+    ...(eventsCoverage ? { eventsCoverage } : {}),
     ...(image ? { image } : {}),
   };
   const total = files.reduce((n, f) => n + f.bytes, 0);
+  const partial =
+    eventsCoverage && !eventsCoverage.complete ? `; events since ${eventsCoverage.since} only` : '';
   if (!whole) {
     const first = errors[0] ?? { part: 'manifest', message: manifestError ?? '' };
     return {
       ok: false,
-      summary: `INCOMPLETE snapshot of ${ref.name}: ${first.part}: ${first.message} (${files.length} file(s) kept in ${rel})`,
+      ...(cancelled ? { cancelled: true } : {}),
+      summary: `INCOMPLETE snapshot of ${ref.name}: ${cancelled ? first.message : `${first.part}: ${first.message}`} (${files.length} file(s), ${formatBytes(total)} kept in ${rel})`,
       data,
     };
   }
   return {
     ok: true,
-    summary: `snapshot of ${ref.name}: ${files.length} file(s), ${total} bytes in ${rel}; manifest sha256 ${manifestHash?.sha256.slice(0, 16)}…`,
+    summary: `snapshot of ${ref.name}: ${files.length} file(s), ${formatBytes(total)} in ${rel}; manifest sha256 ${manifestHash?.sha256.slice(0, 16)}…${partial}`,
     data,
   };
 }

@@ -5,27 +5,30 @@
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import type { EngineEvent, FsChange } from '../engine/docker-control-port.js';
 import { DockerError, errorMessage } from '../errors.js';
+import { CANCELLED, throwIfCancelled } from '../engine/cancel.js';
 import { isSecretName, splitEnv } from '../checks/mask.js';
 import {
   failed,
+  inspectTarget,
   maskText,
   nameOf,
   ok,
   QUARANTINE_NETWORK,
   optParam,
-  param,
   plan,
   refOf,
   secretsOf,
   status,
   type ActionDeps,
 } from './common.js';
+import { eventsWithCoverage, type EventsCoverage } from './events.js';
+import { readRecord } from './isolate.js';
 
 const KIND = ['modified', 'added', 'deleted'];
 
 export async function triage(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
   const docker = deps.docker();
-  const c = await docker.inspectDetailed(param(ctx, 'container'));
+  const c = await inspectTarget(docker, ctx);
   const ref = refOf(c);
   const secrets = secretsOf(c);
   const out = (l: string) => ctx.onOutput(maskText(l, secrets));
@@ -45,22 +48,31 @@ export async function triage(deps: ActionDeps, ctx: StepContext): Promise<Action
       problems.push(errorMessage(err));
   }
 
-  const nowS = Math.floor(deps.clock.now().getTime() / 1000);
+  throwIfCancelled(ctx.signal);
   let events: EngineEvent[] = [];
+  let coverage: EventsCoverage | undefined;
   try {
-    events = await docker.events({
-      since: nowS - 3600,
-      until: nowS,
-      filters: { container: [ref.id] },
+    const got = await eventsWithCoverage(docker, c, {
+      now: deps.clock.now(),
+      windowS: 3600,
       limit: 200,
+      signal: ctx.signal,
     });
-    out(`engine events in the last hour: ${events.length}`);
+    events = got.events;
+    coverage = got.coverage;
+    out(
+      coverage.complete
+        ? `engine events since ${coverage.since}: ${events.length}`
+        : `engine events since ${coverage.since} only (${coverage.reason}): ${events.length}`,
+    );
     for (const e of events.slice(-20))
       out(`  ${new Date((e.time ?? 0) * 1000).toISOString()} ${e.Type ?? ''} ${e.Action ?? ''}`);
   } catch (err) {
+    throwIfCancelled(ctx.signal);
     problems.push(errorMessage(err));
   }
 
+  throwIfCancelled(ctx.signal);
   const lines = Number(optParam(ctx, 'lines') ?? '50');
   const logTail: string[] = [];
   try {
@@ -68,6 +80,7 @@ export async function triage(deps: ActionDeps, ctx: StepContext): Promise<Action
     for await (const chunk of await docker.containerLogs(ref.id, {
       tail: lines,
       timestamps: true,
+      signal: ctx.signal,
     })) {
       rest += Buffer.from(chunk.data).toString('utf8');
       const parts = rest.split('\n');
@@ -79,9 +92,11 @@ export async function triage(deps: ActionDeps, ctx: StepContext): Promise<Action
     out(`last ${logTail.length} log line(s):`);
     for (const l of logTail) out(`  ${l}`);
   } catch (err) {
+    throwIfCancelled(ctx.signal);
     problems.push(errorMessage(err));
   }
 
+  throwIfCancelled(ctx.signal);
   let changes: FsChange[] = [];
   try {
     changes = await docker.containerChanges(ref.id);
@@ -102,14 +117,15 @@ export async function triage(deps: ActionDeps, ctx: StepContext): Promise<Action
     logTail: logTail.slice(-50),
     changes: changes.slice(0, 100),
     changesTotal: changes.length,
+    ...(coverage ? { eventsCoverage: coverage } : {}),
     problems: problems.map((p) => maskText(p, secrets)),
   };
-  const summary = `${ref.name}: ${processes.length} process(es), ${events.length} engine event(s) in the last hour, ${changes.length} filesystem change(s)`;
+  const summary = `${ref.name}: ${processes.length} process(es), ${events.length} engine event(s) ${coverage && !coverage.complete ? `since ${coverage.since} only` : 'in the last hour'}, ${changes.length} filesystem change(s)`;
   return data.problems.length ? failed(`${summary}; ${data.problems[0]}`, data) : ok(summary, data);
 }
 
 export async function triageDryRun(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
-  const c = await deps.docker().inspectDetailed(param(ctx, 'container'));
+  const c = await inspectTarget(deps.docker(), ctx);
   const id = c.Id.slice(0, 12);
   return plan(
     'triage',
@@ -126,7 +142,7 @@ export async function triageDryRun(deps: ActionDeps, ctx: StepContext): Promise<
 
 /** Secrets the container could read: env names (values never shown), secret and key mounts. */
 export async function secretsInventory(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
-  const c = await deps.docker().inspectDetailed(param(ctx, 'container'));
+  const c = await inspectTarget(deps.docker(), ctx);
   const ref = refOf(c);
   const env = (c.Config?.Env ?? []).map(splitEnv);
   const secretEnv = env.filter((e) => e.value && isSecretName(e.name)).map((e) => `${e.name}=***`);
@@ -161,23 +177,39 @@ export async function secretsInventory(deps: ActionDeps, ctx: StepContext): Prom
 }
 
 export async function health(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
-  const c = await deps.docker().inspectDetailed(param(ctx, 'container'));
+  const c = await inspectTarget(deps.docker(), ctx);
   const ref = refOf(c);
   const st = status(c);
   const h = c.State?.Health?.Status;
   const nets = Object.keys(c.NetworkSettings?.Networks ?? {});
+  // Still isolated: its own record, or (for a replacement) the original's, not yet undone.
+  const isolation =
+    (await readRecord(deps, ref.id)) ??
+    (optParam(ctx, 'replaces')
+      ? await readRecord(deps, optParam(ctx, 'replaces') ?? '')
+      : undefined);
+  const planned = isolation?.before.map((a) => a.network) ?? [];
   const data = {
     action: 'health',
     container: ref,
     status: st,
     health: h ?? 'none',
     networks: nets,
+    ...(isolation ? { isolatedSince: isolation.isolatedAt } : {}),
   };
   if (st !== 'running') return failed(`${ref.name} is ${st}`, data);
   if (h && h !== 'healthy') return failed(`${ref.name} is running but ${h}`, data);
   const quarantine = deps.quarantineNetwork ?? QUARANTINE_NETWORK;
   if (nets.includes(quarantine))
     return failed(`${ref.name} is running but still on the quarantine network ${quarantine}`, data);
+  if (isolation)
+    return failed(
+      `${ref.name} is running but still isolated (since ${isolation.isolatedAt}): reconnect it first${planned.length ? ` (${planned.join(', ')})` : ''}`,
+      data,
+    );
+  const mode = c.HostConfig?.NetworkMode ?? '';
+  if (nets.length === 0 && mode !== 'host' && !mode.startsWith('container:') && mode !== 'none')
+    return failed(`${ref.name} is running but on no network: nothing can reach it`, data);
   return ok(
     `${ref.name} is running${h ? ' and healthy' : ' (no healthcheck)'}; networks: ${nets.join(', ')}`,
     data,
@@ -185,7 +217,7 @@ export async function health(deps: ActionDeps, ctx: StepContext): Promise<Action
 }
 
 export async function scanImage(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
-  const c = await deps.docker().inspectDetailed(param(ctx, 'container'));
+  const c = await inspectTarget(deps.docker(), ctx);
   const ref = refOf(c);
   const image = ref.image ?? c.Image ?? '';
   const guidance = `install Trivy (https://trivy.dev) and run: trivy image --severity HIGH,CRITICAL ${image}; or scan with grype or docker scout; rebuild ${image} from a patched base`;
@@ -221,7 +253,7 @@ export async function scanImage(deps: ActionDeps, ctx: StepContext): Promise<Act
 
 export function readOnlyPlan(action: string, what: string) {
   return async (deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> => {
-    const c = await deps.docker().inspectDetailed(param(ctx, 'container'));
+    const c = await inspectTarget(deps.docker(), ctx);
     return plan(
       action,
       refOf(c),

@@ -10,6 +10,7 @@ import {
   open,
   readdir,
   readFile,
+  rename,
   rm,
   stat,
   writeFile as fsWriteFile,
@@ -75,6 +76,19 @@ export function createEvidenceFiles(): EvidenceFiles {
       } finally {
         await fh.close();
       }
+      return { bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex') };
+    },
+    async replaceFile(path, data) {
+      const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+      const buf = typeof data === 'string' ? Buffer.from(data) : data;
+      await fsWriteFile(tmp, buf, { mode: 0o600, flag: 'wx' });
+      const fh = await open(tmp, 'r');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, path);
       return { bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex') };
     },
     readFile: (path) => readFile(path),

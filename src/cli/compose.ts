@@ -27,7 +27,7 @@ import type { SessionDeps } from '../engine/session.js';
 import { createFileSessionStore } from '../journal/file.js';
 import { loadCatalog, type Catalog, type RunbookFiles } from '../runbook/load.js';
 import type { KnownIds } from '../runbook/parse.js';
-import { actionDeps, pluginRunners, type PluginDeps } from './plugins.js';
+import { actionDeps, buildRunners, secretsOfTargets, type RunnerDeps } from './runners.js';
 import { createEvidenceFiles } from '../adapters/evidence-fs.js';
 import type { ActionDeps } from '../actions/common.js';
 
@@ -86,11 +86,11 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
   const endpoint = resolveEndpoint(env.DOCKER_HOST || settings.get('docker.host'));
   let docker: DockerPort | undefined;
   const getDocker = () => (docker ??= createDockerAdapter(endpoint));
-  let runners: ReturnType<typeof pluginRunners> | undefined;
+  let runners: ReturnType<typeof buildRunners> | undefined;
   const files = createEvidenceFiles();
   const readText = (path: string) => readFile(path, 'utf8');
-  const plugin: PluginDeps = { docker: getDocker, store, clock, home, shell, files, readText };
-  const getRunners = () => (runners ??= pluginRunners(plugin));
+  const runnerDeps: RunnerDeps = { docker: getDocker, store, clock, home, shell, files, readText };
+  const getRunners = () => (runners ??= buildRunners(runnerDeps));
   const app: App = {
     home,
     bundledRunbooks: bundledRunbooksDir(),
@@ -106,7 +106,7 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
     dockerEndpoint: endpoint.display,
     docker: getDocker,
     checks: () => getRunners().checks,
-    actionDeps: () => actionDeps(plugin),
+    actionDeps: () => actionDeps(runnerDeps),
     actions: () => getRunners().actions,
     known: () => ({
       checks: new Set(getRunners().checks?.ids ?? []),
@@ -126,6 +126,7 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
       clock,
       checks: app.checks(),
       actions: app.actions(),
+      targetSecrets: secretsOfTargets(runnerDeps),
       randomHex: (n) => randomBytes(n).toString('hex'),
       ...commandTimeout(settings.get('command.timeout')),
     }),

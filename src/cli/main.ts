@@ -18,7 +18,8 @@ import {
 import { runbooksListCommand, runbooksValidateCommand } from './commands/runbooks.js';
 import { doctorCommand } from './commands/doctor.js';
 import { configCommand } from './commands/config.js';
-import { registerExtraCommands } from './extra.js';
+import { registerAuditCommand } from './commands/audit.js';
+import { registerActionCommands } from './commands/actions.js';
 
 export interface CommandContext {
   app(): App;
@@ -134,7 +135,8 @@ export function buildProgram(ctx: CommandContext): Command {
       handle(() => configCommand(ctx.app(), io, action, key, value)),
     );
 
-  registerExtraCommands(program, ctx);
+  registerAuditCommand(program, ctx);
+  registerActionCommands(program, ctx);
   return program;
 }
 

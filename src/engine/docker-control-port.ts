@@ -30,7 +30,14 @@ export interface ControlInspect extends ContainerInspect {
     FinishedAt?: string;
     ExitCode?: number;
   };
-  Config?: ContainerConfigJson & { Tty?: boolean; Hostname?: string; Cmd?: string[] | null };
+  Config?: ContainerConfigJson & {
+    Tty?: boolean;
+    Hostname?: string;
+    Cmd?: string[] | null;
+    StopSignal?: string;
+    /** Seconds the engine waits after the stop signal before SIGKILL (default 10). */
+    StopTimeout?: number | null;
+  };
   NetworkSettings?: {
     Networks?: Record<string, EndpointSettingsJson> | null;
     Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null;
@@ -50,6 +57,8 @@ export interface LogOptions {
   timestamps?: boolean;
   /** Last N lines only. */
   tail?: number;
+  /** Aborting closes the stream (the connection to the engine). */
+  signal?: AbortSignal;
 }
 
 /** One `GET /containers/{id}/changes` row: Kind 0 modified, 1 added, 2 deleted. */
@@ -75,6 +84,7 @@ export interface EventQuery {
   filters?: Record<string, string[]>;
   /** Stop reading after this many events (default 1000). */
   limit?: number;
+  signal?: AbortSignal;
 }
 
 export interface NetworkInspect {
@@ -112,8 +122,8 @@ export interface DockerControlPort {
   containerChanges(idOrName: string): Promise<FsChange[]>;
   /** Bounded: returns at `until` or after `limit` events. */
   events(query: EventQuery): Promise<EngineEvent[]>;
-  /** The container's filesystem as a tar stream. */
-  exportContainer(idOrName: string): Promise<ByteStream>;
+  /** The container's filesystem as a tar stream; aborting `signal` closes it. */
+  exportContainer(idOrName: string, signal?: AbortSignal): Promise<ByteStream>;
   commitContainer(
     idOrName: string,
     options: { repo: string; tag: string; comment?: string; pause?: boolean },
@@ -132,6 +142,7 @@ export interface DockerControlPort {
     options?: NetworkConnectOptions,
   ): Promise<void>;
   disconnectNetwork(network: string, container: string, force?: boolean): Promise<void>;
+  removeNetwork(idOrName: string): Promise<void>;
 
   startContainer(idOrName: string): Promise<void>;
   pauseContainer(idOrName: string): Promise<void>;
@@ -144,9 +155,12 @@ export interface DockerControlPort {
   removeContainer(idOrName: string, options?: { force?: boolean }): Promise<void>;
 
   /** `GET /containers/{id}/archive?path=`: a tar whose top entry is the path's base name. */
-  getArchive(idOrName: string, path: string): Promise<ByteStream>;
-  /** `PUT /containers/{id}/archive?path=`: extracts a tar into `path` (a directory). */
-  putArchive(idOrName: string, path: string, tar: ByteStream): Promise<void>;
+  getArchive(idOrName: string, path: string, signal?: AbortSignal): Promise<ByteStream>;
+  /**
+   * `PUT /containers/{id}/archive?path=`: extracts a tar into `path` (a directory). Aborting
+   * `signal` ends the upload (what the engine extracted so far stays).
+   */
+  putArchive(idOrName: string, path: string, tar: ByteStream, signal?: AbortSignal): Promise<void>;
 
   inspectVolume(name: string): Promise<VolumeInspect>;
 }

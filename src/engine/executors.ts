@@ -13,6 +13,24 @@ export interface StepContext {
   signal: AbortSignal;
   /** A line of live output for the step view. Must already be masked. */
   onOutput(line: string): void;
+  /** How far a long step has got (bytes written, a countdown); shown, never journaled. */
+  onProgress?(progress: Progress): void;
+}
+
+/** Progress of a long step, for the screen: bytes and rate, or an engine deadline to count down. */
+export interface Progress {
+  /** What is being done, e.g. `logs`, `archive /data`, `stop`. */
+  label: string;
+  /** Bytes written so far for this label. */
+  bytes?: number;
+  /** Bytes per second, over the last few seconds. */
+  rate?: number;
+  /** When the engine acts on its own (e.g. SIGKILL after a stop's grace period), ISO time. */
+  deadline?: string;
+  /** What happens at the deadline, e.g. `SIGKILL`. */
+  deadlineLabel?: string;
+  /** Set once the operator asked to cancel something the engine cannot call back. */
+  uncancellable?: string;
 }
 
 export type Verdict = 'pass' | 'fail' | 'not-applicable' | 'error';
@@ -56,6 +74,8 @@ export interface ActionDescription {
 
 export interface ActionOutcome {
   ok: boolean;
+  /** The operator cancelled it; `data` says what had been done (recorded as `cancelled`). */
+  cancelled?: boolean;
   summary: string;
   /** Recorded in the step's result entry; must already be masked. */
   data: Record<string, unknown>;

@@ -12,6 +12,11 @@ import {
   type StepResultRecord,
   type StepState,
 } from './state.js';
+import { applyIncident } from './incident-fold.js';
+
+export { hasCompleteSnapshot, sameContainer } from './incident-fold.js';
+export { unmetRequirements } from './gates.js';
+export { findStep } from '../runbook/types.js';
 
 export class ReplayError extends Error {
   override readonly name = 'ReplayError';
@@ -195,138 +200,6 @@ export function apply(prev: SessionState, e: JournalEntry): SessionState {
   return finish(state);
 }
 
-function strRecord(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (v && typeof v === 'object')
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = String(x);
-  return out;
-}
-
-function arr<T>(v: unknown): T[] {
-  return Array.isArray(v) ? (v as T[]) : [];
-}
-
-const OUTCOMES = ['ok', 'failed', 'cancelled', 'timeout', 'error'] as const;
-
-/** Action runs, evidence, backups and restores: the incident view of the journal. */
-function applyIncident(state: SessionState, e: JournalEntry): void {
-  const d = e.data;
-  if (e.type === 'session.resumed' && state.actionLog?.some((a) => a.status === 'running')) {
-    state.actionLog = state.actionLog.map((a) =>
-      a.status === 'running' ? { ...a, status: 'interrupted' } : a,
-    );
-    return;
-  }
-  const isStart = e.type === 'action.started' || (e.type === 'step.started' && d.kind === 'action');
-  if (isStart) {
-    state.actionLog = [
-      ...(state.actionLog ?? []),
-      {
-        ...stamp(e),
-        action: str(d.action),
-        step: e.step,
-        adhoc: e.type === 'action.started',
-        params: strRecord(d.params),
-        dryRun: d.dryRun === true,
-        status: 'running',
-        intent: d,
-      },
-    ];
-    return;
-  }
-  const isResult =
-    e.type === 'action.result' ||
-    (e.type === 'step.result' &&
-      state.actionLog?.some((a) => a.step === e.step && a.status === 'running'));
-  if (!isResult) return;
-  const log = state.actionLog ?? [];
-  let idx = -1;
-  for (let i = log.length - 1; i >= 0; i--) {
-    const a = log[i];
-    if (!a || a.status !== 'running') continue;
-    if (e.type === 'action.result' ? a.seq === d.startedSeq : a.step === e.step) {
-      idx = i;
-      break;
-    }
-  }
-  const outcome = OUTCOMES.find((o) => o === d.outcome) ?? 'error';
-  const rec = log[idx];
-  const action = rec?.action ?? str(d.action);
-  if (rec) {
-    const next = [...log];
-    next[idx] = {
-      ...rec,
-      status: 'done',
-      outcome,
-      summary: str(d.summary),
-      result: { ...stamp(e), data: d },
-    };
-    state.actionLog = next;
-  }
-  if (d.dryRun === true) return;
-  const container = (d.container ?? { id: '', name: '' }) as { id: string; name: string };
-  if ((action === 'snapshot' || action === 'preserve-logs') && typeof d.dir === 'string') {
-    state.evidence = [
-      ...(state.evidence ?? []),
-      {
-        ...stamp(e),
-        action,
-        step: e.step,
-        container,
-        complete: d.complete === true && outcome === 'ok',
-        fullSnapshot: d.fullSnapshot === true,
-        dir: d.dir,
-        manifest: str(d.manifest),
-        manifestSha256: typeof d.manifestSha256 === 'string' ? d.manifestSha256 : null,
-        files: arr(d.files),
-      },
-    ];
-  } else if (action === 'backup' && outcome === 'ok' && typeof d.dir === 'string') {
-    state.backups = [
-      ...(state.backups ?? []),
-      {
-        ...stamp(e),
-        step: e.step,
-        container,
-        dir: d.dir,
-        manifest: str(d.manifest),
-        manifestSha256: str(d.manifestSha256),
-        createdAt: str(d.createdAt),
-        encrypted: d.encrypted === true,
-        archives: arr(d.archives),
-      },
-    ];
-  } else if (action === 'restore') {
-    state.restores = [
-      ...(state.restores ?? []),
-      {
-        ...stamp(e),
-        step: e.step,
-        container,
-        backup: str(d.backup),
-        backupCreatedAt: str(d.backupCreatedAt),
-        outcome,
-        summary: str(d.summary),
-        verified: arr(d.verified),
-        warnings: arr<string>(d.warnings).map(String),
-      },
-    ];
-  }
-}
-
-/** A recorded complete, full snapshot of `container` (a name, `/name`, or an id prefix). */
-export function hasCompleteSnapshot(state: SessionState, container: string): boolean {
-  return (state.evidence ?? []).some(
-    (ev) => ev.complete && ev.fullSnapshot && sameContainer(ev.container, container),
-  );
-}
-
-export function sameContainer(c: { id: string; name: string }, ref: string): boolean {
-  const r = ref.trim().replace(/^\//, '');
-  if (!r) return false;
-  return c.name === r || c.id === r || (r.length >= 6 && c.id.startsWith(r));
-}
-
 function applyResult(cur: StepState, e: JournalEntry): StepState {
   const outcome =
     (['ok', 'failed', 'cancelled', 'timeout', 'error'] as const).find(
@@ -386,22 +259,6 @@ function finish(state: SessionState): SessionState {
   const signedCurrent = lastSignoff !== undefined && lastSignoff.hash === state.head;
   const status = signedCurrent ? 'signed' : allResolved ? 'ready-to-sign' : 'in-progress';
   return { ...state, phases, status };
-}
-
-/** Required steps of `stepId` that are not done and whose gate has not been overridden. */
-export function unmetRequirements(state: SessionState, stepId: string): string[] {
-  const step = findStep(state.runbook, stepId);
-  const st = state.steps[stepId];
-  if (!step || !st) return [];
-  const unmet = step.requires.filter((r) => state.steps[r]?.status !== 'done');
-  if (unmet.length === 0) return [];
-  const overridden = new Set(st.overrides.flatMap((o) => o.unmet));
-  return unmet.filter((r) => !overridden.has(r));
-}
-
-export function findStep(runbook: Runbook, stepId: string) {
-  for (const p of runbook.phases) for (const s of p.steps) if (s.id === stepId) return s;
-  return undefined;
 }
 
 /** The next step to work on: the first unresolved one in runbook order. */

@@ -1,35 +1,63 @@
 /**
- * A live session: intents in, journal entries out, state = fold(entries). Every intent is checked
- * here (gates, confirmations, reasons), written and fsynced through the JournalPort, and only then
- * reflected in `state`. Safety rules live here, not in screens.
+ * A live session: what the UI and the CLI hold. Intents come in, are checked (gates.ts,
+ * safety.ts), masked when the operator typed them (masking.ts), written ahead and fsynced by the
+ * recorder (recorder.ts), and only then show in `state` (the reducer's fold). Step types run
+ * through one executor each (run-command.ts, run-check.ts, run-action.ts); cancel is in cancel.ts,
+ * operator attestations in attest.ts, sign-off in signoff.ts.
  */
-import { DockerError, UserError } from '../errors.js';
-import type { LoadedRunbook, Runbook, Step } from '../runbook/types.js';
-import { fillTemplate, templateNames } from '../runbook/template.js';
-import type { EntryDraft, JournalEntry } from '../journal/types.js';
-import { signoffBytes, keyFingerprint } from '../journal/signature.js';
-import type { ActionRunner, CheckRunner, StepContext } from './executors.js';
-import type { Clock, JournalPort, SessionStorePort, ShellPort, SignerPort } from './ports.js';
-import { apply, findStep, hasCompleteSnapshot, reduce, unmetRequirements } from './reducer.js';
+import { UserError } from '../errors.js';
+import type { JournalEntry } from '../journal/types.js';
+import { fillTemplate } from '../runbook/template.js';
+import { findStep, type LoadedRunbook, type Step } from '../runbook/types.js';
+import { AD_HOC_RUNBOOK } from './ad-hoc.js';
+import * as attest from './attest.js';
+import type { StepContext } from './executors.js';
+import {
+  assertConfirmed,
+  assertNotRunning,
+  assertUnblocked,
+  confirmationMode,
+  confirmationTarget,
+  unmetRequirements,
+  type ConfirmationMode,
+} from './gates.js';
+import { SecretMemory, maskOperatorText, type MaskedText } from './masking.js';
+import { preflight, type Preflight } from './preflight.js';
+import { Recorder } from './recorder.js';
 import { redact } from './redact.js';
+import { runActionStep, runAdHocAction } from './run-action.js';
+import { runCheck } from './run-check.js';
+import { runCommand } from './run-command.js';
+import {
+  INCIDENT_START_INPUT,
+  assertSafe,
+  parseIncidentStart,
+  safetyBlocker,
+  withIncidentStart,
+} from './safety.js';
+import type { ExecEnv, SessionDeps } from './session-deps.js';
+import { newSessionId } from './session-id.js';
+import { signOff } from './signoff.js';
 import type { SessionState } from './state.js';
+import {
+  containerInputs,
+  inputOfStep,
+  replacementParams,
+  targetIdentity,
+  type ContainerIdentity,
+} from './targets.js';
 
-export interface SessionDeps {
-  store: SessionStorePort;
-  shell: ShellPort;
-  signer: SignerPort;
-  clock: Clock;
-  checks?: CheckRunner;
-  actions?: ActionRunner;
-  /** Random hex for session ids. */
-  randomHex(bytes: number): string;
-  /** Seconds before a command step without its own `timeout` is stopped (default 600). */
-  defaultCommandTimeoutS?: number;
-}
+export type { SessionDeps } from './session-deps.js';
+export type { Preflight } from './preflight.js';
+export { AD_HOC_RUNBOOK } from './ad-hoc.js';
+export { NEEDS_SNAPSHOT } from './safety.js';
+export { newSessionId } from './session-id.js';
+export { Tail, TAIL_BYTES, TAIL_LINES } from './tail.js';
 
 export interface RunOptions {
   signal: AbortSignal;
   onOutput?(line: string): void;
+  onProgress?: StepContext['onProgress'];
   /** For `confirm: typed` steps: what the operator typed. */
   typed?: string;
   /** For `confirm: yes` steps. */
@@ -46,6 +74,7 @@ export interface RunOptions {
 export interface AdHocOptions {
   signal: AbortSignal;
   onOutput?(line: string): void;
+  onProgress?: StepContext['onProgress'];
   dryRun?: boolean;
   /** Destructive actions: the operator confirmed (`--yes`), or typed the target's name. */
   confirmed?: boolean;
@@ -62,58 +91,28 @@ export interface AdHocResult {
   resultHash: string;
 }
 
-/** Actions the engine refuses without a complete snapshot of the container (or a reason). */
-export const NEEDS_SNAPSHOT: ReadonlySet<string> = new Set(['isolate', 'eradicate']);
-
-/** The synthetic runbook of sessions started by CLI verbs without --session. */
-export const AD_HOC_RUNBOOK: Runbook = {
-  id: 'ad-hoc',
-  title: 'Ad-hoc incident actions',
-  kind: 'incident',
-  description:
-    'Actions run from the command line (warden snapshot, isolate, backup, ...) outside a runbook, recorded in their own session.',
-  inputs: [{ id: 'target', title: 'Target container', type: 'container', required: false }],
-  phases: [
-    {
-      id: 'review',
-      title: 'Review',
-      steps: [
-        {
-          id: 'review-actions',
-          title: 'Review the recorded actions',
-          type: 'manual',
-          guidance:
-            'Check each action and its result below, add notes (what happened, what is left), then mark this done and sign off.',
-          refs: [],
-          requires: [],
-          confirm: 'none',
-          params: {},
-        },
-      ],
-    },
-  ],
-};
-
-/** Bounded tail of output kept in the journal. */
-export const TAIL_LINES = 200;
-export const TAIL_BYTES = 16 * 1024;
-
-export function newSessionId(now: Date, hex: string): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}-${hex}`;
-}
-
 export class Session {
-  private current: SessionState;
-  private listeners = new Set<(s: SessionState) => void>();
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly recorder: Recorder;
+  private readonly secrets: SecretMemory;
+  private readonly env: ExecEnv;
 
   private constructor(
-    private readonly journal: JournalPort,
+    journal: ConstructorParameters<typeof Recorder>[0],
     private readonly deps: SessionDeps,
     public operator: string,
   ) {
-    this.current = reduce(journal.entries);
+    this.recorder = new Recorder(journal, () => this.operator);
+    this.secrets = new SecretMemory(deps.targetSecrets);
+    this.env = {
+      deps,
+      maskOutput: (line) =>
+        redact(
+          line,
+          this.secrets.values().map((k) => k.value),
+        ),
+    };
+    // Learn the targets' secret values early (in memory only), so masking never waits long.
+    void this.secrets.refresh(this.targetRefs());
   }
 
   static async start(
@@ -128,12 +127,14 @@ export class Session {
         `runbook "${loaded.runbook.id}" needs ${missing.map((i) => `--input ${i.id}=<${i.title}>`).join(' ')}`,
       );
     }
+    const now = deps.clock.now();
     const values: Record<string, string> = {};
     for (const i of loaded.runbook.inputs) {
       const v = inputs[i.id] ?? i.default;
-      if (v !== undefined) values[i.id] = v;
+      if (v === undefined || v === '') continue;
+      values[i.id] = i.type === 'time' ? parseIncidentStart(v, now) : v;
     }
-    const id = newSessionId(deps.clock.now(), deps.randomHex(3));
+    const id = newSessionId(now, deps.randomHex(3));
     const journal = await deps.store.create(
       id,
       {
@@ -167,227 +168,157 @@ export class Session {
   static async resume(deps: SessionDeps, sessionId: string, operator: string): Promise<Session> {
     const journal = await deps.store.open(sessionId);
     const s = new Session(journal, deps, operator);
-    await s.write({ type: 'session.resumed', data: {} });
+    await s.recorder.write({ type: 'session.resumed', data: {} });
     return s;
   }
 
   get state(): SessionState {
-    return this.current;
+    return this.recorder.state;
   }
 
   get id(): string {
-    return this.journal.sessionId;
+    return this.recorder.sessionId;
   }
 
   get journalPath(): string {
-    return this.journal.path;
+    return this.recorder.path;
   }
 
   get entries(): readonly JournalEntry[] {
-    return this.journal.entries;
+    return this.recorder.entries;
   }
 
   subscribe(fn: (s: SessionState) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    return this.recorder.subscribe(fn);
   }
 
-  async close(): Promise<void> {
-    await this.chain.catch(() => undefined);
-    await this.journal.close();
-  }
-
-  /** Writes (fsynced), then folds into state, then notifies. Appends are serialized. */
-  private write(draft: EntryDraft | (() => Promise<EntryDraft>)): Promise<JournalEntry> {
-    const next = this.chain.then(async () => {
-      // A function builds the draft inside the serialized chain (sign-off reads the head there).
-      const d = typeof draft === 'function' ? await draft() : draft;
-      const entry = await this.journal.append(d, this.operator);
-      this.current = apply(this.current, entry);
-      for (const l of this.listeners) l(this.current);
-      return entry;
-    });
-    this.chain = next.catch(() => undefined);
-    return next;
+  close(): Promise<void> {
+    return this.recorder.close();
   }
 
   step(stepId: string): Step {
-    const s = findStep(this.current.runbook, stepId);
-    if (!s) throw new UserError(`no step "${stepId}" in runbook ${this.current.runbook.id}`);
+    const s = findStep(this.state.runbook, stepId);
+    if (!s) throw new UserError(`no step "${stepId}" in runbook ${this.state.runbook.id}`);
     return s;
   }
 
   /** The required steps still blocking `stepId` (not done, not overridden). */
   blockers(stepId: string): string[] {
-    return unmetRequirements(this.current, stepId);
+    return unmetRequirements(this.state, stepId);
   }
 
-  private assertUnblocked(stepId: string): void {
-    const unmet = this.blockers(stepId);
-    if (unmet.length > 0) {
-      throw new UserError(
-        `step "${stepId}" requires ${unmet.map((u) => `"${u}"`).join(', ')} first`,
-        'finish those steps, or override the gate with a recorded reason',
-      );
-    }
+  // ---- masking of operator text ----------------------------------------------------------
+
+  /** Containers whose secret values the session should know: its targets, old and new. */
+  private targetRefs(): string[] {
+    const s = this.state;
+    const refs = containerInputs(s.runbook).map((i) => s.inputs[i] ?? '');
+    for (const r of s.replacements ?? []) refs.push(r.original.id, r.replacement.id);
+    for (const a of s.actionLog ?? []) if (a.params.container) refs.push(a.params.container);
+    return [...new Set(refs.filter(Boolean))];
   }
 
-  private assertNotRunning(stepId: string): void {
-    if (this.current.steps[stepId]?.status === 'running') {
-      throw new UserError(`step "${stepId}" is running; cancel it first`);
-    }
+  /** Masks what the operator typed: the targets' secret values, secret-looking values. */
+  async maskText(text: string): Promise<MaskedText> {
+    await this.secrets.refresh(this.targetRefs());
+    return maskOperatorText(text, this.secrets.values());
   }
 
-  async overrideGate(stepId: string, reason: string): Promise<void> {
-    this.step(stepId);
-    const why = reason.trim();
-    if (!why) throw new UserError('overriding a gate needs a reason');
-    const unmet = this.blockers(stepId);
-    if (unmet.length === 0) return;
-    await this.write({
-      type: 'gate.overridden',
-      step: stepId,
-      data: { reason: redact(why), unmet },
-    });
+  private readonly mask = (text: string) => this.maskText(text);
+
+  // ---- operator attestations -------------------------------------------------------------
+
+  overrideGate(stepId: string, reason: string): Promise<JournalEntry | undefined> {
+    return attest.overrideGate(this.recorder, this.mask, stepId, reason);
   }
 
   /**
    * Attest a step done. A check or action step that failed can be marked done only with a reason
    * (the finding is accepted); that is recorded as such.
    */
-  async markDone(
-    stepId: string,
-    opts: { acceptReason?: string; note?: string } = {},
-  ): Promise<void> {
-    const step = this.step(stepId);
-    this.assertNotRunning(stepId);
-    this.assertUnblocked(stepId);
-    const st = this.current.steps[stepId];
-    const data: Record<string, unknown> = {};
-    if (step.type !== 'manual') {
-      const last = st?.results.filter((r) => !r.dryRun).at(-1);
-      const needsReason = !last || last.outcome !== 'ok';
-      if (needsReason) {
-        const why = opts.acceptReason?.trim();
-        if (!why) {
-          throw new UserError(
-            last
-              ? `step "${stepId}" did not pass; marking it done needs a reason (accepted risk)`
-              : `step "${stepId}" has not run; marking it done without running needs a reason`,
-          );
-        }
-        data.accepted = true;
-        data.reason = redact(why);
-      }
-    }
-    if (step.answer && (st?.notes.length ?? 0) === 0 && !opts.note?.trim()) {
+  markDone(stepId: string, opts: { acceptReason?: string; note?: string } = {}) {
+    return attest.markDone(this.recorder, this.mask, stepId, opts);
+  }
+
+  skip(stepId: string, reason: string): Promise<JournalEntry> {
+    return attest.skip(this.recorder, this.mask, stepId, reason);
+  }
+
+  fail(stepId: string, note: string): Promise<JournalEntry> {
+    return attest.fail(this.recorder, this.mask, stepId, note);
+  }
+
+  reopen(stepId: string): Promise<JournalEntry> {
+    return attest.reopen(this.recorder, stepId);
+  }
+
+  addNote(stepId: string | undefined, text: string): Promise<JournalEntry> {
+    return attest.addNote(this.recorder, this.mask, stepId, text);
+  }
+
+  /**
+   * Records when the incident started (the alert time): an ISO time, `HH:MM` (UTC) or a time ago
+   * (`18m`). Time to contain and to recover, and restore's warning, are measured from it.
+   */
+  setIncidentStart(text: string, reason?: string): Promise<JournalEntry | undefined> {
+    if (!this.state.runbook.inputs.some((i) => i.id === INCIDENT_START_INPUT))
       throw new UserError(
-        `"${step.title}" is a question: record the answer as a note first`,
-        'the answer goes into the report (lessons learned); skip the step with a reason if there is none',
+        `runbook ${this.state.runbook.id} has no "${INCIDENT_START_INPUT}" input`,
+        'incident runbooks declare it (type: time)',
       );
-    }
-    if (opts.note?.trim()) data.note = redact(opts.note.trim());
-    await this.write({ type: 'step.done', step: stepId, data });
+    const at = parseIncidentStart(text, this.deps.clock.now());
+    return attest.changeInput(this.recorder, this.mask, INCIDENT_START_INPUT, at, reason);
   }
 
-  async skip(stepId: string, reason: string): Promise<void> {
-    this.step(stepId);
-    this.assertNotRunning(stepId);
-    const why = reason.trim();
-    if (!why) throw new UserError('skipping a step needs a reason');
-    await this.write({ type: 'step.skipped', step: stepId, data: { reason: redact(why) } });
+  /** Records the container that replaces the step's target (after eradication or a re-create). */
+  replaceTarget(
+    stepId: string,
+    replacement: ContainerIdentity,
+    reason?: string,
+  ): Promise<JournalEntry> {
+    const step = this.step(stepId);
+    const input = inputOfStep(this.state.runbook, step);
+    if (!input)
+      throw new UserError(`step "${stepId}" does not act on a container input of the runbook`);
+    const original = targetIdentity(this.state, input) ?? {
+      id: '',
+      name: this.state.inputs[input] ?? '',
+    };
+    return attest.replaceTarget(this.recorder, this.mask, input, original, replacement, reason);
   }
 
-  async fail(stepId: string, note: string): Promise<void> {
-    this.step(stepId);
-    this.assertNotRunning(stepId);
-    const text = note.trim();
-    if (!text) throw new UserError('marking a step failed needs a note');
-    await this.write({ type: 'step.failed', step: stepId, data: { note: redact(text) } });
-  }
+  // ---- params, confirmations, safety -----------------------------------------------------
 
-  async reopen(stepId: string): Promise<void> {
-    this.step(stepId);
-    this.assertNotRunning(stepId);
-    await this.write({ type: 'step.reopened', step: stepId, data: {} });
-  }
-
-  async addNote(stepId: string | undefined, text: string): Promise<void> {
-    if (stepId !== undefined) this.step(stepId);
-    const t = text.trim();
-    if (!t) throw new UserError('a note cannot be empty');
-    await this.write({ type: 'note.added', step: stepId, data: { text: redact(t) } });
-  }
-
-  /** Params with `{{input}}` filled in from the session's inputs. */
+  /** Params with `{{input}}` filled in, plus what the engine adds (incident start, replacement). */
   params(step: Step): Record<string, string> {
-    const declared = new Set(this.current.runbook.inputs.map((i) => i.id));
+    const declared = new Set(this.state.runbook.inputs.map((i) => i.id));
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(step.params))
-      out[k] = fillTemplate(v, declared, this.current.inputs);
-    return out;
+      out[k] = fillTemplate(v, declared, this.state.inputs);
+    if (step.type !== 'action') return out;
+    const input = inputOfStep(this.state.runbook, step);
+    const known = input ? targetIdentity(this.state, input) : undefined;
+    return {
+      ...withIncidentStart(this.state, step.action ?? '', out),
+      ...replacementParams(this.state, step, out),
+      // The container this session knows by that name: a different one is refused by the action.
+      ...(known && out.container ? { expectId: known.id } : {}),
+    };
   }
 
   argv(step: Step): string[] {
-    const declared = new Set(this.current.runbook.inputs.map((i) => i.id));
-    return (step.command ?? []).map((a) => fillTemplate(a, declared, this.current.inputs));
+    const declared = new Set(this.state.runbook.inputs.map((i) => i.id));
+    return (step.command ?? []).map((a) => fillTemplate(a, declared, this.state.inputs));
   }
 
   /** What the operator must type to confirm a `typed` step: the target's name. */
   confirmationTarget(step: Step): string {
-    const params = this.params(step);
-    const desc = this.deps.actions?.actions.find((a) => a.id === step.action);
-    const key = desc?.confirmParam ?? (params.container !== undefined ? 'container' : undefined);
-    if (key && params[key]) return params[key];
-    if (params.target) return params.target;
-    const firstInput = this.current.runbook.inputs[0];
-    return (firstInput && this.current.inputs[firstInput.id]) || step.id;
+    return confirmationTarget(this.state, step, this.params(step), this.deps.actions?.actions);
   }
 
   /** Whether running this step needs a confirmation, and of what kind. */
-  confirmation(step: Step): 'none' | 'yes' | 'typed' {
-    const destructive =
-      step.type === 'action' &&
-      this.deps.actions?.actions.find((a) => a.id === step.action)?.destructive;
-    if (destructive) return 'typed';
-    return step.confirm;
-  }
-
-  /** Runs a command, check or action step: intent entry, execution, result entry. */
-  async run(stepId: string, opts: RunOptions): Promise<SessionState> {
-    const step = this.step(stepId);
-    if (step.type === 'manual')
-      throw new UserError(`step "${stepId}" is manual: mark it done, skipped or failed`);
-    this.assertNotRunning(stepId);
-    this.assertUnblocked(stepId);
-    if (!opts.dryRun) {
-      const mode = this.confirmation(step);
-      if (mode === 'typed') {
-        const expected = this.confirmationTarget(step);
-        if ((opts.typed ?? '').trim() !== expected) {
-          throw new UserError(`type "${expected}" to confirm this step`);
-        }
-      } else if (mode === 'yes' && !opts.confirmed) {
-        throw new UserError(`step "${stepId}" needs a confirmation`);
-      }
-    }
-    const params = this.params(step);
-    const dryRun = opts.dryRun === true;
-    if (step.type === 'action') {
-      if (!dryRun) this.assertSafe(step.action ?? '', params, opts.overrideReason);
-      this.addIncidentStart(step.action ?? '', params);
-    }
-    const ctx: StepContext = {
-      sessionId: this.id,
-      stepId,
-      params,
-      signal: opts.signal,
-      onOutput: (line) => opts.onOutput?.(redact(line)),
-    };
-    if (step.type === 'command') await this.runCommand(step, ctx, dryRun);
-    else if (step.type === 'check') await this.runCheck(step, ctx, dryRun);
-    else await this.runAction(step, ctx, dryRun, opts.overrideReason);
-    return this.current;
+  confirmation(step: Step): ConfirmationMode {
+    return confirmationMode(step, this.deps.actions?.actions);
   }
 
   /**
@@ -395,40 +326,67 @@ export class Session {
    * eradication need a complete snapshot of the container in this session first.
    */
   safetyBlocker(actionId: string, params: Readonly<Record<string, string>>): string | undefined {
-    if (!NEEDS_SNAPSHOT.has(actionId)) return undefined;
-    const target = params.container ?? '';
-    if (hasCompleteSnapshot(this.current, target)) return undefined;
-    return `${actionId} refused: no complete snapshot of "${target}" in this session yet`;
+    return safetyBlocker(this.state, actionId, params);
   }
 
-  private assertSafe(actionId: string, params: Readonly<Record<string, string>>, reason?: string) {
-    const blocker = this.safetyBlocker(actionId, params);
-    if (blocker && !reason?.trim())
-      throw new UserError(
-        blocker,
-        'take a snapshot first (evidence is lost once the container changes), or record why not (override reason)',
-      );
+  /**
+   * Before asking for a confirmation: does the step's target exist, is it still the container
+   * this session knows, and what would the action do (engine calls, blast radius)? Read-only and
+   * not journaled; the intent entry records the plan again when the step runs.
+   */
+  preview(stepId: string, signal: AbortSignal): Promise<Preflight> {
+    const step = this.step(stepId);
+    return preflight(this.state, this.deps.actions, step, this.params(step), {
+      sessionId: this.id,
+      signal,
+    });
   }
 
-  /** Restores warn when the backup is newer than the incident's start. */
-  private addIncidentStart(actionId: string, params: Record<string, string>): void {
-    if (actionId !== 'restore' || params.incidentStart) return;
-    const start = this.current.inputs.incidentStart ?? this.current.inputs['incident-start'];
-    if (start) params.incidentStart = start;
-    else if (this.current.runbook.id !== AD_HOC_RUNBOOK.id)
-      params.incidentStart = this.current.startedAt;
-  }
+  // ---- running steps ---------------------------------------------------------------------
 
-  /** The dry run of an action, recorded in its intent entry (engine calls, blast radius, state before). */
-  private async planFor(actionId: string, ctx: StepContext): Promise<Record<string, unknown>> {
-    const actions = this.deps.actions;
-    if (!actions) return {};
-    try {
-      const p = await actions.dryRun(actionId, { ...ctx, onOutput: () => undefined });
-      return { plan: p.data };
-    } catch (err) {
-      return { planError: redact((err as Error).message) };
+  /** Runs a command, check or action step: intent entry, execution, result entry. */
+  async run(stepId: string, opts: RunOptions): Promise<SessionState> {
+    const step = this.step(stepId);
+    if (step.type === 'manual')
+      throw new UserError(`step "${stepId}" is manual: mark it done, skipped or failed`);
+    assertNotRunning(this.state, stepId);
+    assertUnblocked(this.state, stepId);
+    const params = this.params(step);
+    const dryRun = opts.dryRun === true;
+    if (!dryRun)
+      assertConfirmed(this.confirmation(step), stepId, this.confirmationTarget(step), opts);
+    let reason: MaskedText | undefined;
+    if (step.type === 'action' && !dryRun) {
+      assertSafe(this.state, step.action ?? '', params, opts.overrideReason);
+      if (opts.overrideReason?.trim()) reason = await this.maskText(opts.overrideReason.trim());
     }
+    const ctx = this.context(stepId, params, opts);
+    if (step.type === 'command')
+      await runCommand(this.env, this.recorder, step, this.argv(step), ctx, dryRun);
+    else if (step.type === 'check') await runCheck(this.env, this.recorder, step, ctx, dryRun);
+    else
+      await runActionStep(this.env, this.recorder, step, ctx, {
+        dryRun,
+        overrideReason: reason?.text,
+        overrideMasked: reason?.masked,
+        now: () => this.deps.clock.now(),
+      });
+    return this.state;
+  }
+
+  private context(
+    stepId: string,
+    params: Record<string, string>,
+    opts: Pick<RunOptions, 'signal' | 'onOutput' | 'onProgress'>,
+  ): StepContext {
+    return {
+      sessionId: this.id,
+      stepId,
+      params,
+      signal: opts.signal,
+      onOutput: (line) => opts.onOutput?.(this.env.maskOutput(line)),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    };
   }
 
   /**
@@ -445,8 +403,8 @@ export class Session {
     const desc = actions?.actions.find((a) => a.id === actionId);
     if (!actions || !desc)
       throw new UserError(`action "${actionId}" is not available in this build`);
-    const params = { ...paramsIn };
     const dryRun = opts.dryRun === true;
+    const params = withIncidentStart(this.state, actionId, { ...paramsIn });
     if (!dryRun && desc.destructive && !opts.confirmed) {
       const expected = params[desc.confirmParam ?? 'container'] ?? '';
       if ((opts.typed ?? '').trim() !== expected)
@@ -455,314 +413,29 @@ export class Session {
           `add --yes, or preview it with --dry-run`,
         );
     }
-    if (!dryRun) this.assertSafe(actionId, params, opts.overrideReason);
-    this.addIncidentStart(actionId, params);
-    const ctx: StepContext = {
-      sessionId: this.id,
-      stepId: `adhoc:${actionId}`,
-      params,
-      signal: opts.signal,
-      onOutput: (line) => opts.onOutput?.(redact(line)),
-    };
-    const started = await this.write({
-      type: 'action.started',
-      data: await this.actionIntent(actionId, ctx, { dryRun, overrideReason: opts.overrideReason }),
-    });
-    const { data } = await this.executeAction(actions, actionId, ctx, dryRun);
-    const outcome = data.outcome as AdHocResult['outcome'];
-    data.startedSeq = started.seq;
-    const entry = await this.write({ type: 'action.result', data });
-    return {
-      outcome,
-      summary: String(data.summary ?? ''),
-      data,
-      startedSeq: started.seq,
-      resultHash: entry.hash,
-    };
-  }
-
-  private async runCommand(step: Step, ctx: StepContext, dryRun: boolean): Promise<void> {
-    const argv = this.argv(step);
-    const empty = (step.command ?? [])
-      .flatMap((a) => templateNames(a))
-      .filter(
-        (name) =>
-          this.current.runbook.inputs.some((i) => i.id === name) && !this.current.inputs[name],
-      );
-    if (empty.length > 0) {
-      throw new UserError(
-        `step "${step.id}" needs the input ${[...new Set(empty)].map((n) => `"${n}"`).join(', ')}, which this session does not have`,
-        'start the session with --input NAME=VALUE, or skip the step with a reason',
-      );
+    let reason: MaskedText | undefined;
+    if (!dryRun) {
+      assertSafe(this.state, actionId, params, opts.overrideReason);
+      if (opts.overrideReason?.trim()) reason = await this.maskText(opts.overrideReason.trim());
     }
-    const timeoutMs = (step.timeout ?? this.deps.defaultCommandTimeoutS ?? 600) * 1000;
-    await this.write({
-      type: 'step.started',
-      step: step.id,
-      data: { kind: 'command', argv: argv.map((a) => redact(a)), timeoutMs, dryRun },
-    });
-    if (dryRun) {
-      await this.write({
-        type: 'step.result',
-        step: step.id,
-        data: {
-          outcome: 'ok',
-          dryRun: true,
-          summary: `would run: ${argv.map((a) => redact(a)).join(' ')}`,
-        },
-      });
-      return;
-    }
-    const tail = new Tail(TAIL_LINES, TAIL_BYTES);
-    const result = await this.deps.shell.run({
-      argv,
-      timeoutMs,
-      signal: ctx.signal,
-      onLine: (line, stream) => {
-        const masked = redact(line);
-        tail.push(stream === 'stderr' ? `! ${masked}` : masked);
-        ctx.onOutput(masked);
-      },
-    });
-    const outcome = result.startError
-      ? 'error'
-      : result.cancelled
-        ? 'cancelled'
-        : result.timedOut
-          ? 'timeout'
-          : result.exitCode === 0
-            ? 'ok'
-            : 'failed';
-    const summary = result.startError
-      ? `could not start ${argv[0] ?? ''}: ${result.startError}`
-      : result.cancelled
-        ? 'cancelled by the operator'
-        : result.timedOut
-          ? `timed out after ${Math.round(timeoutMs / 1000)} s`
-          : `exit code ${result.exitCode ?? '?'}${result.signal ? ` (${result.signal})` : ''}`;
-    await this.write({
-      type: 'step.result',
-      step: step.id,
-      data: {
-        outcome,
-        summary,
-        exitCode: result.exitCode ?? null,
-        signal: result.signal ?? null,
-        durationMs: result.durationMs,
-        tail: tail.lines(),
-        tailTruncated: tail.truncated,
-      },
-    });
-  }
-
-  private async runCheck(step: Step, ctx: StepContext, dryRun: boolean): Promise<void> {
-    const checks = this.deps.checks;
-    const ids = step.checks ?? [];
-    await this.write({
-      type: 'step.started',
-      step: step.id,
-      data: { kind: 'check', checks: ids, params: redactParams(ctx.params), dryRun },
-    });
-    if (dryRun || !checks) {
-      await this.write({
-        type: 'step.result',
-        step: step.id,
-        data: dryRun
-          ? { outcome: 'ok', dryRun: true, summary: `would evaluate ${ids.join(', ')} (read-only)` }
-          : { outcome: 'error', summary: 'live checks are not available in this build' },
-      });
-      return;
-    }
-    let data: Record<string, unknown>;
-    try {
-      const outcome = await checks.run(ids, ctx);
-      // Nothing could be evaluated (engine down, no such container): that is an error, not a
-      // failed verdict, and it must not count as the step being dealt with.
-      const nothingRan =
-        !outcome.ok &&
-        outcome.results.length > 0 &&
-        outcome.results.every((r) => r.verdict === 'error');
-      data = {
-        outcome: outcome.ok ? 'ok' : nothingRan ? 'error' : 'failed',
-        summary: redact(outcome.summary),
-        results: outcome.results,
-      };
-    } catch (err) {
-      data = {
-        outcome: ctx.signal.aborted ? 'cancelled' : 'error',
-        summary: redact((err as Error).message),
-      };
-    }
-    await this.write({ type: 'step.result', step: step.id, data });
-  }
-
-  private async runAction(
-    step: Step,
-    ctx: StepContext,
-    dryRun: boolean,
-    overrideReason?: string,
-  ): Promise<void> {
-    const actions = this.deps.actions;
-    const id = step.action ?? '';
-    const known = actions?.actions.some((a) => a.id === id) === true;
-    await this.write({
-      type: 'step.started',
-      step: step.id,
-      data: await this.actionIntent(id, ctx, { dryRun, overrideReason, plan: known }),
-    });
-    if (!actions || !known) {
-      await this.write({
-        type: 'step.result',
-        step: step.id,
-        data: {
-          outcome: 'error',
-          dryRun,
-          summary: `action "${id}" is not available in this build`,
-        },
-      });
-      return;
-    }
-    const { data } = await this.executeAction(actions, id, ctx, dryRun);
-    await this.write({ type: 'step.result', step: step.id, data });
-  }
-
-  /**
-   * The intent entry's data: the plan (engine calls, blast radius, state before) unless it is a
-   * dry run, the params masked, and the reason a safety rule was overridden.
-   */
-  private async actionIntent(
-    id: string,
-    ctx: StepContext,
-    opts: { dryRun: boolean; overrideReason?: string; plan?: boolean },
-  ): Promise<Record<string, unknown>> {
-    const { dryRun } = opts;
-    const plan = dryRun || opts.plan === false ? {} : await this.planFor(id, ctx);
-    const why = opts.overrideReason?.trim();
-    return {
-      kind: 'action',
-      action: id,
-      params: redactParams(ctx.params),
+    const ctx = this.context(`adhoc:${actionId}`, params, opts);
+    const r = await runAdHocAction(this.env, this.recorder, actions, actionId, ctx, {
       dryRun,
-      ...plan,
-      ...(why && this.safetyBlocker(id, ctx.params) ? { overrideReason: redact(why) } : {}),
+      overrideReason: reason?.text,
+      overrideMasked: reason?.masked,
+      now: () => this.deps.clock.now(),
+    });
+    return {
+      outcome: r.data.outcome as AdHocResult['outcome'],
+      summary: String(r.data.summary ?? ''),
+      data: r.data,
+      startedSeq: r.startedSeq,
+      resultHash: r.resultHash,
     };
-  }
-
-  /**
-   * Runs (or dry-runs) an action and builds its result entry's data. What the action printed
-   * (masked) is kept as a bounded tail, so its findings (e.g. triage's processes and events)
-   * stay readable on screen and in the report.
-   */
-  private async executeAction(
-    actions: ActionRunner,
-    id: string,
-    ctx: StepContext,
-    dryRun: boolean,
-  ): Promise<{ data: Record<string, unknown> }> {
-    const tail = new Tail(TAIL_LINES, TAIL_BYTES);
-    const actx: StepContext = {
-      ...ctx,
-      onOutput: (line) => {
-        tail.push(redact(line));
-        ctx.onOutput(line);
-      },
-    };
-    try {
-      const out = dryRun ? await actions.dryRun(id, actx) : await actions.run(id, actx);
-      return {
-        data: {
-          ...(tail.lines().length > 0 ? { tail: tail.lines(), tailTruncated: tail.truncated } : {}),
-          ...out.data,
-          action: id,
-          outcome: out.ok ? 'ok' : 'failed',
-          summary: out.summary,
-          dryRun,
-        },
-      };
-    } catch (err) {
-      return {
-        data: {
-          action: id,
-          outcome: ctx.signal.aborted ? 'cancelled' : 'error',
-          summary: redact((err as Error).message),
-          dryRun,
-          ...(err instanceof DockerError ? { errorKind: err.kind } : {}),
-          ...(err instanceof UserError ? { errorKind: 'usage' } : {}),
-        },
-      };
-    }
   }
 
   /** Ed25519 sign-off over the current head. Only when every step is resolved. */
-  async signOff(signer: string, statement: string): Promise<JournalEntry> {
-    if (this.current.status === 'in-progress') {
-      const open = this.current.order.filter(
-        (id) => !['done', 'skipped', 'failed'].includes(this.current.steps[id]?.status ?? ''),
-      );
-      throw new UserError(
-        `cannot sign off: ${open.length} step(s) unresolved (${open.slice(0, 3).join(', ')}${open.length > 3 ? ', ...' : ''})`,
-      );
-    }
-    const name = signer.trim();
-    if (!name) throw new UserError("sign-off needs the signer's name");
-    const text = redact(statement.trim());
-    // Head, signature and append happen inside the write chain: no entry can slip in between.
-    return this.write(async () => {
-      const head = this.current.head;
-      const signedAt = this.deps.clock.now().toISOString();
-      const bytes = signoffBytes({
-        type: 'warden-signoff',
-        session: this.id,
-        head,
-        signer: name,
-        statement: text,
-        signedAt,
-      });
-      const { signature, publicKey } = await this.deps.signer.sign(bytes);
-      return {
-        type: 'session.signed',
-        data: {
-          signer: name,
-          statement: text,
-          signedAt,
-          head,
-          algorithm: 'Ed25519',
-          publicKey,
-          keyFingerprint: keyFingerprint(publicKey),
-          signature,
-        },
-      };
-    });
+  signOff(signer: string, statement: string): Promise<JournalEntry> {
+    return signOff(this.recorder, this.mask, this.deps, signer, statement);
   }
-}
-
-/** Keeps the last N lines within B bytes. */
-export class Tail {
-  private buf: string[] = [];
-  private bytes = 0;
-  truncated = false;
-  constructor(
-    private readonly maxLines: number,
-    private readonly maxBytes: number,
-  ) {}
-  push(line: string): void {
-    const l = line.length > this.maxBytes ? line.slice(0, this.maxBytes) : line;
-    this.buf.push(l);
-    this.bytes += Buffer.byteLength(l) + 1;
-    while (this.buf.length > this.maxLines || this.bytes > this.maxBytes) {
-      const dropped = this.buf.shift();
-      this.bytes -= Buffer.byteLength(dropped ?? '') + 1;
-      this.truncated = true;
-    }
-  }
-  lines(): string[] {
-    return [...this.buf];
-  }
-}
-
-/** Step params as recorded in the journal: values that look like credentials masked. */
-function redactParams(params: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(params).map(([k, v]) => [k, redact(`${k}=${v}`).slice(k.length + 1)]),
-  );
 }

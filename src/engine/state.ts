@@ -92,6 +92,10 @@ export interface EvidenceRecord extends Stamp {
   step?: string;
   container: { id: string; name: string; image?: string };
   complete: boolean;
+  /** The operator cancelled it: what was collected is kept, marked INCOMPLETE. */
+  cancelled?: boolean;
+  /** Whether the engine's events reached back to the container's creation. */
+  eventsCoverage?: { complete: boolean; since?: string };
   /** Every part (logs, inspect, processes, changes, events) was asked for. */
   fullSnapshot: boolean;
   dir: string;
@@ -122,6 +126,22 @@ export interface RestoreRecord extends Stamp {
   warnings: string[];
 }
 
+/** An input changed during the session (e.g. the incident's start, once the alert time is known). */
+export interface InputChange extends Stamp {
+  input: string;
+  value: string;
+  previous?: string;
+  reason?: string;
+}
+
+/** A `container` input re-pointed at a replacement (the original was removed or re-created). */
+export interface Replacement extends Stamp {
+  input: string;
+  original: { id: string; name: string; image?: string };
+  replacement: { id: string; name: string; image?: string };
+  reason?: string;
+}
+
 export type SessionStatus = 'in-progress' | 'ready-to-sign' | 'signed';
 
 export interface SessionState {
@@ -149,4 +169,6 @@ export interface SessionState {
   evidence?: EvidenceRecord[];
   backups?: BackupRecord[];
   restores?: RestoreRecord[];
+  inputChanges?: InputChange[];
+  replacements?: Replacement[];
 }

@@ -27,7 +27,11 @@ export type EntryType =
   /** An action not tied to a runbook step (CLI verbs) begins: intent, params, plan. */
   | 'action.started'
   /** Its result (masked), with `startedSeq` pointing back at the intent. */
-  | 'action.result';
+  | 'action.result'
+  /** An input set during the session: `{input, value, previous, reason}` (the incident's start). */
+  | 'input.changed'
+  /** A `container` input now names a replacement: `{input, original, replacement, reason}`. */
+  | 'target.replaced';
 
 export interface JournalEntry {
   seq: number;

@@ -12,7 +12,7 @@ export type ConfirmMode = (typeof CONFIRM_MODES)[number];
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const INPUT_TYPES = ['container', 'string', 'path', 'compose-file'] as const;
+export const INPUT_TYPES = ['container', 'string', 'path', 'compose-file', 'time'] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
 
 export interface RunbookInput {
@@ -84,4 +84,9 @@ export interface RunbookIssue {
 
 export function allSteps(runbook: Runbook): Step[] {
   return runbook.phases.flatMap((p) => p.steps);
+}
+
+export function findStep(runbook: Runbook, stepId: string): Step | undefined {
+  for (const p of runbook.phases) for (const s of p.steps) if (s.id === stepId) return s;
+  return undefined;
 }

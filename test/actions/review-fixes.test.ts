@@ -142,14 +142,14 @@ describe.skipIf(!dockerAvailable)(`review fixes on the real engine (${noDockerRe
     const ad = actionDeps(home, real, { quarantineNetwork: v.quarantine });
     const iso = await isolate(ad, ctx({ container: v.name }));
     expect(iso.ok, iso.summary).toBe(true);
-    expect(Object.keys(networksOf(v.name))).toEqual([v.quarantine]);
+    expect(Object.keys(networksOf(v.name))).toEqual([]);
     // Once more, already isolated: the record still holds both networks.
     expect((await isolate(ad, ctx({ container: v.name }))).ok).toBe(true);
 
     const un = await unisolate(ad, ctx({ container: v.name }));
     expect(un.ok, un.summary).toBe(true);
     expect(networksOf(v.name)).toEqual(before);
-    expect(iso.summary).toContain(`left ${[v.netA, v.netB].sort().join(', ')}`);
+    expect(iso.summary).toContain(`cut off from ${[v.netA, v.netB].sort().join(', ')}`);
   });
 
   it("triage's summary masks a secret that appears in a problem's text", async () => {

@@ -76,7 +76,8 @@ describe.skipIf(!dockerAvailable)(`action verbs on the real engine (${noDockerRe
     const iso = await warden(home, ['isolate', v.name, '--session', session, '--yes', '--json']);
     expect(iso.code, iso.stderr).toBe(0);
     const i = JSON.parse(iso.stdout);
-    expect(i.after).toEqual(['warden-quarantine']);
+    expect(i.after).toEqual([]);
+    expect(i.verification).toMatchObject({ sealed: true, networks: [], publishedPorts: [] });
     expect(i.before.map((a: { network: string }) => a.network).sort()).toEqual(
       [v.netA, v.netB].sort(),
     );

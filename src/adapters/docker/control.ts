@@ -89,6 +89,7 @@ export function createDockerControlAdapter(
   const dialStream = (
     path: string,
     options: Record<string, unknown>,
+    signal?: AbortSignal,
   ): Promise<NodeJS.ReadableStream> =>
     new Promise((resolve, reject) => {
       docker.modem.dial(
@@ -97,6 +98,7 @@ export function createDockerControlAdapter(
           method: 'GET',
           options,
           isStream: true,
+          ...(signal ? { abortSignal: signal } : {}),
           statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
         },
         (err: unknown, stream: unknown) =>
@@ -115,15 +117,19 @@ export function createDockerControlAdapter(
       const what = `read the logs of ${id}`;
       const info = await call(`inspect container ${id}`, () => docker.getContainer(id).inspect());
       const stream = await call(what, () =>
-        dialStream(`/containers/${encodeURIComponent(id)}/logs?`, {
-          stdout: true,
-          stderr: true,
-          follow: false,
-          timestamps: options.timestamps ?? true,
-          ...(options.since !== undefined ? { since: options.since } : {}),
-          ...(options.until !== undefined ? { until: options.until } : {}),
-          ...(options.tail !== undefined ? { tail: options.tail } : {}),
-        }),
+        dialStream(
+          `/containers/${encodeURIComponent(id)}/logs?`,
+          {
+            stdout: true,
+            stderr: true,
+            follow: false,
+            timestamps: options.timestamps ?? true,
+            ...(options.since !== undefined ? { since: options.since } : {}),
+            ...(options.until !== undefined ? { until: options.until } : {}),
+            ...(options.tail !== undefined ? { tail: options.tail } : {}),
+          },
+          options.signal,
+        ),
       );
       const bytes = classified(stream, (e) => fail(e, what));
       if (info.Config?.Tty) {
@@ -151,6 +157,7 @@ export function createDockerControlAdapter(
           since: query.since,
           until: query.until,
           ...(query.filters ? { filters: JSON.stringify(query.filters) } : {}),
+          ...(query.signal ? { abortSignal: query.signal } : {}),
         } as Parameters<Docker['getEvents']>[0]),
       );
       const out: EngineEvent[] = [];
@@ -173,11 +180,16 @@ export function createDockerControlAdapter(
       return out;
     },
 
-    async exportContainer(id) {
+    async exportContainer(id, signal) {
       const what = `export the filesystem of ${id}`;
       const stream = await call(
         what,
-        () => docker.getContainer(id).export() as unknown as Promise<NodeJS.ReadableStream>,
+        () =>
+          docker
+            .getContainer(id)
+            .export(
+              signal ? { abortSignal: signal } : {},
+            ) as unknown as Promise<NodeJS.ReadableStream>,
       );
       return classified(stream, (e) => fail(e, what));
     },
@@ -237,6 +249,9 @@ export function createDockerControlAdapter(
         await docker.getNetwork(network).disconnect({ Container: container, Force: force });
       }),
 
+    removeNetwork: (id) =>
+      call(`remove network ${id}`, async () => void (await docker.getNetwork(id).remove())),
+
     startContainer: (id) =>
       call(`start ${id}`, async () => void (await docker.getContainer(id).start())),
     pauseContainer: (id) =>
@@ -265,20 +280,25 @@ export function createDockerControlAdapter(
           void (await docker.getContainer(id).remove({ force: o.force ?? false, v: false })),
       ),
 
-    async getArchive(id, path) {
+    async getArchive(id, path, signal) {
       const what = `read ${path} from ${id}`;
       const stream = await call(
         what,
         () =>
-          docker.getContainer(id).getArchive({ path }) as unknown as Promise<NodeJS.ReadableStream>,
+          docker.getContainer(id).getArchive({
+            path,
+            ...(signal ? { abortSignal: signal } : {}),
+          }) as unknown as Promise<NodeJS.ReadableStream>,
       );
       return classified(stream, (e) => fail(e, what));
     },
 
-    putArchive: (id, path, tar: ByteStream) =>
+    putArchive: (id, path, tar: ByteStream, signal?: AbortSignal) =>
       call(`write into ${path} of ${id}`, async () => {
         const body = Readable.from(tar, { objectMode: false });
-        const res = (await docker.getContainer(id).putArchive(body, { path })) as unknown as
+        const res = (await docker
+          .getContainer(id)
+          .putArchive(body, { path, ...(signal ? { abortSignal: signal } : {}) })) as unknown as
           NodeJS.ReadableStream | undefined;
         // The engine answers once the whole body is read; drain whatever it sends.
         if (res && typeof (res as Readable).resume === 'function') (res as Readable).resume();

@@ -1,12 +1,15 @@
 /**
  * The incident action verbs for scripting: warden snapshot|isolate|unisolate|pause|unpause|stop|
  * restart|kill|backup|restore|eradicate <target>. Each is recorded: in the session given with
- * --session, else in a new ad-hoc session. Exit 0 ok, 1 the action failed, 2 usage/engine errors.
+ * --session, else in a new ad-hoc session. Exit 0 ok, 1 the action failed, 2 usage/engine errors,
+ * 130 cancelled (SIGINT or SIGTERM: the action stops, what it had done is recorded).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
+import type { Progress } from '../../engine/executors.js';
+import { formatBytes } from '../../actions/progress.js';
 import { NEEDS_SNAPSHOT, Session, type AdHocResult } from '../../engine/session.js';
 import type { App } from '../compose.js';
 import type { Io } from '../io.js';
@@ -23,14 +26,19 @@ export interface VerbOptions {
 
 const ENGINE_KINDS = new Set(['daemon-unreachable', 'not-found', 'permission', 'usage']);
 
+/** Exit code of a cancelled verb (as a shell reports a command ended by SIGINT). */
+export const EXIT_CANCELLED = 130;
+
 function exitCodeOf(r: AdHocResult): number {
   if (r.outcome === 'ok') return 0;
+  if (r.outcome === 'cancelled') return EXIT_CANCELLED;
   return ENGINE_KINDS.has(String(r.data.errorKind ?? '')) ? 2 : 1;
 }
 
 function printHuman(io: Io, app: App, sessionId: string, r: AdHocResult): void {
   const d = r.data;
   const line = `${r.outcome === 'ok' ? (d.dryRun ? 'dry run' : 'ok') : r.outcome.toUpperCase()}: ${r.summary}\n`;
+  const v = d.verification as { sealed?: boolean; networks?: string[] } | undefined;
   if (r.outcome === 'ok') io.out(line);
   else io.err(`warden: ${line}`);
   if (d.dryRun && Array.isArray(d.calls)) {
@@ -41,6 +49,7 @@ function printHuman(io: Io, app: App, sessionId: string, r: AdHocResult): void {
   const dir = typeof d.dir === 'string' ? join(app.store.sessionDir(sessionId), d.dir) : undefined;
   if (dir) io.out(`  directory: ${dir}\n`);
   if (typeof d.manifestSha256 === 'string') io.out(`  manifest sha256: ${d.manifestSha256}\n`);
+  if (v?.sealed) io.out('  verified: no network but loopback, no published port\n');
   if (Array.isArray(d.warnings))
     for (const w of d.warnings as string[]) io.err(`  warning: ${w}\n`);
   io.out(`  session: ${sessionId}\n`);
@@ -89,15 +98,29 @@ export async function runVerb(
     );
   const session = await openSession(app, opts, target);
   const ac = new AbortController();
-  const onSigint = () => ac.abort();
-  process.once('SIGINT', onSigint);
+  // The first SIGINT/SIGTERM cancels: the action stops within seconds and its result entry says
+  // what was done. A second one exits at once (the journal then shows the action interrupted).
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      io.err(`warden: ${sig} again: exiting now; the journal shows ${action} interrupted\n`);
+      process.exit(EXIT_CANCELLED);
+    }
+    io.err(`warden: ${sig}: cancelling ${action}; recording what was done…\n`);
+    ac.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const results: AdHocResult[] = [];
+  const progress = progressPrinter(io, opts.json === true);
   try {
     const common = {
       signal: ac.signal,
       dryRun: opts.dryRun,
       confirmed: opts.yes,
       onOutput: opts.json ? undefined : (l: string) => io.err(`  ${l}\n`),
+      onProgress: progress,
     };
     if (opts.snapshotFirst && !opts.dryRun) {
       const snap = await session.runAdHoc('snapshot', { container: target }, common);
@@ -111,9 +134,29 @@ export async function runVerb(
     );
     return finish(io, app, session, results, opts);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     await session.close();
   }
+}
+
+/** Progress on stderr, a line every few seconds (never with --json, whose stdout is data). */
+function progressPrinter(io: Io, json: boolean): ((p: Progress) => void) | undefined {
+  if (json) return undefined;
+  let last = 0;
+  let lastLabel = '';
+  return (p) => {
+    const now = Date.now();
+    if (p.label === lastLabel && now - last < 2000 && !p.uncancellable) return;
+    last = now;
+    lastLabel = p.label;
+    if (p.bytes !== undefined)
+      io.err(
+        `  ${p.label}: ${formatBytes(p.bytes)}${p.rate ? ` at ${formatBytes(p.rate)}/s` : ''}\n`,
+      );
+    else if (p.deadline && !p.uncancellable)
+      io.err(`  ${p.label}: ${p.deadlineLabel ?? 'deadline'} at ${p.deadline}\n`);
+  };
 }
 
 function finish(io: Io, app: App, session: Session, results: AdHocResult[], opts: VerbOptions) {
@@ -193,7 +236,9 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
   common(
     program
       .command('isolate')
-      .description('move a container to the internal quarantine network (recorded, reversible)')
+      .description(
+        'take a container off every network: it keeps running, reaches nothing (recorded, reversible)',
+      )
       .argument('<container>', 'container name or id')
       .option('--pause', 'also pause it')
       .option('--snapshot-first', 'take a snapshot in the same session first')
@@ -206,9 +251,7 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
   common(
     program
       .command('unisolate')
-      .description(
-        'restore the recorded networks, aliases and addresses; unpause; leave quarantine',
-      )
+      .description('restore the recorded networks, aliases and addresses; unpause')
       .argument('<container>', 'container name or id'),
     false,
   ).action((container: string, o: VerbOptions) => run('unisolate', { container }, o));

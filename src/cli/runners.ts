@@ -1,18 +1,20 @@
 /**
- * Check and action runners, built from the real Docker port. Kept apart from compose.ts so the
- * check and action work can grow without touching the composition root's shape.
+ * The check and action runners (and what they run against), built from the real ports by the
+ * composition root; also how a restore finds what the journal that took a backup recorded.
  */
 import { resolve, sep } from 'node:path';
 import { reduce } from '../engine/reducer.js';
 import { verifyChain } from '../journal/chain.js';
 import type { ActionDeps, JournaledBackup } from '../actions/common.js';
+import { targetSecrets } from '../actions/target-secrets.js';
+import type { KnownSecret } from '../engine/masking.js';
 import type { EvidenceFiles } from '../actions/files-port.js';
 import { createCheckRunner } from '../checks/runner.js';
 import { createActionRunner } from '../actions/runner.js';
 import type { ActionRunner, CheckRunner } from '../engine/executors.js';
 import type { Clock, DockerPort, SessionStorePort, ShellPort } from '../engine/ports.js';
 
-export interface PluginDeps {
+export interface RunnerDeps {
   docker: () => DockerPort;
   store: SessionStorePort;
   clock: Clock;
@@ -25,7 +27,7 @@ export interface PluginDeps {
 }
 
 /** What actions (and the resume re-check of interrupted ones) run against. */
-export function actionDeps(deps: PluginDeps): ActionDeps {
+export function actionDeps(deps: RunnerDeps): ActionDeps {
   return {
     docker: deps.docker,
     sessionDir: (id) => deps.store.sessionDir(id),
@@ -37,7 +39,14 @@ export function actionDeps(deps: PluginDeps): ActionDeps {
   };
 }
 
-export function pluginRunners(deps: PluginDeps): { checks?: CheckRunner; actions?: ActionRunner } {
+/** The session's masker learns its targets' secret values through this (memory only). */
+export function secretsOfTargets(
+  deps: RunnerDeps,
+): (containers: readonly string[]) => Promise<Map<string, KnownSecret[]>> {
+  return (containers) => targetSecrets(deps.docker(), containers);
+}
+
+export function buildRunners(deps: RunnerDeps): { checks?: CheckRunner; actions?: ActionRunner } {
   return {
     checks: createCheckRunner({ docker: deps.docker(), readFile: deps.readText, env: process.env }),
     actions: createActionRunner(actionDeps(deps)),
@@ -46,7 +55,7 @@ export function pluginRunners(deps: PluginDeps): { checks?: CheckRunner; actions
 
 /** Finds what the journal of the session that took a backup recorded for its manifest. */
 async function journaledBackup(
-  deps: PluginDeps,
+  deps: RunnerDeps,
   manifestPath: string,
 ): Promise<JournaledBackup | undefined> {
   const sessions = resolve(deps.home, 'sessions') + sep;
