@@ -77,7 +77,7 @@ const STANDALONE: readonly { label: string; re: RegExp; keep?: (m: string) => st
  * `rotated` is prose, not a password).
  */
 const NAMED_VALUE =
-  /\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:_[A-Z0-9]+)*)(\s+(?:is|was|=|:)?\s*)(["']?)([^\s"']+)\3/g;
+  /\b([A-Z0-9_]*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)[A-Z0-9_]*)(\s+(?:is\s+|was\s+|=\s*|:\s*)?)(["']?)([^\s"']+)\3/g;
 
 function looksLikeValue(token: string): boolean {
   if (token === MASK || token.includes(MASK)) return false;

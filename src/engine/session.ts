@@ -260,7 +260,7 @@ export class Session {
    * Records when the incident started (the alert time): an ISO time, `HH:MM` (UTC) or a time ago
    * (`18m`). Time to contain and to recover, and restore's warning, are measured from it.
    */
-  setIncidentStart(text: string, reason?: string): Promise<JournalEntry | undefined> {
+  async setIncidentStart(text: string, reason?: string): Promise<JournalEntry | undefined> {
     if (!this.state.runbook.inputs.some((i) => i.id === INCIDENT_START_INPUT))
       throw new UserError(
         `runbook ${this.state.runbook.id} has no "${INCIDENT_START_INPUT}" input`,
@@ -271,7 +271,7 @@ export class Session {
   }
 
   /** Records the container that replaces the step's target (after eradication or a re-create). */
-  replaceTarget(
+  async replaceTarget(
     stepId: string,
     replacement: ContainerIdentity,
     reason?: string,

@@ -1,5 +1,6 @@
 /** Shared setup for the incident-action integration tests (real engine). */
 import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createDockerAdapter } from '../../src/adapters/docker/index.js';
 import { resolveEndpoint } from '../../src/adapters/docker/client.js';
@@ -131,4 +132,40 @@ export async function until(fn: () => boolean, ms = 10_000): Promise<void> {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * A container whose log is large and still growing: `mb` MB of long lines as fast as the engine
+ * takes them, then a line every 50 ms. Waits until the engine's log file holds `readyMb`.
+ */
+export async function createChattyContainer(
+  runId: string,
+  prefix: string,
+  mb: number,
+  readyMb: number,
+): Promise<string> {
+  const name = testName(`${prefix}-chatty`);
+  const line = 'x'.repeat(200);
+  dockerCli([
+    'run',
+    '-d',
+    ...labelArgs(runId),
+    '--name',
+    name,
+    '-e',
+    'API_TOKEN=chatty-token-value',
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    `yes "${line}" | head -c ${mb * 1_000_000}; while true; do echo tick; sleep 0.05; done`,
+  ]);
+  const logPath = dockerCli(['inspect', name, '--format', '{{.LogPath}}']);
+  await until(() => {
+    try {
+      return statSync(logPath).size >= readyMb * 1_000_000;
+    } catch {
+      return false;
+    }
+  }, 60_000);
+  return name;
 }

@@ -100,9 +100,13 @@ export async function runVerb(
   const ac = new AbortController();
   // The first SIGINT/SIGTERM cancels: the action stops within seconds and its result entry says
   // what was done. A second one exits at once (the journal then shows the action interrupted).
+  // A repeat within a second is the same signal: conf's exit hook (when-exit) re-raises it.
   let signals = 0;
+  let firstAt = 0;
   const onSignal = (sig: NodeJS.Signals) => {
+    if (signals > 0 && Date.now() - firstAt < 1000) return;
     signals++;
+    firstAt ||= Date.now();
     if (signals > 1) {
       io.err(`warden: ${sig} again: exiting now; the journal shows ${action} interrupted\n`);
       process.exit(EXIT_CANCELLED);
