@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DockerError, errorMessage } from '../errors.js';
 import type { ActionRecord } from '../engine/state.js';
 import { safeName, status, type ActionDeps } from './common.js';
-import { attachmentsOf, type Attachment } from './isolate.js';
+import { attachmentsOf, type Attachment } from './isolation-record.js';
 
 export interface InterruptedReport {
   action: string;

@@ -7,7 +7,7 @@
 import { DockerError } from '../errors.js';
 import type { ControlInspect } from '../engine/docker-control-port.js';
 import type { DockerPort } from '../engine/ports.js';
-import { attachmentsOf, type IsolationRecord } from './isolate.js';
+import { attachmentsOf, type IsolationRecord } from './isolation-record.js';
 
 export type ReconnectStep =
   | {

@@ -8,7 +8,8 @@ import type {
 } from '../engine/executors.js';
 import { backup, backupDryRun } from './backup.js';
 import type { ActionDeps } from './common.js';
-import { isolate, isolateDryRun, unisolate, unisolateDryRun } from './isolate.js';
+import { isolate, isolateDryRun } from './isolate.js';
+import { unisolate, unisolateDryRun } from './unisolate.js';
 import { lifecycle, lifecycleDryRun, type LifecycleVerb } from './lifecycle.js';
 import { restore, restoreDryRun } from './restore.js';
 import { snapshot, snapshotDryRun } from './snapshot.js';

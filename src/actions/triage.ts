@@ -5,7 +5,7 @@
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import type { EngineEvent, FsChange } from '../engine/docker-control-port.js';
 import { DockerError, errorMessage } from '../errors.js';
-import { CANCELLED, throwIfCancelled } from '../engine/cancel.js';
+import { throwIfCancelled } from '../engine/cancel.js';
 import { isSecretName, splitEnv } from '../checks/mask.js';
 import {
   failed,
@@ -22,7 +22,7 @@ import {
   type ActionDeps,
 } from './common.js';
 import { eventsWithCoverage, type EventsCoverage } from './events.js';
-import { readRecord } from './isolate.js';
+import { readRecord } from './isolation-record.js';
 
 const KIND = ['modified', 'added', 'deleted'];
 

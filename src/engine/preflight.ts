@@ -73,7 +73,7 @@ export async function preflight(
   };
   const reference = params.container ?? '';
   // The plan is asked for without the id guard: a different container is reported, not refused.
-  const { expectId: _ignored, ...open } = params;
+  const open = Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'expectId'));
   let out;
   try {
     out = await actions.dryRun(step.action ?? '', {

@@ -15,7 +15,8 @@ import type { StepContext } from '../../src/engine/executors.js';
 import type { DockerPort } from '../../src/engine/ports.js';
 import { createDockerAdapter } from '../../src/adapters/docker/index.js';
 import { backup } from '../../src/actions/backup.js';
-import { isolate, unisolate } from '../../src/actions/isolate.js';
+import { isolate } from '../../src/actions/isolate.js';
+import { unisolate } from '../../src/actions/unisolate.js';
 import { restore, restoreDryRun } from '../../src/actions/restore.js';
 import { triage } from '../../src/actions/triage.js';
 import {
