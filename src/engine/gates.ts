@@ -79,3 +79,18 @@ export function assertConfirmed(
   if (mode === 'yes' && !given.confirmed)
     throw new UserError(`step "${stepId}" needs a confirmation`);
 }
+
+/** An ad-hoc destructive action (a CLI verb) needs `--yes` or the target's name typed. */
+export function assertAdHocConfirmed(
+  desc: ActionDescription,
+  params: Readonly<Record<string, string>>,
+  given: { typed?: string; confirmed?: boolean },
+): void {
+  if (!desc.destructive || given.confirmed) return;
+  const expected = params[desc.confirmParam ?? 'container'] ?? '';
+  if ((given.typed ?? '').trim() !== expected)
+    throw new UserError(
+      `${desc.id} is destructive: confirm it`,
+      'add --yes, or preview it with --dry-run',
+    );
+}

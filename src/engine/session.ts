@@ -7,12 +7,12 @@
  */
 import { UserError } from '../errors.js';
 import type { JournalEntry } from '../journal/types.js';
-import { fillTemplate } from '../runbook/template.js';
 import { findStep, type LoadedRunbook, type Step } from '../runbook/types.js';
 import { AD_HOC_RUNBOOK } from './ad-hoc.js';
 import * as attest from './attest.js';
 import type { StepContext } from './executors.js';
 import {
+  assertAdHocConfirmed,
   assertConfirmed,
   assertNotRunning,
   assertUnblocked,
@@ -39,13 +39,8 @@ import type { ExecEnv, SessionDeps } from './session-deps.js';
 import { newSessionId } from './session-id.js';
 import { signOff } from './signoff.js';
 import type { SessionState } from './state.js';
-import {
-  containerInputs,
-  inputOfStep,
-  replacementParams,
-  targetIdentity,
-  type ContainerIdentity,
-} from './targets.js';
+import { stepArgv, stepParams } from './step-params.js';
+import { inputOfStep, targetIdentity, targetRefs, type ContainerIdentity } from './targets.js';
 
 export type { SessionDeps } from './session-deps.js';
 export type { Preflight } from './preflight.js';
@@ -112,7 +107,7 @@ export class Session {
         ),
     };
     // Learn the targets' secret values early (in memory only), so masking never waits long.
-    void this.secrets.refresh(this.targetRefs());
+    void this.secrets.refresh(targetRefs(this.recorder.state));
   }
 
   static async start(
@@ -209,18 +204,9 @@ export class Session {
 
   // ---- masking of operator text ----------------------------------------------------------
 
-  /** Containers whose secret values the session should know: its targets, old and new. */
-  private targetRefs(): string[] {
-    const s = this.state;
-    const refs = containerInputs(s.runbook).map((i) => s.inputs[i] ?? '');
-    for (const r of s.replacements ?? []) refs.push(r.original.id, r.replacement.id);
-    for (const a of s.actionLog ?? []) if (a.params.container) refs.push(a.params.container);
-    return [...new Set(refs.filter(Boolean))];
-  }
-
   /** Masks what the operator typed: the targets' secret values, secret-looking values. */
   async maskText(text: string): Promise<MaskedText> {
-    await this.secrets.refresh(this.targetRefs());
+    await this.secrets.refresh(targetRefs(this.state));
     return maskOperatorText(text, this.secrets.values());
   }
 
@@ -289,26 +275,13 @@ export class Session {
 
   // ---- params, confirmations, safety -----------------------------------------------------
 
-  /** Params with `{{input}}` filled in, plus what the engine adds (incident start, replacement). */
+  /** Params with `{{input}}` filled in, plus what the engine adds (step-params.ts). */
   params(step: Step): Record<string, string> {
-    const declared = new Set(this.state.runbook.inputs.map((i) => i.id));
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(step.params))
-      out[k] = fillTemplate(v, declared, this.state.inputs);
-    if (step.type !== 'action') return out;
-    const input = inputOfStep(this.state.runbook, step);
-    const known = input ? targetIdentity(this.state, input) : undefined;
-    return {
-      ...withIncidentStart(this.state, step.action ?? '', out),
-      ...replacementParams(this.state, step, out),
-      // The container this session knows by that name: a different one is refused by the action.
-      ...(known && out.container ? { expectId: known.id } : {}),
-    };
+    return stepParams(this.state, step);
   }
 
   argv(step: Step): string[] {
-    const declared = new Set(this.state.runbook.inputs.map((i) => i.id));
-    return (step.command ?? []).map((a) => fillTemplate(a, declared, this.state.inputs));
+    return stepArgv(this.state, step);
   }
 
   /** What the operator must type to confirm a `typed` step: the target's name. */
@@ -405,14 +378,7 @@ export class Session {
       throw new UserError(`action "${actionId}" is not available in this build`);
     const dryRun = opts.dryRun === true;
     const params = withIncidentStart(this.state, actionId, { ...paramsIn });
-    if (!dryRun && desc.destructive && !opts.confirmed) {
-      const expected = params[desc.confirmParam ?? 'container'] ?? '';
-      if ((opts.typed ?? '').trim() !== expected)
-        throw new UserError(
-          `${actionId} is destructive: confirm it`,
-          `add --yes, or preview it with --dry-run`,
-        );
-    }
+    if (!dryRun) assertAdHocConfirmed(desc, params, opts);
     let reason: MaskedText | undefined;
     if (!dryRun) {
       assertSafe(this.state, actionId, params, opts.overrideReason);

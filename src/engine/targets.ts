@@ -100,3 +100,11 @@ export function replacementParams(
   const original = replacedOriginal(state, input) ?? replaced.original;
   return { replaces: original.id, replacesName: original.name };
 }
+
+/** Containers whose secret values the session should know: its targets, old and new. */
+export function targetRefs(state: SessionState): string[] {
+  const refs = containerInputs(state.runbook).map((i) => state.inputs[i] ?? '');
+  for (const r of state.replacements ?? []) refs.push(r.original.id, r.replacement.id);
+  for (const a of state.actionLog ?? []) if (a.params.container) refs.push(a.params.container);
+  return [...new Set(refs.filter(Boolean))];
+}
