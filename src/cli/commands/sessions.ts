@@ -10,7 +10,9 @@ import type { EvidenceFiles } from '../../actions/files-port.js';
 import type { SessionState } from '../../engine/state.js';
 import { verifyChain, type ChainReport } from '../../journal/chain.js';
 import type { JournalEntry } from '../../journal/types.js';
-import { buildReport, renderMarkdown } from '../../report/report.js';
+import { buildReport } from '../../report/report.js';
+import { renderJson } from '../../report/format-json.js';
+import { renderMarkdown } from '../../report/format-markdown.js';
 import type { App } from '../compose.js';
 import { table, type Io } from '../io.js';
 
@@ -138,7 +140,7 @@ export async function reportCommand(
       1,
     );
   const report = buildReport(j.state, j.entries, j.chain);
-  const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderMarkdown(report);
+  const text = format === 'json' ? renderJson(report) : renderMarkdown(report);
   if (opts.output) {
     await writeFile(opts.output, text, { mode: 0o600 });
     io.err(`report written to ${opts.output}\n`);
