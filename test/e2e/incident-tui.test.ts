@@ -285,11 +285,13 @@ describe.skipIf(!dockerAvailable || !tmuxAvailable)(
       await done(term, ++n);
 
       await select(term, 'scan-image');
-      const scan = await run(term, 'failed');
-      expect(scan).toMatch(/Trivy is not installed|not available/);
-      await term.waitFor(progress(++n));
-      // A failed action step is accepted with a recorded reason so the gate to "patch" opens.
+      term.keys('Enter');
+      // No scanner is no verdict: the step stays pending and says what to do.
+      const scan = await term.waitFor(/Trivy is not installed/);
+      expect(scan).toContain('○ pending · action step');
+      // Accepted as done with a recorded reason, so the gate to "patch" opens.
       await answer(term, 'd', /Accept "scan-image" as done/, NO_TRIVY);
+      await term.waitFor(progress(++n));
       await term.waitFor('(accepted risk)');
 
       await select(term, 'patch');
@@ -377,7 +379,7 @@ describe.skipIf(!dockerAvailable || !tmuxAvailable)(
         'restore:ok',
         'health:ok',
         'unisolate:ok',
-        'scan-image:failed',
+        'scan-image:error',
       ])
         expect(actions).toContain(a);
       expect(report).toMatch(/\| isolate \| ok: .* isolated/);
