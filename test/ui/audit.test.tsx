@@ -15,7 +15,7 @@ async function openAudit(
   ({ tui } = await renderApp(h, { kind: 'home' }, size));
   await tui.waitFor('Audit this host');
   // The home screen's engine line has read the engine; from here on the calls are the audit's.
-  await tui.waitFor(/Docker 27\.0\.0|not reachable/);
+  await tui.waitFor(/Docker 27\.0\.0|no Docker engine/);
   h.docker.calls.length = 0;
   beforeEnter?.();
   // One chunk, as tmux sends it: the selection moves twice, then Enter opens the third item.

@@ -34,7 +34,7 @@ async function open(h: Harness) {
   ({ tui } = await renderApp(h, { kind: 'home' }));
   await tui.waitFor('› ');
   // The home screen's engine line has read the engine; from here on the calls are the picker's.
-  await tui.waitFor(/Docker 27\.0\.0|not reachable/);
+  await tui.waitFor(/Docker 27\.0\.0|no Docker engine/);
   h.docker.calls.length = 0;
   await tui.pressUntil(KEYS.enter, 'inputs 1/1');
   return tui;

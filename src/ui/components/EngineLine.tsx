@@ -14,7 +14,7 @@ export type EngineState =
 export function engineText(e: EngineState): string {
   if (e.state === 'loading') return 'reaching the Docker engine…';
   if (e.state === 'error')
-    return `Docker engine not reachable (${e.message}) — runbooks and sessions work; checks and actions need it`;
+    return `! no Docker engine: checks and actions need it; runbooks and sessions work — ${e.message}`;
   const running = e.view.containers.filter((c) => c.state === 'running').length;
   return `Docker ${e.view.version} at ${e.view.endpoint} · ${e.view.containers.length} containers, ${running} running`;
 }

@@ -199,6 +199,8 @@ export function HomeScreen(props: HomeScreenProps) {
   let top = Math.max(0, Math.min(selFirst - Math.floor(listHeight / 2), drawn.length - listHeight));
   if (selLast - top >= listHeight) top = selLast - listHeight + 1;
   if (selLast < listHeight) top = 0;
+  // On the last item, what follows it (recently signed sessions) comes into view too.
+  if (at === keys.length - 1) top = Math.max(top, Math.min(selFirst, drawn.length - listHeight));
   let visible = drawn.slice(top, top + listHeight);
   const below = drawn.length - (top + visible.length);
   if (below > 0) {
