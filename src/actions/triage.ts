@@ -4,7 +4,7 @@
  */
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import type { EngineEvent, FsChange } from '../engine/docker-control-port.js';
-import { DockerError, errorMessage } from '../errors.js';
+import { DockerError, UserError, errorMessage } from '../errors.js';
 import { throwIfCancelled } from '../engine/cancel.js';
 import { isSecretName, splitEnv } from '../checks/mask.js';
 import {
@@ -220,14 +220,13 @@ export async function scanImage(deps: ActionDeps, ctx: StepContext): Promise<Act
   const c = await inspectTarget(deps.docker(), ctx);
   const ref = refOf(c);
   const image = ref.image ?? c.Image ?? '';
-  const guidance = `install Trivy (https://trivy.dev) and run: trivy image --severity HIGH,CRITICAL ${image}; or scan with grype or docker scout; rebuild ${image} from a patched base`;
-  if (!deps.shell)
-    return failed(`image scan not available here: ${guidance}`, {
-      action: 'scan-image',
-      container: ref,
-      image,
-      guidance,
-    });
+  // A missing scanner is no verdict on the image: the error leaves the step pending (not failed),
+  // saying what to do. The engine records it as an attempt.
+  const missing = () =>
+    new UserError(
+      `Trivy is not installed: install it (https://trivy.dev) and run the step again, or skip it with a reason (s); by hand: trivy image --severity HIGH,CRITICAL ${image}, grype or docker scout`,
+    );
+  if (!deps.shell) throw missing();
   // The engine keeps what is printed (ctx.onOutput) as the result's tail: count lines only.
   let lines = 0;
   const r = await deps.shell.run({
@@ -245,7 +244,7 @@ export async function scanImage(deps: ActionDeps, ctx: StepContext): Promise<Act
     image,
     exitCode: r.exitCode ?? null,
   };
-  if (r.startError) return failed(`Trivy is not installed: ${guidance}`, { ...data, guidance });
+  if (r.startError) throw missing();
   if (r.exitCode !== 0)
     return failed(`trivy image ${image} exited ${r.exitCode ?? r.signal ?? '?'}`, data);
   return ok(`trivy image ${image}: done (${lines} line(s) of findings)`, data);

@@ -78,9 +78,12 @@ export function buildProgram(ctx: CommandContext): Command {
 
   program
     .command('sessions')
-    .description('list sessions: id, runbook, status, started, operator')
+    .description('list sessions: id, runbook, targets, state, progress, last activity')
     .option('--json', 'machine-readable output')
-    .action((opts: { json?: boolean }) => handle(() => sessionsCommand(ctx.app(), io, opts)));
+    .option('--all', 'also list ad-hoc sessions in which nothing was recorded')
+    .action((opts: { json?: boolean; all?: boolean }) =>
+      handle(() => sessionsCommand(ctx.app(), io, opts)),
+    );
 
   program
     .command('report')

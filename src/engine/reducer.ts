@@ -70,6 +70,7 @@ function initial(e: JournalEntry): SessionState {
     operator: e.operator,
     startedAt: e.ts,
     updatedAt: e.ts,
+    lastWorkAt: e.ts,
     steps,
     order,
     phases: [],
@@ -96,6 +97,8 @@ export function apply(prev: SessionState, e: JournalEntry): SessionState {
     ...prev,
     steps: { ...prev.steps },
     updatedAt: e.ts,
+    lastWorkAt:
+      e.type === 'session.resumed' || e.type === 'journal.repaired' ? prev.lastWorkAt : e.ts,
     head: e.hash,
     entries: prev.entries + 1,
   };

@@ -153,6 +153,8 @@ export interface SessionState {
   operator: string;
   startedAt: string;
   updatedAt: string;
+  /** The last entry that recorded work (a resume or a journal repair is not work). */
+  lastWorkAt?: string;
   steps: Record<string, StepState>;
   /** Step ids in runbook order. */
   order: string[];

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { Session } from '../engine/session.js';
 import type { LoadedRunbook } from '../runbook/types.js';
 import type { BannerMessage } from './components/Banner.js';
-import { useDeps } from './hooks/useDeps.js';
+import { useDeps, type HomeData } from './hooks/useDeps.js';
 import { bannerFor } from './hooks/useSessionControls.js';
 import { AuditScreen } from './screens/AuditScreen.js';
 import { HelpScreen } from './screens/HelpScreen.js';
@@ -18,7 +18,8 @@ import { SessionScreen } from './screens/SessionScreen.js';
 import { tone } from './theme.js';
 
 export type TuiStart =
-  | { kind: 'home' }
+  /** `preload`: runbooks and sessions read while the UI loaded, so the first frame has them. */
+  | { kind: 'home'; preload?: HomeData }
   | { kind: 'run'; loaded: LoadedRunbook; inputs: Record<string, string> }
   | { kind: 'resume'; sessionId: string };
 
@@ -28,7 +29,14 @@ export interface SessionHolder {
 }
 
 type Route =
-  | { screen: 'home'; notice?: BannerMessage; seq: number }
+  | {
+      screen: 'home';
+      notice?: BannerMessage;
+      seq: number;
+      /** The session just left: the cursor starts on it. */
+      focus?: string;
+      initial?: HomeData;
+    }
   | { screen: 'inputs'; loaded: LoadedRunbook; given: Record<string, string> }
   | { screen: 'busy'; text: string }
   | { screen: 'session'; session: Session }
@@ -42,7 +50,7 @@ interface RootState {
 
 type RootEvent =
   | { type: 'go'; route: Route }
-  | { type: 'home'; notice?: BannerMessage }
+  | { type: 'home'; notice?: BannerMessage; focus?: string; initial?: HomeData }
   | { type: 'help'; open: boolean };
 
 function reducer(s: RootState, e: RootEvent): RootState {
@@ -52,7 +60,13 @@ function reducer(s: RootState, e: RootEvent): RootState {
     case 'home':
       return {
         ...s,
-        route: { screen: 'home', notice: e.notice, seq: s.homeSeq + 1 },
+        route: {
+          screen: 'home',
+          notice: e.notice,
+          seq: s.homeSeq + 1,
+          focus: e.focus,
+          initial: e.initial,
+        },
         homeSeq: s.homeSeq + 1,
         help: false,
       };
@@ -69,7 +83,11 @@ export function App({ start, holder }: { start: TuiStart; holder: SessionHolder 
   const { exit } = useApp();
   const { ports } = useDeps();
   const [s, dispatch] = useReducer(reducer, {
-    route: { screen: 'busy', text: 'Starting…' },
+    // The home screen draws at once; other starts show what they wait for.
+    route:
+      start.kind === 'home'
+        ? { screen: 'home', seq: 0, initial: start.preload }
+        : { screen: 'busy', text: 'Starting…' },
     help: false,
     homeSeq: 0,
   });
@@ -124,9 +142,9 @@ export function App({ start, holder }: { start: TuiStart; holder: SessionHolder 
     dispatch({ type: 'go', route: { screen: 'busy', text: 'Closing the session…' } });
     try {
       await session?.close();
-      dispatch({ type: 'home' });
+      dispatch({ type: 'home', focus: session?.id });
     } catch (err) {
-      dispatch({ type: 'home', notice: bannerFor(err) });
+      dispatch({ type: 'home', notice: bannerFor(err), focus: session?.id });
     }
   }, [holder]);
 
@@ -137,8 +155,8 @@ export function App({ start, holder }: { start: TuiStart; holder: SessionHolder 
   useEffect(() => {
     if (started.current) return;
     started.current = true;
-    if (start.kind === 'home') dispatch({ type: 'home' });
-    else if (start.kind === 'resume')
+    if (start.kind === 'home') return;
+    if (start.kind === 'resume')
       void open(
         () => Session.resume(ports.sessionDeps(), start.sessionId, ports.operator()),
         `Resuming ${start.sessionId}…`,
@@ -161,6 +179,8 @@ export function App({ start, holder }: { start: TuiStart; holder: SessionHolder 
             key={r.seq}
             isFocused={focused}
             notice={r.notice}
+            initial={r.initial}
+            focusSession={r.focus}
             onOpen={choose}
             onQuit={quit}
             onHelp={openHelp}

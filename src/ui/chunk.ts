@@ -88,3 +88,22 @@ export function planChunk(context: KeyContext, presses: readonly KeyPress[]): Pl
   }
   return out;
 }
+
+/** How a key press is named in a hint: `x`, `Enter`, `Ctrl-X`. */
+export function keyName({ input, key }: KeyPress): string {
+  if (key.return) return 'Enter';
+  if (key.tab) return 'Tab';
+  if (key.escape) return 'Esc';
+  if (key.backspace || key.delete) return 'Backspace';
+  if (key.leftArrow) return '←';
+  if (key.rightArrow) return '→';
+  if (key.ctrl) return `Ctrl-${input.toUpperCase()}`;
+  return input;
+}
+
+/** The presses of a chunk that mean nothing in `context` (a real key, not an empty event). */
+export function unknownPresses(context: KeyContext, presses: readonly KeyPress[]): KeyPress[] {
+  return presses.filter(
+    (p) => actionFor(context, p.input, p.key) === undefined && keyName(p) !== '',
+  );
+}

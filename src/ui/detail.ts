@@ -4,12 +4,14 @@
  * guidance. Pure: derived from the session state every render.
  */
 import type { CheckResult } from '../engine/executors.js';
+import { outcomeOf } from '../engine/outcomes.js';
+import { staleText, type StaleVerdict } from '../engine/staleness.js';
 import type { NoteRecord, SessionState, StepResultRecord } from '../engine/state.js';
 import type { Step } from '../runbook/types.js';
 import { STATUS_MARK, VERDICT_MARK } from './theme.js';
 import { fillTemplate } from '../runbook/template.js';
 import { looksSecretName, redact } from '../engine/redact.js';
-import { reflow, shortTime, wrapLines, type Line } from './text.js';
+import { elapsedText, reflow, shortTime, wrapLines, type Line } from './text.js';
 import type { InterruptedInfo } from './screens/sessionModel.js';
 
 export const OUTPUT_TAIL = 10;
@@ -27,6 +29,10 @@ export interface DetailInput {
   live?: readonly string[];
   /** For an interrupted action step: what it left behind, re-read from the engine and disk. */
   interrupted?: InterruptedInfo;
+  /** Verdicts of its last check run about containers that are gone or were recreated. */
+  stale?: readonly StaleVerdict[];
+  /** Now (ms), for a running step's elapsed time. */
+  now: number;
   width: number;
 }
 
@@ -87,6 +93,35 @@ export function sessionNoteLines(notes: readonly NoteRecord[], width: number): L
   return out;
 }
 
+const VERDICT_ORDER = ['fail', 'error', 'not-applicable', 'pass'];
+
+/**
+ * Check verdicts, failures first with what was found and the fix; passes of one target on one
+ * line (`✓ pass host-pid, host-ipc · container web`), so a failure is never buried under them.
+ */
+export function verdictLines(results: readonly CheckResult[], width: number): Line[] {
+  const out: Line[] = [];
+  const add = (text: string, tone?: Line['tone'], indent = '') =>
+    out.push(...wrapLines(text, width, tone, indent));
+  const sorted = [...results].sort(
+    (a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict),
+  );
+  const passed = new Map<string, string[]>();
+  for (const c of sorted) {
+    if (c.verdict === 'pass') {
+      passed.set(c.target, [...(passed.get(c.target) ?? []), c.check]);
+      continue;
+    }
+    const v = VERDICT_MARK[c.verdict] ?? VERDICT_MARK.error;
+    add(`${v.mark}  ${c.check} · ${c.target}`, v.tone);
+    if (c.evidence) add(`found: ${c.evidence}`, undefined, '    ');
+    if (c.verdict === 'fail' && c.remediation) add(`fix: ${c.remediation}`, 'info', '    ');
+  }
+  for (const [target, checks] of passed)
+    add(`${VERDICT_MARK.pass.mark}  ${checks.join(', ')} · ${target}`, VERDICT_MARK.pass.tone);
+  return out;
+}
+
 function checkResults(r: StepResultRecord | undefined): CheckResult[] {
   const v = r?.data.results;
   return Array.isArray(v) ? (v as CheckResult[]) : [];
@@ -116,6 +151,19 @@ export function commandLine(argv: readonly string[]): string {
   return `$ ${shown.map(shellQuote).join(' ')}`;
 }
 
+/** What to do next with a pending step, in the words of its keys. */
+function pendingHint(step: Step, answered: boolean, last: StepResultRecord | undefined): string {
+  if (step.answer)
+    return answered
+      ? 'answered: d done · n adds to the answer · s skip'
+      : 'A question: n to answer (the answer is recorded, the step done) · s skip with a reason';
+  if (step.type === 'manual') return 'Do it, then d done · s skip · f failed';
+  const missing = last?.outcome === 'error' && /^could not start ([^\s:]+)/.exec(last.summary);
+  if (missing)
+    return `install ${missing[1]}, then Enter runs it again, or s skips it with a reason`;
+  return 'Enter to run · x dry run · d / s / f to resolve by hand';
+}
+
 export function detailLines({
   state,
   step,
@@ -124,21 +172,20 @@ export function detailLines({
   argv,
   live,
   interrupted,
+  stale = [],
+  now,
   width,
 }: DetailInput): Line[] {
   const st = state.steps[step.id];
   const status = st?.status ?? 'pending';
-  const m = STATUS_MARK[status];
+  const m = STATUS_MARK[outcomeOf(st)];
   const out: Line[] = [];
   const add = (text: string, tone?: Line['tone'], indent = '') =>
     out.push(...wrapLines(text, width, tone, indent));
 
   out.push(...wrapLines(step.title, width).map((l) => ({ ...l, bold: true })));
   const sev = step.severity ? ` · ${step.severity}` : '';
-  add(
-    `${m.mark} ${m.word}${st?.accepted ? ' (accepted risk)' : ''} · ${step.type} step${sev}`,
-    m.tone,
-  );
+  add(`${m.mark} ${m.word} · ${step.type} step${sev}`, m.tone);
   if (st?.resolved) add(`by ${st.resolved.by} at ${shortTime(st.resolved.at)}`, 'muted');
   if (st?.reason) add(`${st.accepted ? 'accepted because' : 'reason'}: ${st.reason}`, 'warn');
   const results = st?.results ?? [];
@@ -155,20 +202,22 @@ export function detailLines({
     add(`⚠ ${safety} — Enter asks for a reason to run it anyway`, 'warn');
   }
   for (const o of st?.overrides ?? []) add(`gate overridden by ${o.by}: ${o.reason}`, 'warn');
-  if (status === 'pending' && blockers.length === 0) {
-    add(
-      step.type === 'manual'
-        ? 'Do it, then d done · s skip · f failed'
-        : 'Enter to run · x dry run · d / s / f to resolve by hand',
-      'info',
-    );
-  }
+  if (status === 'pending' && blockers.length === 0)
+    add(pendingHint(step, (st?.notes.length ?? 0) > 0, last), 'info');
+  for (const v of stale) add(`⟳ stale: ${staleText(v)} — r re-checks`, 'warn');
   if (status === 'interrupted') out.push(...interruptedLines(step, interrupted, width));
 
   const running = status === 'running';
   if (step.type === 'command' && argv) add(commandLine(argv), 'accent');
   if (running) {
-    add(step.type === 'command' ? 'output (c to cancel):' : 'running… (c to cancel)', 'running');
+    const since = st?.started ? Date.parse(st.started.at) : NaN;
+    const clock = Number.isFinite(since) ? ` ${elapsedText(now - since)}` : '';
+    add(
+      step.type === 'command'
+        ? `running${clock} · output (c to cancel):`
+        : `running${clock}… (c to cancel)`,
+      'running',
+    );
     for (const l of (live ?? []).slice(-OUTPUT_TAIL)) add(l, undefined, '  ');
   } else if (last) {
     const warnings = Array.isArray(last.data.warnings) ? last.data.warnings.map(String) : [];
@@ -189,12 +238,7 @@ export function detailLines({
       );
       for (const l of shown) add(l, l.startsWith('! ') ? 'warn' : undefined, '  ');
     }
-    for (const c of checkResults(last)) {
-      const v = VERDICT_MARK[c.verdict] ?? VERDICT_MARK.error;
-      add(`${v.mark}  ${c.check} · ${c.target}`, v.tone);
-      if (c.verdict !== 'pass' && c.evidence) add(`found: ${c.evidence}`, undefined, '    ');
-      if (c.verdict === 'fail' && c.remediation) add(`fix: ${c.remediation}`, 'info', '    ');
-    }
+    out.push(...verdictLines(checkResults(last), width));
     if (checkResults(last).length > 0 && last.outcome !== 'ok')
       add('r to re-check after the fix', 'info');
   }

@@ -27,6 +27,14 @@ export function depsFromApp(app: WardenApp, animate: boolean): Deps {
           signal,
         }),
       containers: async () => containerRows(await app.docker().listContainers({ all: true })),
+      engine: async () => {
+        const docker = app.docker();
+        const [v, rows] = await Promise.all([
+          docker.version(),
+          docker.listContainers({ all: true }),
+        ]);
+        return { version: v.version, endpoint: v.endpoint, containers: containerRows(rows) };
+      },
       interrupted: (sessionId, rec) => inspectInterrupted(app.actionDeps(), sessionId, rec),
     },
   };

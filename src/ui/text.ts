@@ -86,3 +86,14 @@ export function wrapLines(text: string, width: number, tone?: Tone, indent = '')
 export function shortTime(iso: string): string {
   return iso.replace('T', ' ').slice(0, 16);
 }
+
+/** `7 s`, `2:05`, `1:02:05`: a running step's elapsed time. */
+export function elapsedText(ms: number): string {
+  const t = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const s = t % 60;
+  const p = (n: number) => String(n).padStart(2, '0');
+  if (h > 0) return `${h}:${p(m)}:${p(s)}`;
+  return m > 0 ? `${m}:${p(s)}` : `${s} s`;
+}

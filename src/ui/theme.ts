@@ -2,10 +2,10 @@
  * Semantic colours and status marks. NO_COLOR (any non-empty value) turns every colour off; marks
  * and words carry the meaning on their own, so nothing depends on colour.
  */
-import type { StepStatus } from '../engine/state.js';
+import type { StepOutcome } from '../engine/outcomes.js';
 import type { Verdict } from '../engine/executors.js';
 
-export type Tone = 'accent' | 'ok' | 'warn' | 'danger' | 'muted' | 'info' | 'running';
+export type Tone = 'accent' | 'ok' | 'warn' | 'danger' | 'muted' | 'info' | 'running' | 'accepted';
 
 const COLOURS: Record<Tone, string> = {
   accent: 'cyan',
@@ -15,6 +15,8 @@ const COLOURS: Record<Tone, string> = {
   muted: 'gray',
   info: 'blue',
   running: 'magenta',
+  // Orange: neither the green of a pass nor the red of a failure, nor the yellow of a warning.
+  accepted: '#ff8700',
 };
 
 export function colourEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -30,8 +32,10 @@ export function tone(
   return COLOURS[t];
 }
 
-export const STATUS_MARK: Record<StepStatus, { mark: string; word: string; tone: Tone }> = {
+/** Marks by outcome: an accepted failure (`⚑`) never shows as the `✓` of a pass. */
+export const STATUS_MARK: Record<StepOutcome, { mark: string; word: string; tone: Tone }> = {
   done: { mark: '✓', word: 'done', tone: 'ok' },
+  accepted: { mark: '⚑', word: 'accepted risk', tone: 'accepted' },
   skipped: { mark: '–', word: 'skipped', tone: 'muted' },
   failed: { mark: '✗', word: 'failed', tone: 'danger' },
   running: { mark: '▶', word: 'running', tone: 'running' },
@@ -41,6 +45,9 @@ export const STATUS_MARK: Record<StepStatus, { mark: string; word: string; tone:
 
 /** A pending step whose `requires` gate is not met (the list shows it instead of ○). */
 export const BLOCKED_MARK = '⊘';
+
+/** A done step whose result carried warnings (the details list them, in the warn colour). */
+export const WARNING_MARK = '⚠';
 
 export const VERDICT_MARK: Record<Verdict, { mark: string; tone: Tone }> = {
   pass: { mark: '✓ pass', tone: 'ok' },

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../src/engine/session.js';
 import type { ActionRunner, StepContext } from '../../src/engine/executors.js';
-import { buildReport, renderMarkdown } from '../../src/report/report.js';
+import { buildReport } from '../../src/report/report.js';
+import { renderMarkdown } from '../../src/report/format-markdown.js';
 import { deps, loadedFrom, tempHome } from '../helpers/session.js';
 
 const runbook = `id: ir

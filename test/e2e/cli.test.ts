@@ -106,7 +106,7 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
       expect.objectContaining({ id: s.id, runbook: 'demo', status: 'signed', operator: 'alice' }),
     ]);
     const t = await warden(home, ['sessions']);
-    expect(t.stdout).toMatch(new RegExp(`${s.id}\\s+demo\\s+signed`));
+    expect(t.stdout).toMatch(new RegExp(`${s.id}\\s+demo\\s+-\\s+signed by Alice Auditor`));
   });
 
   it('a missing session or journal is a one-line error, exit 2', async () => {

@@ -244,7 +244,8 @@ phases:
       'PID 1 sh -c sleep 3600',
       'event exec_start: sh -c "export API_TOKEN=***"',
     ]);
-    const { buildReport, renderMarkdown } = await import('../../src/report/report.js');
+    const { buildReport } = await import('../../src/report/report.js');
+    const { renderMarkdown } = await import('../../src/report/format-markdown.js');
     const md = renderMarkdown(
       buildReport(s.state, s.entries, {
         ok: true,

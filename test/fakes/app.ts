@@ -4,13 +4,13 @@
  */
 import type { App } from '../../src/cli/compose.js';
 import { listSessions } from '../../src/cli/commands/sessions.js';
-import type { ActionRunner, CheckRunner } from '../../src/engine/executors.js';
+import type { ActionRunner, CheckOutcome, CheckRunner } from '../../src/engine/executors.js';
 import { Session, type SessionDeps } from '../../src/engine/session.js';
-import type { LoadedRunbook, Runbook, Step } from '../../src/runbook/types.js';
+import type { LoadedRunbook, Runbook, Severity, Step } from '../../src/runbook/types.js';
 import type { ActionRecord } from '../../src/engine/state.js';
 import type { Deps, InterruptedView } from '../../src/ui/hooks/useDeps.js';
 import { containerRows, liveAudit } from '../../src/ui/live.js';
-import { fakeDocker, type FakeDocker } from './docker.js';
+import { fakeDocker, idOf, type FakeDocker } from './docker.js';
 import { fixedClock, memoryStore, type MemoryStore } from './journal.js';
 import { fakeShell, fakeSigner, flipCheckRunner, type FakeShell } from './ports.js';
 
@@ -86,6 +86,81 @@ export function incidentRunbook(): Runbook {
   };
 }
 
+/**
+ * A hardening checklist with three check steps (critical, high, low), a manual step and a
+ * question: what the container-hardening runbook asks, small.
+ */
+export function hardeningRunbook(): Runbook {
+  const check = (id: string, title: string, checks: string[], severity: Step['severity']) =>
+    step({ id, title, type: 'check', checks, severity, params: { container: '{{container}}' } });
+  return {
+    id: 'mini-hardening',
+    title: 'Mini hardening',
+    kind: 'checklist',
+    description: 'Three checks, a manual step and a question.',
+    inputs: [{ id: 'container', title: 'Container', type: 'container', required: false }],
+    phases: [
+      {
+        id: 'image',
+        title: 'Image',
+        steps: [
+          step({ id: 'base-image', title: 'Use a minimal base image', severity: 'high' }),
+          check('non-root', 'Run as a non-root user', ['root-user'], 'high'),
+        ],
+      },
+      {
+        id: 'isolation',
+        title: 'Isolation',
+        steps: [
+          check('host-ns', 'Do not share host namespaces', ['host-pid'], 'critical'),
+          check('limits', 'Set memory limits', ['memory-limit'], 'low'),
+        ],
+      },
+      {
+        id: 'review',
+        title: 'Review',
+        steps: [step({ id: 'lessons', title: 'What would we do differently?', answer: true })],
+      },
+    ],
+  };
+}
+
+/**
+ * Checks with fixed verdicts per check id (default: fail), each about container `web` with the
+ * fake engine's id for it. `runs` counts the runs.
+ */
+export function verdictCheckRunner(
+  pass: ReadonlySet<string> = new Set(),
+  target = `container web (${idOf('web').slice(0, 12)})`,
+): CheckRunner & { runs: string[] } {
+  const runner = {
+    ids: ['root-user', 'host-pid', 'memory-limit'],
+    runs: [] as string[],
+    async run(ids: readonly string[]): Promise<CheckOutcome> {
+      runner.runs.push(ids.join(','));
+      const results = ids.map((check) => ({
+        check,
+        verdict: pass.has(check) ? ('pass' as const) : ('fail' as const),
+        severity: (check === 'host-pid'
+          ? 'high'
+          : check === 'root-user'
+            ? 'medium'
+            : 'low') as Severity,
+        title: `${check} finding`,
+        target,
+        ...(pass.has(check) ? {} : { evidence: `${check} as found`, remediation: `fix ${check}` }),
+      }));
+      const ok = results.every((r) => r.verdict === 'pass');
+      return {
+        ok,
+        summary: ok ? `${ids.join(', ')} pass` : `${ids.join(', ')} fail on web`,
+        results,
+      };
+    },
+  };
+  return runner;
+}
+
 export function checklistRunbook(): Runbook {
   return {
     id: 'container-hardening',
@@ -138,7 +213,7 @@ export interface Harness {
 }
 
 export function harness(
-  opts: { shell?: FakeShell; runbooks?: Runbook[]; docker?: FakeDocker } = {},
+  opts: { shell?: FakeShell; runbooks?: Runbook[]; docker?: FakeDocker; checks?: CheckRunner } = {},
 ): Harness {
   const docker = opts.docker ?? fakeDocker();
   const interrupted: Harness['interrupted'] = {
@@ -151,7 +226,7 @@ export function harness(
   };
   const store = memoryStore(fixedClock());
   const shell = opts.shell ?? fakeShell({ lines: ['line one', 'line two'], exitCode: 0 });
-  const checks = flipCheckRunner();
+  const checks = (opts.checks ?? flipCheckRunner()) as CheckRunner & { runs: number };
   const actions = fakeActions();
   let n = 0;
   const sessionDeps: SessionDeps = {
@@ -166,6 +241,7 @@ export function harness(
   const runbooks = (opts.runbooks ?? [incidentRunbook(), checklistRunbook()]).map(loaded);
   const deps: Deps = {
     animate: false,
+    now: () => Date.parse('2025-01-15T03:10:00.000Z'),
     ports: {
       catalog: async () => ({ runbooks, broken: [] }),
       sessions: () => listSessions({ store } as unknown as App),
@@ -178,6 +254,11 @@ export function harness(
           signal,
         }),
       containers: async () => containerRows(await docker.listContainers({ all: true })),
+      engine: async () => ({
+        version: (await docker.info()).ServerVersion ?? '?',
+        endpoint: 'unix:///fake.sock',
+        containers: containerRows(await docker.listContainers({ all: true })),
+      }),
       interrupted: async (sessionId, rec) => {
         interrupted.calls.push({ sessionId, rec });
         return interrupted.answer;

@@ -22,6 +22,8 @@ export interface FakeContainer {
   env?: string[];
   /** Hardened: non-root, limits, read-only rootfs, caps dropped, no-new-privileges, healthcheck. */
   hardened?: boolean;
+  /** The container's id (default: derived from the name; a recreated container gets another). */
+  id?: string;
 }
 
 export const DEMO_CONTAINERS: FakeContainer[] = [
@@ -51,7 +53,7 @@ export interface FakeDocker extends DockerReadPort {
   hold(): () => void;
 }
 
-function idOf(name: string): string {
+export function idOf(name: string): string {
   return [...name]
     .map((c) => c.charCodeAt(0).toString(16))
     .join('')
@@ -61,7 +63,7 @@ function idOf(name: string): string {
 
 function summary(c: FakeContainer): ContainerSummary {
   const row = {
-    Id: idOf(c.name),
+    Id: c.id ?? idOf(c.name),
     Names: [`/${c.name}`],
     Image: c.image,
     State: c.state ?? 'running',
@@ -80,7 +82,7 @@ function summary(c: FakeContainer): ContainerSummary {
 function inspect(c: FakeContainer): ContainerInspect {
   const running = (c.state ?? 'running') === 'running';
   return {
-    Id: idOf(c.name),
+    Id: c.id ?? idOf(c.name),
     Name: `/${c.name}`,
     Image: `sha256:${idOf(c.image)}`,
     AppArmorProfile: 'docker-default',
@@ -152,7 +154,7 @@ export function fakeDocker(containers: FakeContainer[] = DEMO_CONTAINERS): FakeD
     async inspectContainer(id) {
       fake.calls.push(`inspect ${id.slice(0, 12)}`);
       check();
-      const c = fake.containers.find((x) => idOf(x.name) === id || x.name === id);
+      const c = fake.containers.find((x) => (x.id ?? idOf(x.name)) === id || x.name === id);
       if (!c) throw new DockerError(`no such container: ${id}`, 'not-found');
       return inspect(c);
     },

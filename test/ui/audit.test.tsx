@@ -7,9 +7,17 @@ import { renderApp } from './render.js';
 let tui: Tui | undefined;
 afterEach(() => tui?.unmount());
 
-async function openAudit(h: Harness, size?: { columns?: number; rows?: number }) {
+async function openAudit(
+  h: Harness,
+  size?: { columns?: number; rows?: number },
+  beforeEnter?: () => void,
+) {
   ({ tui } = await renderApp(h, { kind: 'home' }, size));
   await tui.waitFor('Audit this host');
+  // The home screen's engine line has read the engine; from here on the calls are the audit's.
+  await tui.waitFor(/Docker 27\.0\.0|no Docker engine/);
+  h.docker.calls.length = 0;
+  beforeEnter?.();
   // One chunk, as tmux sends it: the selection moves twice, then Enter opens the third item.
   await tui.pressUntil(KEYS.down + KEYS.down + KEYS.enter, 'WARDEN Audit this host');
   return tui;
@@ -69,9 +77,9 @@ describe('audit screen', () => {
 
   it('shows a progress line while the audit runs, and r runs it again', async () => {
     const docker = fakeDocker();
-    const release = docker.hold();
+    let release = () => {};
     const h = harness({ docker });
-    const t = await openAudit(h);
+    const t = await openAudit(h, undefined, () => (release = docker.hold()));
     await t.waitFor('Auditing every container on this host (read-only)…');
     release();
     await t.waitFor('1 critical, 1 high');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEYMAP, bindingsFor } from '../../src/ui/keymap.js';
+import { KEYMAP, bindingsFor, inFooter } from '../../src/ui/keymap.js';
 import { footerText } from '../../src/ui/components/Footer.js';
 import { helpLines } from '../../src/ui/screens/HelpScreen.js';
 import { harness, incidentRunbook, loaded } from '../fakes/app.js';
@@ -50,7 +50,9 @@ describe('help and footer come from the keymap', () => {
 
   it('the footer shows the footer bindings of the context', () => {
     const text = footerText(['session']);
-    for (const b of bindingsFor('session').filter((x) => x.footer && x.action !== 'down')) {
+    for (const b of bindingsFor('session').filter(
+      (x) => inFooter(x, 'session') && x.action !== 'down',
+    )) {
       expect(text).toContain(b.label);
     }
     expect(text).toContain('↑↓ move');

@@ -42,12 +42,13 @@ describe('layout', () => {
     const f = t.frame();
     expect(height(f)).toBeLessThanOrEqual(23);
     expect(width(f)).toBeLessThanOrEqual(80);
-    // Side by side: a list row and the guidance share a line.
-    expect(
-      f
-        .split('\n')
-        .some((l) => l.includes('○ Capture container state') && l.slice(34).trim().length > 0),
-    ).toBe(true);
+    // Side by side: a list row and the details share a line; the long title wraps, whole.
+    const rows = f.split('\n');
+    const at = rows.findIndex((l) => l.startsWith('›○ Confirm the alert with a'));
+    expect(rows[at]!.slice(36).trim()).not.toBe('');
+    expect(rows.slice(at, at + 3).join(' ')).toMatch(
+      /deliberately long title\s.*must\s.*be truncated/,
+    );
     expect(f).toContain('more (PgDn/J)');
   });
 
@@ -55,9 +56,9 @@ describe('layout', () => {
     const t = await open({ columns: 80, rows: 24 });
     await t.press('J');
     expect(t.frame()).not.toContain('Paragraph 1:');
-    expect(t.frame()).toContain('lines 19–');
-    await t.pressUntil(KEYS.pageDown, 'lines 37–');
-    await t.pressUntil('K', 'lines 19–');
+    expect(t.frame()).toContain('── 19–');
+    await t.pressUntil(KEYS.pageDown, '── 37–');
+    await t.pressUntil('K', '── 19–');
     await t.press('j');
     await t.pressUntil('k', 'Paragraph 1:');
   });

@@ -33,6 +33,9 @@ function optionalRunbook(): Runbook {
 async function open(h: Harness) {
   ({ tui } = await renderApp(h, { kind: 'home' }));
   await tui.waitFor('› ');
+  // The home screen's engine line has read the engine; from here on the calls are the picker's.
+  await tui.waitFor(/Docker 27\.0\.0|no Docker engine/);
+  h.docker.calls.length = 0;
   await tui.pressUntil(KEYS.enter, 'inputs 1/1');
   return tui;
 }
@@ -137,7 +140,7 @@ describe('container picker', () => {
   it('an optional input can be left empty', async () => {
     const h = withDocker(fakeDocker(), optionalRunbook());
     const t = await open(h);
-    const f = await t.waitFor('(leave empty: leave empty to audit every container)');
+    const f = await t.waitFor('(leave empty: audit every container)');
     expect(f).toContain('› (leave empty');
     await t.pressUntil(KEYS.enter, 'Run as non-root');
     expect(startedInputs(h)).toEqual({});
@@ -160,11 +163,14 @@ describe('container picker', () => {
     const h = withDocker(fakeDocker(many));
     const t = await open(h);
     await t.waitFor('"web" is not a container');
-    await t.pressUntil('\t', '› svc-00');
+    // The picker says how many rows are below and above what fits.
+    const first = await t.pressUntil('\t', '› svc-00');
+    expect(first).toMatch(/↓ \d+ more \(40 in all\)/);
     await t.pressUntil('j'.repeat(30), '› svc-30');
     const f = t.frame();
     expect(height(f)).toBeLessThanOrEqual(24);
     expect(f).not.toContain('svc-00');
+    expect(f).toMatch(/↓ \d+ more · ↑ \d+ above \(40 in all\)/);
     await t.pressUntil(KEYS.enter, 'Confirm the alert');
     expect(startedInputs(h)).toEqual({ container: 'svc-30' });
   });

@@ -89,10 +89,10 @@ describe('sign-off name', () => {
     tui = r.tui;
     await tui.waitFor('Confirm the alert');
     const session = r.holder.current!;
+    // Each skip moves the cursor on to the next open step.
     for (let i = 0; i < 6; i++) {
       await tui.pressUntil('s', 'why?');
-      await tui.answer('not needed in test', /–/);
-      if (i < 5) await tui.press('j');
+      await tui.answer('not needed in test', `–${i + 1}`);
     }
     await tui.pressUntil('S', 'your name');
     expect(tui.frame()).toMatch(/^› alice/m);

@@ -65,11 +65,13 @@ describe('session screen', () => {
     await tui.pressUntil('s', 'why?');
     await tui.answer('', 'skipping a step needs a reason');
     expect(types(h, session)).not.toContain('step.skipped:confirm-alert');
-    await tui.answer('alert was a test', '– Confirm the alert');
+    // Recorded, then the cursor moves on to the next open step.
+    await tui.answer('alert was a test', '›○ Capture container state');
+    expect(tui.frame()).toContain(' – Confirm the alert');
     const e = h.store.entries(session.id).at(-1)!;
     expect(e.type).toBe('step.skipped');
     expect(e.data.reason).toBe('alert was a test');
-    expect(tui.frame()).toContain('reason: alert was a test');
+    await tui.pressUntil('k', 'reason: alert was a test');
   });
 
   it('Esc cancels a prompt without writing anything', async () => {
@@ -86,8 +88,9 @@ describe('session screen', () => {
     const h = harness();
     const { tui, session } = await open(h);
     await tui.pressUntil('f', 'what happened?');
-    await tui.answer('owner unreachable', '✗ Confirm the alert');
-    expect(tui.frame()).toContain('failure: owner unreachable');
+    await tui.answer('owner unreachable', '›○ Capture container state');
+    await tui.pressUntil('k', 'failure: owner unreachable');
+    expect(tui.frame()).toContain('›✗ Confirm the alert');
     await tui.pressUntil('n', 'Note on "confirm-alert"');
     // Text and Enter arriving before a re-render (paste, fast typing): Enter submits that text.
     tui.stdin.write('paged the backup');
@@ -168,7 +171,9 @@ describe('session screen', () => {
     });
     // Not passing: d asks for an acceptance reason.
     await tui.pressUntil('d', 'did not pass: reason?');
-    await tui.answer('known benign', '✓ Capture container state');
+    // An accepted failure has its own mark: never the ✓ of a pass.
+    await tui.answer('known benign', '⚑ Capture container state');
+    expect(tui.frame()).not.toContain('✓ Capture container state');
     expect(h.store.entries(session.id).at(-1)?.data).toMatchObject({
       accepted: true,
       reason: 'known benign',
@@ -220,7 +225,7 @@ describe('session screen', () => {
     await tui.pressUntil('j', '›○ Capture container state');
     await tui.pressUntil(KEYS.enter, 'working');
     await tui.pressUntil('q', 'A step is running. Quit cancels it');
-    await tui.pressUntil('n', /d done/);
+    await tui.pressUntil('n', /c cancel/);
     expect(h.shell.calls[0]?.signal.aborted).toBe(false);
     await tui.pressUntil('q', 'Quit?');
     tui.stdin.write('y');
@@ -232,10 +237,10 @@ describe('session screen', () => {
     const h = harness();
     const { tui, session } = await open(h);
     await tui.pressUntil('S', 'still open');
+    // Each skip moves the cursor on to the next open step.
     for (let i = 0; i < 6; i++) {
       await tui.pressUntil('s', 'why?');
-      await tui.answer('not needed in test', /–/);
-      if (i < 5) await tui.press('j');
+      await tui.answer('not needed in test', `–${i + 1}`);
     }
     await tui.waitFor('All steps resolved — press S to sign off');
     await tui.pressUntil('S', 'your name');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { WARNING_MARK, listRows } from '../../src/ui/components/StepList.js';
-import { tone } from '../../src/ui/theme.js';
+import { listRows } from '../../src/ui/components/StepList.js';
+import { WARNING_MARK } from '../../src/ui/theme.js';
 import { harness, incidentRunbook, loaded } from '../fakes/app.js';
 import type { Tui } from '../helpers/ink.js';
 import { renderApp } from './render.js';
@@ -37,15 +37,19 @@ describe('a result that passed with warnings', () => {
     expect(f).toMatch(/⚠ the backup of web is newer than the *$/m);
     expect(f).toContain("attacker's changes");
 
-    const row = listRows(session.state, () => false, '').find(
-      (x) => x.kind === 'step' && x.id === 'isolate',
-    );
-    expect(row).toMatchObject({ mark: WARNING_MARK, markTone: tone('warn') });
+    const rows = (state: typeof session.state) =>
+      listRows({
+        state,
+        visible: state.order,
+        blocked: () => false,
+        stale: new Set(),
+        spinner: '',
+      });
+    const row = rows(session.state).find((x) => x.kind === 'step' && x.id === 'isolate');
+    expect(row).toMatchObject({ mark: WARNING_MARK, markTone: 'warn' });
     // A step without warnings keeps its ✓.
     await session.markDone('confirm-alert');
-    const clean = listRows(session.state, () => false, '').find(
-      (x) => x.kind === 'step' && x.id === 'confirm-alert',
-    );
-    expect(clean).toMatchObject({ mark: '✓', markTone: tone('ok') });
+    const clean = rows(session.state).find((x) => x.kind === 'step' && x.id === 'confirm-alert');
+    expect(clean).toMatchObject({ mark: '✓', markTone: 'ok' });
   });
 });

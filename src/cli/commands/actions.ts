@@ -1,8 +1,9 @@
 /**
  * The incident action verbs for scripting: warden snapshot|isolate|unisolate|pause|unpause|stop|
  * restart|kill|backup|restore|eradicate <target>. Each is recorded: in the session given with
- * --session, else in a new ad-hoc session. Exit 0 ok, 1 the action failed, 2 usage/engine errors,
- * 130 cancelled (SIGINT or SIGTERM: the action stops, what it had done is recorded).
+ * --session, else in the one open incident session of that container or a new ad-hoc one (see
+ * verb-session.ts). Exit 0 ok, 1 the action failed, 2 usage/engine errors, 130 cancelled (SIGINT
+ * or SIGTERM: the action stops, what it had done is recorded).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,10 +11,11 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import type { Progress } from '../../engine/executors.js';
 import { formatBytes } from '../../actions/progress.js';
-import { NEEDS_SNAPSHOT, Session, type AdHocResult } from '../../engine/session.js';
+import type { AdHocResult, Session } from '../../engine/session.js';
 import type { App } from '../compose.js';
 import type { Io } from '../io.js';
 import type { CommandContext } from '../main.js';
+import { openVerbSession } from '../verb-session.js';
 
 export interface VerbOptions {
   session?: string;
@@ -55,15 +57,6 @@ function printHuman(io: Io, app: App, sessionId: string, r: AdHocResult): void {
   io.out(`  session: ${sessionId}\n`);
 }
 
-async function openSession(app: App, opts: VerbOptions, target: string): Promise<Session> {
-  const deps = app.sessionDeps();
-  if (opts.session) {
-    const id = await app.store.resolveId(opts.session);
-    return Session.resume(deps, id, app.operator());
-  }
-  return Session.startAdHoc(deps, app.operator(), { target });
-}
-
 export async function runVerb(
   app: App,
   io: Io,
@@ -80,23 +73,7 @@ export async function runVerb(
       `${action} ${target} is destructive and needs --yes`,
       `preview it first: warden ${action} ${target} --dry-run`,
     );
-  if (!opts.session && target) {
-    // A typo'd name or a stopped engine is a usage/environment error: say so in one line and
-    // leave no empty ad-hoc session behind.
-    await app.docker().inspectDetailed(target);
-  }
-  if (
-    NEEDS_SNAPSHOT.has(action) &&
-    !opts.session &&
-    !opts.dryRun &&
-    !opts.reason &&
-    !opts.snapshotFirst
-  )
-    throw new UserError(
-      `${action} refused: no complete snapshot of "${target}" recorded yet`,
-      `add --snapshot-first, or --session <id> of a session that holds one, or --reason "<why not>"`,
-    );
-  const session = await openSession(app, opts, target);
+  const session = await openVerbSession(app, io, action, target, opts);
   const ac = new AbortController();
   // The first SIGINT/SIGTERM cancels: the action stops within seconds and its result entry says
   // what was done. A second one exits at once (the journal then shows the action interrupted).

@@ -3,6 +3,7 @@ import { UserError } from '../../errors.js';
 import { resolveRunbook } from '../../runbook/load.js';
 import type { App } from '../compose.js';
 import type { Io } from '../io.js';
+import { listSessions } from './sessions.js';
 
 export type InteractiveTarget =
   | { kind: 'home' }
@@ -64,6 +65,13 @@ export async function interactiveCommand(
     const { runTui } = await loadTui();
     return runTui(app, { kind: 'resume', sessionId });
   }
-  const { runTui } = await loadTui();
-  return runTui(app, { kind: 'home' });
+  // The first screen draws at once: runbooks and sessions are read from disk while the UI loads.
+  const [{ runTui }, preload] = await Promise.all([
+    loadTui(),
+    Promise.all([app.catalog(), listSessions(app)]).then(
+      ([catalog, sessions]) => ({ catalog, sessions }),
+      () => undefined, // the home screen reads them again and shows why it cannot
+    ),
+  ]);
+  return runTui(app, { kind: 'home', preload });
 }

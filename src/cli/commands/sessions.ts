@@ -8,9 +8,18 @@ import { createPublicKey } from 'node:crypto';
 import { reduce, settle } from '../../engine/reducer.js';
 import type { EvidenceFiles } from '../../actions/files-port.js';
 import type { SessionState } from '../../engine/state.js';
+import { outcomeCounts } from '../../engine/outcomes.js';
+import {
+  byLastActivity,
+  summarizeSession,
+  targetText,
+  type SessionSummary,
+} from '../../engine/session-summary.js';
 import { verifyChain, type ChainReport } from '../../journal/chain.js';
 import type { JournalEntry } from '../../journal/types.js';
-import { buildReport, renderMarkdown } from '../../report/report.js';
+import { buildReport } from '../../report/report.js';
+import { renderJson } from '../../report/format-json.js';
+import { renderMarkdown } from '../../report/format-markdown.js';
 import type { App } from '../compose.js';
 import { table, type Io } from '../io.js';
 
@@ -23,7 +32,7 @@ export interface LoadedJournal {
   state?: SessionState;
 }
 
-export async function loadJournal(app: App, ref: string): Promise<LoadedJournal> {
+export async function loadJournal(app: Pick<App, 'store'>, ref: string): Promise<LoadedJournal> {
   const read = await app.store.read(ref);
   const chain = verifyChain(read.lines);
   const entries = read.lines.flatMap((l) => ('entry' in l ? [l.entry] : []));
@@ -43,58 +52,93 @@ export async function loadJournal(app: App, ref: string): Promise<LoadedJournal>
   };
 }
 
-export interface SessionRow {
-  id: string;
-  runbook: string;
-  title: string;
-  status: string;
+/** A session as listed: its summary, plus whether another process holds it open. */
+export interface SessionRow extends SessionSummary {
+  /** Legacy names kept for `--json` readers: startedAt, lastActivity, `resolved/total`. */
   started: string;
   updated: string;
-  operator: string;
   progress: string;
   locked: boolean;
 }
 
-export async function listSessions(app: App): Promise<SessionRow[]> {
+function unreadable(id: string, locked: boolean): SessionRow {
+  return {
+    id,
+    runbook: '?',
+    title: '?',
+    kind: '?',
+    status: 'unreadable' as SessionRow['status'],
+    targets: [],
+    targetIds: [],
+    scope: '',
+    counts: outcomeCounts({ order: [], steps: {} }),
+    resolved: 0,
+    total: 0,
+    startedAt: '',
+    lastActivity: '',
+    operator: '',
+    adhoc: false,
+    empty: false,
+    started: '',
+    updated: '',
+    progress: '',
+    locked,
+  };
+}
+
+/**
+ * Every session on disk, most recently worked on first. Ad-hoc sessions with nothing recorded
+ * (a CLI verb that was refused before it ran) are left out unless `all`.
+ */
+export async function listSessions(
+  app: Pick<App, 'store'>,
+  opts: { all?: boolean } = {},
+): Promise<SessionRow[]> {
   const listing = await app.store.list();
   const rows: SessionRow[] = [];
   for (const s of listing) {
     try {
       const j = await loadJournal(app, s.sessionId);
-      const st = j.state;
-      if (!st) continue;
-      const done = st.phases.reduce((n, p) => n + p.resolved, 0);
-      const total = st.phases.reduce((n, p) => n + p.total, 0);
+      if (!j.state) continue;
+      const sum = summarizeSession(j.state, j.chain.ok);
+      if (sum.empty && !opts.all) continue;
       rows.push({
-        id: s.sessionId,
-        runbook: st.runbook.id,
-        title: st.runbook.title,
-        status: j.chain.ok ? st.status : 'damaged',
-        started: st.startedAt,
-        updated: st.updatedAt,
-        operator: st.operator,
-        progress: `${done}/${total}`,
+        ...sum,
+        started: sum.startedAt,
+        updated: j.state.updatedAt,
+        progress: `${sum.resolved}/${sum.total}`,
         locked: s.locked,
       });
     } catch {
-      rows.push({
-        id: s.sessionId,
-        runbook: '?',
-        title: '?',
-        status: 'unreadable',
-        started: '',
-        updated: '',
-        operator: '',
-        progress: '',
-        locked: s.locked,
-      });
+      rows.push(unreadable(s.sessionId, s.locked));
     }
   }
-  return rows.sort((a, b) => b.started.localeCompare(a.started));
+  return rows.sort(byLastActivity);
 }
 
-export async function sessionsCommand(app: App, io: Io, opts: { json?: boolean }): Promise<number> {
-  const rows = await listSessions(app);
+/** `2026-11-23 08:15` (UTC). */
+function when(iso: string): string {
+  return iso.replace('T', ' ').slice(0, 16);
+}
+
+function stateText(r: SessionRow): string {
+  const state = r.status === 'signed' && r.signedBy ? `signed by ${r.signedBy}` : String(r.status);
+  return state + (r.locked ? ' (open)' : '');
+}
+
+function progressText(r: SessionRow): string {
+  const apart = (['accepted', 'failed'] as const)
+    .filter((k) => r.counts[k] > 0)
+    .map((k) => `${r.counts[k]} ${k}`);
+  return `${r.progress}${apart.length ? ` (${apart.join(', ')})` : ''}`;
+}
+
+export async function sessionsCommand(
+  app: App,
+  io: Io,
+  opts: { json?: boolean; all?: boolean },
+): Promise<number> {
+  const rows = await listSessions(app, { all: opts.all });
   if (opts.json) {
     io.out(JSON.stringify(rows, null, 2) + '\n');
     return 0;
@@ -110,12 +154,13 @@ export async function sessionsCommand(app: App, io: Io, opts: { json?: boolean }
       rows.map((r) => [
         r.id,
         r.runbook,
-        r.status + (r.locked ? ' (open)' : ''),
-        r.progress,
-        r.started.replace('T', ' ').slice(0, 19),
+        targetText(r),
+        stateText(r),
+        progressText(r),
+        when(r.lastActivity),
         r.operator,
       ]),
-      ['SESSION', 'RUNBOOK', 'STATUS', 'DONE', 'STARTED (UTC)', 'OPERATOR'],
+      ['SESSION', 'RUNBOOK', 'TARGET', 'STATE', 'DONE', 'LAST ACTIVITY (UTC)', 'STARTED BY'],
     ),
   );
   return 0;
@@ -138,7 +183,7 @@ export async function reportCommand(
       1,
     );
   const report = buildReport(j.state, j.entries, j.chain);
-  const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderMarkdown(report);
+  const text = format === 'json' ? renderJson(report) : renderMarkdown(report);
   if (opts.output) {
     await writeFile(opts.output, text, { mode: 0o600 });
     io.err(`report written to ${opts.output}\n`);

@@ -31,6 +31,17 @@ export interface ContainerPickerProps {
   onCancel(): void;
 }
 
+/**
+ * The "no container" row of an optional input, from its description: `Leave empty to audit every
+ * running container.` reads `(leave empty: audit every running container)`.
+ */
+export function leaveEmptyText(description: string | undefined): string {
+  const d = description?.trim() ?? '';
+  const m = /^leave (?:it )?empty(?: to| for)?\s+(.*?)\.?$/i.exec(d);
+  if (m?.[1]) return `(leave empty: ${m[1]})`;
+  return d ? `(leave empty) ${d}` : '(leave empty)';
+}
+
 /** The footer contexts for the picker's current mode. */
 function pickerContexts(mode: string, listed: boolean): KeyContext[] {
   if (mode === 'filter') return ['filter'];
@@ -134,12 +145,13 @@ export function ContainerPicker(props: ContainerPickerProps) {
     2,
     height - 1 - bannerLines(banner, width).length - filterLine - 1 - 1,
   );
-  const top = windowTop(s.selected, items.length, listHeight);
-  const visible = items.slice(top, top + listHeight);
-  const emptyText =
-    input.description && /empty/i.test(input.description)
-      ? `(leave empty: ${truncate(input.description, 60)})`
-      : '(leave empty)';
+  // The last row says how many more there are when the list does not fit.
+  const fits = items.length <= listHeight;
+  const rowsShown = fits ? listHeight : Math.max(1, listHeight - 1);
+  const top = windowTop(s.selected, items.length, rowsShown);
+  const visible = items.slice(top, top + rowsShown);
+  const below = items.length - (top + visible.length);
+  const emptyText = leaveEmptyText(input.description);
 
   return (
     <Box flexDirection="column" width={width} height={height}>
@@ -185,6 +197,16 @@ export function ContainerPicker(props: ContainerPickerProps) {
             </Text>
           );
         })}
+        {!fits ? (
+          <Text color={tone('muted')} wrap="truncate">
+            {truncate(
+              below > 0
+                ? `  ↓ ${below} more${top > 0 ? ` · ↑ ${top} above` : ''} (${items.length} in all)`
+                : `  ↑ ${top} above (${items.length} in all)`,
+              width,
+            )}
+          </Text>
+        ) : null}
       </Box>
       {footer}
     </Box>

@@ -3,7 +3,7 @@
  * middle hints drop out; help and quit always stay visible.
  */
 import { Text } from 'ink';
-import { bindingsFor, type KeyContext } from '../keymap.js';
+import { bindingsFor, inFooter, type KeyContext } from '../keymap.js';
 import { tone } from '../theme.js';
 import { truncate } from '../text.js';
 
@@ -20,7 +20,7 @@ export function footerText(
   const tail: string[] = [];
   for (const c of contexts) {
     for (const b of bindingsFor(c)) {
-      if (!b.footer) continue;
+      if (!inFooter(b, c)) continue;
       const short = b.keys.split(' / ')[0] ?? b.keys;
       const label = b.action === 'down' ? `↑↓ ${b.label}` : `${short} ${b.label}`;
       if (seen.has(label)) continue;
@@ -43,14 +43,17 @@ export function Footer({
   contexts,
   width,
   extra,
+  flash,
 }: {
   contexts: readonly KeyContext[];
   width: number;
   extra?: readonly string[];
+  /** Shown instead of the hints for a moment (an unknown key: "? for help"). */
+  flash?: string;
 }) {
   return (
-    <Text color={tone('muted')} wrap="truncate">
-      {truncate(footerText(contexts, extra, width), width)}
+    <Text color={tone(flash ? 'warn' : 'muted')} wrap="truncate">
+      {truncate(flash ?? footerText(contexts, extra, width), width)}
     </Text>
   );
 }

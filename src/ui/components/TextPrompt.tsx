@@ -95,17 +95,20 @@ export function TextPrompt({
 
 export function ConfirmPrompt({
   question,
+  context = 'confirm',
   width,
   isFocused,
   onAnswer,
 }: {
   question: string;
+  /** `quitConfirm`: Ctrl-C again means yes (quit), as in a shell. */
+  context?: 'confirm' | 'quitConfirm';
   width: number;
   isFocused: boolean;
   onAnswer(yes: boolean): void;
 }) {
   useKeys(
-    'confirm',
+    context,
     ({ action: a }) => {
       if (a === 'yes') onAnswer(true);
       else if (a === 'no' || a === 'dismiss') onAnswer(false);

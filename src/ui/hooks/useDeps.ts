@@ -21,6 +21,19 @@ export interface InterruptedView {
   advice: string;
 }
 
+/** The engine as the home screen shows it: version, endpoint, containers. */
+export interface EngineView {
+  version: string;
+  endpoint: string;
+  containers: ContainerRow[];
+}
+
+/** What the home screen draws from disk at once: runbooks and sessions. */
+export interface HomeData {
+  catalog: Catalog;
+  sessions: SessionRow[];
+}
+
 export interface UiPorts {
   catalog(): Promise<Catalog>;
   /** Sessions on disk, newest first (status, progress, locked by another process). */
@@ -31,14 +44,18 @@ export interface UiPorts {
   audit(signal: AbortSignal): Promise<AuditReport>;
   /** Containers on the live engine, stopped ones included. Throws DockerError when unreachable. */
   containers(): Promise<ContainerRow[]>;
+  /** The engine's version and containers. Throws DockerError when unreachable. */
+  engine(): Promise<EngineView>;
   /** Re-reads live state for an interrupted action of a session (read-only). */
   interrupted(sessionId: string, rec: ActionRecord): Promise<InterruptedView>;
 }
 
 export interface Deps {
   ports: UiPorts;
-  /** Animation (spinner) only when stdout is a terminal. */
+  /** Animation (spinner, clocks) only when stdout is a terminal. */
   animate: boolean;
+  /** Now in ms, for clocks on screen (tests fix it). Default Date.now. */
+  now?: () => number;
 }
 
 const DepsContext = createContext<Deps | undefined>(undefined);

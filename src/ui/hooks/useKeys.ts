@@ -12,17 +12,23 @@
  */
 import { useInput, type Key } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { planChunk, splitKeys, type Planned } from '../chunk.js';
+import { keyName, planChunk, splitKeys, unknownPresses, type Planned } from '../chunk.js';
 import type { KeyContext } from '../keymap.js';
+
+export interface KeyOptions {
+  isActive: boolean;
+  /** A key with no binding in the context was pressed (named as in a hint: `x`, `Ctrl-X`). */
+  onUnknown?(key: string): void;
+}
 
 export function useKeys(
   context: KeyContext,
   onAction: (p: Planned) => void,
-  { isActive }: { isActive: boolean },
+  { isActive, onUnknown }: KeyOptions,
 ): void {
-  const latest = useRef({ context, onAction, isActive });
+  const latest = useRef({ context, onAction, isActive, onUnknown });
   useLayoutEffect(() => {
-    latest.current = { context, onAction, isActive };
+    latest.current = { context, onAction, isActive, onUnknown };
   });
   const queue = useRef<(Planned & { context: KeyContext })[]>([]);
   const draining = useRef(false);
@@ -47,9 +53,11 @@ export function useKeys(
 
   const handle = useCallback(
     (input: string, key: Key) => {
-      const context = latest.current.context;
-      for (const p of planChunk(context, splitKeys(input, key)))
-        queue.current.push({ ...p, context });
+      const { context, onUnknown: unknown } = latest.current;
+      const presses = splitKeys(input, key);
+      const [stray] = unknownPresses(context, presses);
+      if (stray && unknown) unknown(keyName(stray));
+      for (const p of planChunk(context, presses)) queue.current.push({ ...p, context });
       if (!draining.current && queue.current.length > 0) {
         draining.current = true;
         drain();

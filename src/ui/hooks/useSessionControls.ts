@@ -3,15 +3,12 @@
  * change only once the journal entry is written (state arrives through session.subscribe). The
  * engine's refusals (UserError) become banners.
  */
-import { useCallback, useRef, type Dispatch } from 'react';
+import { useCallback, type Dispatch } from 'react';
 import { UserError, errorMessage } from '../../errors.js';
 import type { Session } from '../../engine/session.js';
-import {
-  failedSteps,
-  type Intent,
-  type Prompt,
-  type ScreenEvent,
-} from '../screens/sessionModel.js';
+import { type Intent, type Prompt, type ScreenEvent } from '../screens/sessionModel.js';
+import { usePromptAnswers } from './usePromptAnswers.js';
+import { useStepRuns } from './useStepRuns.js';
 
 export const DEFAULT_STATEMENT =
   'I have reviewed this session; the record is complete and accurate.';
@@ -29,6 +26,10 @@ export interface SessionControls {
   startSignOff(): void;
   /** Records what a command, check or action step would do; changes nothing. */
   dryRun(stepId: string): void;
+  /** n: a note, or on an unanswered question step the answer. */
+  note(stepId: string): void;
+  /** R: every open check step in turn. */
+  runAll(): void;
 }
 
 export function bannerFor(err: unknown) {
@@ -41,14 +42,16 @@ export function bannerFor(err: unknown) {
   return { tone: 'danger' as const, text: `error: ${errorMessage(err)}` };
 }
 
+/**
+ * `onResolved(stepId)` runs once a step was marked done, skipped or failed (the entry is written):
+ * the screen moves the cursor on to the next open step.
+ */
 export function useSessionControls(
   session: Session,
   dispatch: Dispatch<ScreenEvent>,
   onQuit: () => void,
+  onResolved: (stepId: string) => void,
 ): SessionControls {
-  const controllers = useRef(new Map<string, AbortController>());
-  const runs = useRef(new Set<Promise<unknown>>());
-
   const fail = useCallback(
     (err: unknown) => dispatch({ type: 'banner', banner: bannerFor(err) }),
     [dispatch],
@@ -63,35 +66,8 @@ export function useSessionControls(
     [dispatch],
   );
 
-  const startRun = useCallback(
-    (
-      stepId: string,
-      extra: { typed?: string; confirmed?: boolean; overrideReason?: string; dryRun?: boolean },
-      hooks: { done?(): void; refused?(err: unknown): boolean } = {},
-    ) => {
-      const ac = new AbortController();
-      controllers.current.set(stepId, ac);
-      dispatch({ type: 'runStarted', stepId });
-      const p: Promise<unknown> = session
-        .run(stepId, {
-          signal: ac.signal,
-          onOutput: (line) => dispatch({ type: 'output', stepId, line }),
-          ...extra,
-        })
-        .then(
-          () => hooks.done?.(),
-          (err: unknown) => {
-            if (!hooks.refused?.(err)) fail(err);
-          },
-        )
-        .finally(() => {
-          controllers.current.delete(stepId);
-          runs.current.delete(p);
-        });
-      runs.current.add(p);
-    },
-    [session, dispatch, fail],
-  );
+  const runs = useStepRuns(session, dispatch, fail);
+  const { startRun } = runs;
 
   /**
    * A typed confirmation stays open until the engine accepts the name (the step's intent entry is
@@ -103,7 +79,7 @@ export function useSessionControls(
     (prompt: Extract<Prompt, { kind: 'typed' }>, value: string) => {
       const { stepId } = prompt;
       // Submitted already: waiting for the engine (a second Enter must not start a second run).
-      if (controllers.current.has(stepId)) return;
+      if (runs.has(stepId)) return;
       let accepted = false;
       const accept = () => {
         if (accepted) return;
@@ -114,7 +90,7 @@ export function useSessionControls(
       const unsubscribe = session.subscribe((s) => {
         if (s.steps[stepId]?.status === 'running') accept();
       });
-      startRun(
+      void startRun(
         stepId,
         { typed: value, overrideReason: prompt.overrideReason },
         {
@@ -146,7 +122,7 @@ export function useSessionControls(
         if (mode === 'yes')
           return dispatch({ type: 'prompt', prompt: { kind: 'yes', stepId, overrideReason } });
         dispatch({ type: 'closePrompt' });
-        startRun(stepId, { overrideReason });
+        void startRun(stepId, { overrideReason });
       } catch (err) {
         fail(err);
       }
@@ -185,7 +161,13 @@ export function useSessionControls(
               prompt: { kind: 'reason', purpose: 'accept', stepId },
             });
           }
-          session.markDone(stepId).catch(fail);
+          // A question is done with its answer: ask for it rather than refuse.
+          if (step.answer && (st?.notes.length ?? 0) === 0)
+            return dispatch({
+              type: 'prompt',
+              prompt: { kind: 'reason', purpose: 'answer', stepId },
+            });
+          session.markDone(stepId).then(() => onResolved(stepId), fail);
           return;
         }
         const safety =
@@ -203,133 +185,55 @@ export function useSessionControls(
         fail(err);
       }
     },
-    [session, dispatch, fail, info, confirmAndRun],
+    [session, dispatch, fail, info, confirmAndRun, onResolved],
   );
-
-  const submit = useCallback(
-    async (prompt: Prompt, value: string) => {
-      if (prompt.kind === 'typed') return runTyped(prompt, value);
-      if (prompt.kind === 'reason' && prompt.purpose === 'safety') {
-        if (!value.trim())
-          return refuse(
-            new UserError('running it anyway needs a reason (recorded in the journal)'),
-          );
-        return confirmAndRun(prompt.stepId, value.trim());
-      }
-      if (prompt.kind === 'sessionNote') {
-        try {
-          await session.addNote(undefined, value);
-          dispatch({ type: 'closePrompt' });
-          dispatch({ type: 'banner', banner: { tone: 'ok', text: 'Session note recorded' } });
-        } catch (err) {
-          refuse(err);
-        }
-        return;
-      }
-      if (prompt.kind === 'signer') {
-        if (!value.trim()) return refuse(new UserError("sign-off needs the signer's name"));
-        dispatch({
-          type: 'prompt',
-          prompt: { kind: 'statement', signer: value.trim(), failed: prompt.failed },
-        });
-        return;
-      }
-      try {
-        if (prompt.kind === 'statement') {
-          await session.signOff(prompt.signer, value);
-          dispatch({ type: 'closePrompt' });
-          dispatch({
-            type: 'banner',
-            banner: {
-              tone: 'info',
-              text: `Signed. \`warden verify ${session.id}\` checks the chain and signature.`,
-            },
-          });
-          return;
-        }
-        if (prompt.kind !== 'reason') return;
-        const id = prompt.stepId;
-        if (prompt.purpose === 'skip') await session.skip(id, value);
-        else if (prompt.purpose === 'fail') await session.fail(id, value);
-        else if (prompt.purpose === 'note') await session.addNote(id, value);
-        else if (prompt.purpose === 'accept') await session.markDone(id, { acceptReason: value });
-        else if (prompt.purpose === 'override') await session.overrideGate(id, value);
-        dispatch({ type: 'closePrompt' });
-        dispatch({ type: 'banner', banner: undefined });
-        if (prompt.purpose === 'override' && prompt.then) begin(id, prompt.then, true);
-      } catch (err) {
-        // The prompt stays open with what was typed; the reason for the refusal shows above it.
-        refuse(err);
-      }
-    },
-    [session, dispatch, refuse, runTyped, begin, confirmAndRun],
-  );
-
-  const cancelRuns = useCallback((stepId?: string) => {
-    const targets =
-      stepId && controllers.current.has(stepId)
-        ? [controllers.current.get(stepId)]
-        : [...controllers.current.values()];
-    for (const ac of targets) ac?.abort();
-    return targets.length > 0;
-  }, []);
-
-  const stopAll = useCallback(async () => {
-    for (const ac of controllers.current.values()) ac.abort();
-    await Promise.allSettled([...runs.current]);
-  }, []);
-
-  const answer = useCallback(
-    (prompt: Prompt, yes: boolean) => {
-      dispatch({ type: 'closePrompt' });
-      if (!yes) return;
-      if (prompt.kind === 'yes')
-        startRun(prompt.stepId, { confirmed: true, overrideReason: prompt.overrideReason });
-      else if (prompt.kind === 'quit') void stopAll().then(onQuit);
-    },
-    [dispatch, startRun, stopAll, onQuit],
-  );
-
-  const startSignOff = useCallback(() => {
-    const s = session.state;
-    if (s.status === 'in-progress') {
-      const open = s.order.filter(
-        (id) => !['done', 'skipped', 'failed'].includes(s.steps[id]?.status ?? ''),
-      );
-      return info(
-        `${open.length} step(s) still open (${open.slice(0, 3).join(', ')}); resolve them before signing off`,
-      );
-    }
-    const failed = failedSteps(s);
-    dispatch({
-      type: 'prompt',
-      prompt: failed.length > 0 ? { kind: 'signer', failed } : { kind: 'signer' },
-    });
-  }, [session, dispatch, info]);
 
   const dryRun = useCallback(
     (stepId: string) => {
       try {
         const step = session.step(stepId);
         if (step.type === 'manual') return info('a manual step has nothing to dry-run');
-        if (controllers.current.has(stepId)) return info(`"${stepId}" is running — c cancels it`);
-        startRun(stepId, { dryRun: true });
+        if (runs.has(stepId)) return info(`"${stepId}" is running — c cancels it`);
+        void startRun(stepId, { dryRun: true });
       } catch (err) {
         fail(err);
       }
     },
-    [session, info, fail, startRun],
+    [session, info, fail, startRun, runs],
   );
 
+  const note = useCallback(
+    (stepId: string) => {
+      const st = session.state.steps[stepId];
+      const question = session.step(stepId).answer === true;
+      const answering = question && st?.status === 'pending' && st.notes.length === 0;
+      dispatch({
+        type: 'prompt',
+        prompt: { kind: 'reason', purpose: answering ? 'answer' : 'note', stepId },
+      });
+    },
+    [session, dispatch],
+  );
+
+  const answers = usePromptAnswers(session, dispatch, {
+    begin,
+    confirmAndRun,
+    runTyped,
+    runs,
+    refuse,
+    info,
+    onQuit,
+    onResolved,
+  });
+
   return {
+    ...answers,
     begin,
     dryRun,
     confirmAndRun,
-    submit,
-    answer,
-    cancelRuns,
-    isRunning: () => controllers.current.size > 0,
-    stopAll,
-    startSignOff,
+    cancelRuns: runs.cancel,
+    isRunning: runs.isRunning,
+    stopAll: runs.stopAll,
+    note,
   };
 }

@@ -4,12 +4,14 @@
  */
 import { Box, Text } from 'ink';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
-import type { AuditReport } from '../../audit/types.js';
 import { errorMessage } from '../../errors.js';
 import { Banner, bannerLines, type BannerMessage } from '../components/Banner.js';
+import { FilterLine } from '../components/FilterLine.js';
 import { Footer } from '../components/Footer.js';
+import { ConfirmPrompt } from '../components/TextPrompt.js';
 import { ScrollView, maxScroll, pageSize, windowTop } from '../components/ScrollView.js';
 import { useDeps } from '../hooks/useDeps.js';
+import { unknownKeyText, useFlash } from '../hooks/useFlash.js';
 import { useKeys } from '../hooks/useKeys.js';
 import { useSpinner } from '../hooks/useSpinner.js';
 import { useTermSize } from '../hooks/useTermSize.js';
@@ -23,46 +25,10 @@ import {
   summaryText,
   type AuditRow,
 } from './auditModel.js';
-import { SIDE_BY_SIDE } from './SessionScreen.js';
-
-interface AuditState {
-  running: boolean;
-  report?: AuditReport;
-  error?: string;
-  selected: number;
-  scroll: number;
-}
-
-type AuditEvent =
-  | { type: 'start' }
-  | { type: 'done'; report: AuditReport }
-  | { type: 'error'; message: string }
-  | { type: 'move'; delta: number; count: number }
-  | { type: 'scroll'; delta: number; max: number };
-
-function reducer(s: AuditState, e: AuditEvent): AuditState {
-  switch (e.type) {
-    case 'start':
-      return { ...s, running: true, error: undefined };
-    case 'done':
-      return {
-        ...s,
-        running: false,
-        report: e.report,
-        error: undefined,
-        selected: Math.min(s.selected, Math.max(0, e.report.findings.length - 1)),
-        scroll: 0,
-      };
-    case 'error':
-      return { ...s, running: false, error: e.message };
-    case 'move': {
-      const selected = Math.min(Math.max(0, s.selected + e.delta), Math.max(0, e.count - 1));
-      return selected === s.selected ? s : { ...s, selected, scroll: 0 };
-    }
-    case 'scroll':
-      return { ...s, scroll: Math.min(e.max, Math.max(0, s.scroll + e.delta)) };
-  }
-}
+import type { KeyContext } from '../keymap.js';
+import { SIDE_BY_SIDE } from './sessionLayout.js';
+import { NO_FILTER } from './sessionModel.js';
+import { auditReducer } from './auditState.js';
 
 export interface AuditScreenProps {
   isFocused: boolean;
@@ -74,7 +40,15 @@ export interface AuditScreenProps {
 export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenProps) {
   const { ports, animate } = useDeps();
   const { columns, rows: termRows } = useTermSize();
-  const [s, dispatch] = useReducer(reducer, { running: true, selected: 0, scroll: 0 });
+  const [s, dispatch] = useReducer(auditReducer, {
+    running: true,
+    selected: 0,
+    scroll: 0,
+    filter: NO_FILTER,
+    focus: 'list',
+    askQuit: false,
+  });
+  const [flash, showFlash] = useFlash();
   const spinner = useSpinner(animate && s.running);
   const current = useRef<AbortController | undefined>(undefined);
 
@@ -102,42 +76,72 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
   const detailWidth = side ? width - listWidth - 2 : width;
 
   const report = s.report;
-  const findings = report ? orderedFindings(report) : [];
-  const rows: AuditRow[] = report ? auditRows(report) : [];
+  const findings = report ? orderedFindings(report, s.filter.text) : [];
+  const rows: AuditRow[] = report ? auditRows(report, s.filter.text) : [];
   const finding = findings[s.selected];
   const lines = finding ? findingLines(finding, detailWidth) : [];
 
   const banner: BannerMessage | undefined = s.error ? { tone: 'danger', text: s.error } : undefined;
-  const chrome = 2 + bannerLines(banner, width).length + 1;
+  const filterShown = s.filter.editing || s.filter.text !== '';
+  const chrome = 2 + bannerLines(banner, width).length + 1 + (s.askQuit ? 1 : 0);
   const body = Math.max(3, height - chrome);
-  const listHeight = side ? body : Math.min(rows.length || 1, Math.max(3, Math.floor(body * 0.4)));
+  const listHeight = side
+    ? body
+    : Math.min((rows.length || 1) + (filterShown ? 1 : 0), Math.max(3, Math.floor(body * 0.4)));
   const detailHeight = side ? body : Math.max(1, body - listHeight - 1);
-  const max = maxScroll(lines, detailHeight);
+  const focusDetails = s.focus === 'details';
+  const max = maxScroll(lines, detailHeight, focusDetails);
+  const context: KeyContext = s.filter.editing ? 'listFilter' : focusDetails ? 'details' : 'audit';
 
   useKeys(
-    'audit',
+    context,
     ({ action, times }) => {
-      const page = pageSize(lines, detailHeight);
+      const page = pageSize(lines, detailHeight, focusDetails);
+      const move = (delta: number) => dispatch({ type: 'move', delta, count: findings.length });
+      const scroll = (delta: number) => dispatch({ type: 'scroll', delta, max });
+      if (context === 'listFilter') {
+        if (action === 'up') return move(-times);
+        if (action === 'down') return move(times);
+        if (action === 'apply')
+          return dispatch({ type: 'filter', filter: { ...s.filter, editing: false } });
+        if (action === 'back') return dispatch({ type: 'filter', filter: NO_FILTER });
+        return;
+      }
       switch (action) {
         case 'up':
-          return dispatch({ type: 'move', delta: -times, count: findings.length });
+          return focusDetails ? scroll(-times) : move(-times);
         case 'down':
-          return dispatch({ type: 'move', delta: times, count: findings.length });
+          return focusDetails ? scroll(times) : move(times);
+        case 'first':
+          return focusDetails ? scroll(-max) : move(-findings.length);
+        case 'last':
+          return focusDetails ? scroll(max) : move(findings.length);
         case 'scrollUp':
-          return dispatch({ type: 'scroll', delta: -page * times, max });
+          return scroll(-page * times);
         case 'scrollDown':
-          return dispatch({ type: 'scroll', delta: page * times, max });
+          return scroll(page * times);
+        case 'focus':
+          return dispatch({ type: 'focus', focus: focusDetails ? 'list' : 'details' });
+        case 'filter':
+          return dispatch({ type: 'filter', filter: { ...s.filter, editing: true } });
         case 'rerun':
           return s.running ? undefined : start();
         case 'help':
           return onHelp();
         case 'back':
+          if (focusDetails) return dispatch({ type: 'focus', focus: 'list' });
+          if (s.filter.text) return dispatch({ type: 'filter', filter: NO_FILTER });
           return onBack();
         case 'quit':
           return onQuit();
+        case 'interrupt':
+          return dispatch({ type: 'askQuit', ask: true });
       }
     },
-    { isActive: isFocused },
+    {
+      isActive: isFocused && !s.askQuit,
+      onUnknown: context === 'listFilter' ? undefined : (key) => showFlash(unknownKeyText(key)),
+    },
   );
 
   const status = s.running
@@ -151,9 +155,11 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
     0,
     rows.findIndex((r) => r.kind === 'finding' && r.index === s.selected),
   );
-  const top = windowTop(selRow, rows.length, listHeight);
-  const visible = rows.slice(top, top + listHeight);
+  const rowsHeight = listHeight - (filterShown ? 1 : 0);
+  const top = windowTop(selRow, rows.length, rowsHeight);
+  const visible = rows.slice(top, top + rowsHeight);
   const empty = report && findings.length === 0;
+  const total = report?.findings.length ?? 0;
 
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
@@ -168,12 +174,24 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
       {report ? (
         <Box flexDirection={side ? 'row' : 'column'} height={body}>
           <Box flexDirection="column" width={listWidth} height={listHeight} overflow="hidden">
+            {filterShown ? (
+              <FilterLine
+                filter={s.filter}
+                shown={findings.length}
+                total={total}
+                width={listWidth}
+                isFocused={isFocused && s.filter.editing}
+                onChange={(text) => dispatch({ type: 'filter', filter: { text, editing: true } })}
+              />
+            ) : null}
             {empty ? (
-              <Text color={tone('ok')} wrap="truncate">
+              <Text color={tone(s.filter.text ? 'muted' : 'ok')} wrap="truncate">
                 {truncate(
-                  report.targets.length === 0
-                    ? 'No containers on this engine.'
-                    : 'No findings: every check passed.',
+                  s.filter.text
+                    ? `no finding matches "${s.filter.text}"`
+                    : report.targets.length === 0
+                      ? 'No containers on this engine.'
+                      : 'No findings: every check passed.',
                   listWidth,
                 )}
               </Text>
@@ -188,19 +206,42 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
                   {truncate(` ${r.text}`, listWidth)}
                 </Text>
               ) : (
-                <Text key={`f${r.index}`} inverse={r.index === s.selected} wrap="truncate">
+                <Text
+                  key={`f${r.index}`}
+                  inverse={r.index === s.selected && !focusDetails}
+                  wrap="truncate"
+                >
                   {truncate(`${r.index === s.selected ? '›' : ' '}  ${r.text}`, listWidth)}
                 </Text>
               ),
             )}
           </Box>
           {side ? <Box width={2} /> : <Text color={tone('muted')}>{'─'.repeat(width)}</Text>}
-          <ScrollView lines={lines} height={detailHeight} width={detailWidth} scroll={s.scroll} />
+          <ScrollView
+            lines={lines}
+            height={detailHeight}
+            width={detailWidth}
+            scroll={s.scroll}
+            focused={focusDetails}
+          />
         </Box>
       ) : (
         <Box height={body} />
       )}
-      <Footer contexts={['audit']} width={width} />
+      {s.askQuit ? (
+        <ConfirmPrompt
+          question="Quit warden? (Ctrl-C again quits)"
+          context="quitConfirm"
+          width={width}
+          isFocused={isFocused}
+          onAnswer={(yes) => (yes ? onQuit() : dispatch({ type: 'askQuit', ask: false }))}
+        />
+      ) : null}
+      <Footer
+        contexts={[s.askQuit ? 'quitConfirm' : context]}
+        width={width}
+        flash={s.askQuit ? undefined : flash}
+      />
     </Box>
   );
 }

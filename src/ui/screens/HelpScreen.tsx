@@ -6,8 +6,7 @@ import { ScrollView, maxScroll, pageSize } from '../components/ScrollView.js';
 import { useTermSize } from '../hooks/useTermSize.js';
 import { useKeys } from '../hooks/useKeys.js';
 import { CONTEXT_TITLES, KEYMAP, type KeyContext } from '../keymap.js';
-import { WARNING_MARK } from '../components/StepList.js';
-import { BLOCKED_MARK, STATUS_MARK, tone } from '../theme.js';
+import { BLOCKED_MARK, STATUS_MARK, WARNING_MARK, tone } from '../theme.js';
 import { wrapLines, wrapText, type Line } from '../text.js';
 
 export function helpLines(width: number): Line[] {
@@ -29,9 +28,12 @@ export function helpLines(width: number): Line[] {
   const marks = Object.values(STATUS_MARK).map((m) => `${m.mark} ${m.word}`);
   out.push(
     ...wrapLines(
-      [...marks, `${BLOCKED_MARK} blocked by a gate`, `${WARNING_MARK} done, with warnings`].join(
-        '   ',
-      ),
+      [
+        ...marks,
+        `${BLOCKED_MARK} blocked by a gate`,
+        `${WARNING_MARK} done, with warnings`,
+        '· stale: the verdict names a container that is gone or was recreated',
+      ].join('   '),
       width,
       undefined,
       '  ',

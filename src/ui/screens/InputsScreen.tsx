@@ -38,8 +38,14 @@ export function InputsScreen({ loaded, given, isFocused, onStart, onCancel }: In
   const inputs = loaded.runbook.inputs;
   const [s, dispatch] = useReducer(reducer, { index: 0, values: { ...given } });
   const input = inputs[s.index];
-  const about = wrapText(loaded.runbook.description, width).slice(0, 3);
-  const inputAbout = input?.description ? wrapText(input.description, width).slice(0, 2) : [];
+  const inputAbout = input?.description ? wrapText(input.description, width) : [];
+  // The runbook's description whole, unless that would leave the picker no room.
+  const aboutAll = wrapText(loaded.runbook.description, width);
+  const room = Math.max(1, height - 12 - inputAbout.length);
+  const about =
+    aboutAll.length <= room
+      ? aboutAll
+      : [...aboutAll.slice(0, room - 1), truncate(`${aboutAll[room - 1] ?? ''} …`, width)];
   const error = s.error ? { tone: 'danger' as const, text: s.error } : undefined;
   const label = input
     ? `${input.title} (${input.id}, ${input.type}${input.required ? ', required' : ''})`

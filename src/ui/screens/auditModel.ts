@@ -8,6 +8,7 @@ import {
 } from '../../audit/types.js';
 import type { Tone } from '../theme.js';
 import { shortTime, wrapLines, type Line } from '../text.js';
+import { matchesFilter } from './sessionNav.js';
 
 export type AuditRow =
   | { kind: 'severity'; text: string; tone: Tone }
@@ -21,13 +22,19 @@ export const SEVERITY_TONE: Record<string, Tone> = {
   low: 'info',
 };
 
-/** Findings in display order (severity, then target, then check): what the list selects from. */
-export function orderedFindings(report: AuditReport): Finding[] {
+/**
+ * Findings in display order (severity, then target, then check) that match the `/` filter (check,
+ * title, target, severity): what the list selects from.
+ */
+export function orderedFindings(report: AuditReport, filter = ''): Finding[] {
   const rank = (f: Finding) => {
     const i = SEVERITY_ORDER.indexOf(f.severity as FindingSeverity);
     return i < 0 ? SEVERITY_ORDER.length : i;
   };
-  return [...report.findings].sort(
+  const shown = report.findings.filter((f) =>
+    matchesFilter(filter, f.check, f.title, f.severity, targetLabel(f.target)),
+  );
+  return shown.sort(
     (a, b) =>
       rank(a) - rank(b) ||
       targetLabel(a.target).localeCompare(targetLabel(b.target)) ||
@@ -35,9 +42,9 @@ export function orderedFindings(report: AuditReport): Finding[] {
   );
 }
 
-export function auditRows(report: AuditReport): AuditRow[] {
+export function auditRows(report: AuditReport, filter = ''): AuditRow[] {
   const rows: AuditRow[] = [];
-  const findings = orderedFindings(report);
+  const findings = orderedFindings(report, filter);
   let sev = '';
   let target = '';
   findings.forEach((f, index) => {

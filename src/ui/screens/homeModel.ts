@@ -1,7 +1,13 @@
-/** Home screen data and selection: what can be opened, grouped for display. Pure. */
+/**
+ * Home screen data and selection: what can be opened, grouped for display, filtered by `/`.
+ * Sessions are told apart by runbook, targets, progress, last activity and state. Pure.
+ */
+import { targetText } from '../../engine/session-summary.js';
 import type { Catalog } from '../../runbook/load.js';
 import type { LoadedRunbook } from '../../runbook/types.js';
-import type { SessionRow } from '../hooks/useDeps.js';
+import type { ContainerRow, SessionRow } from '../hooks/useDeps.js';
+import { shortTime } from '../text.js';
+import { matchesFilter } from './sessionNav.js';
 
 export type HomeItem =
   | { kind: 'resume'; row: SessionRow }
@@ -10,66 +16,117 @@ export type HomeItem =
 
 export type HomeRow =
   | { kind: 'heading'; text: string }
-  | { kind: 'info'; text: string }
-  | { kind: 'item'; item: HomeItem; index: number; text: string };
+  | { kind: 'info'; lines: string[] }
+  | { kind: 'item'; item: HomeItem; key: string; lines: string[] };
 
 export const RECENT = 3;
 
-export function homeRows(catalog: Catalog, sessions: readonly SessionRow[]): HomeRow[] {
+export function itemKey(item: HomeItem): string {
+  return item.kind === 'resume'
+    ? `session:${item.row.id}`
+    : item.kind === 'runbook'
+      ? `runbook:${item.loaded.runbook.id}`
+      : 'audit';
+}
+
+/** ` · 2 accepted, 1 failed`: what a plain `7/15` would hide. */
+function apart(s: SessionRow): string {
+  const parts = (['accepted', 'failed'] as const)
+    .filter((k) => s.counts[k] > 0)
+    .map((k) => `${s.counts[k]} ${k}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/** Targets of the session that the engine no longer has (once the engine answered). */
+function gone(s: SessionRow, live: readonly ContainerRow[] | undefined): string[] {
+  if (!live) return [];
+  return s.targets.filter(
+    (t) => !t.includes('/') && !t.endsWith('.yaml') && !live.some((c) => c.name === t),
+  );
+}
+
+export function sessionLines(s: SessionRow, live?: readonly ContainerRow[]): string[] {
+  const state = s.status === 'ready-to-sign' ? ' · ready to sign' : '';
+  const missing = gone(s, live);
+  return [
+    `${s.title} · ${targetText(s)} · ${s.progress}${apart(s)}${state}`,
+    `  ${s.id} · last ${shortTime(s.lastActivity)} by ${s.operator}${missing.length ? ` · ${missing.join(', ')} no longer on the engine` : ''}`,
+  ];
+}
+
+export function homeRows(
+  catalog: Catalog,
+  sessions: readonly SessionRow[],
+  opts: { filter?: string; live?: readonly ContainerRow[] } = {},
+): HomeRow[] {
+  const filter = opts.filter ?? '';
   const rows: HomeRow[] = [];
-  let index = 0;
-  const item = (it: HomeItem, text: string) =>
-    rows.push({ kind: 'item', item: it, index: index++, text });
+  const section = (heading: string, items: { item: HomeItem; lines: string[] }[]) => {
+    const shown = items.filter((x) => matchesFilter(filter, ...x.lines));
+    if (shown.length === 0) return;
+    rows.push({ kind: 'heading', text: heading });
+    for (const x of shown) rows.push({ kind: 'item', ...x, key: itemKey(x.item) });
+  };
   const open = sessions.filter(
     (s) => (s.status === 'in-progress' || s.status === 'ready-to-sign') && !s.locked,
   );
-  if (open.length > 0) {
-    rows.push({ kind: 'heading', text: 'Sessions in progress — resume' });
-    for (const s of open) {
-      const ready = s.status === 'ready-to-sign' ? ' · ready to sign' : '';
-      item(
-        { kind: 'resume', row: s },
-        `${s.title} · ${s.progress}${ready} · ${s.id} · ${s.operator}`,
-      );
-    }
-  }
+  section(
+    'Sessions in progress — resume',
+    open.map((row) => ({ item: { kind: 'resume', row }, lines: sessionLines(row, opts.live) })),
+  );
   const busy = sessions.filter((s) => s.locked && s.status !== 'signed');
-  for (const s of busy)
-    rows.push({ kind: 'info', text: `  ${s.title} · ${s.id} is open in another warden` });
+  for (const s of busy.filter((x) => matchesFilter(filter, x.title, x.id)))
+    rows.push({ kind: 'info', lines: [`  ${s.title} · ${s.id} is open in another warden`] });
   const groups: [string, string][] = [
     ['incident', 'Incident response'],
     ['checklist', 'Hardening checklists'],
   ];
   for (const [kind, title] of groups) {
-    const list = catalog.runbooks.filter((l) => l.runbook.kind === kind);
-    if (list.length === 0) continue;
-    rows.push({ kind: 'heading', text: title });
-    for (const l of list) {
-      const steps = l.runbook.phases.reduce((n, p) => n + p.steps.length, 0);
-      item({ kind: 'runbook', loaded: l }, `${l.runbook.title} · ${steps} steps · ${l.runbook.id}`);
-    }
+    section(
+      title,
+      catalog.runbooks
+        .filter((l) => l.runbook.kind === kind)
+        .map((l) => {
+          const steps = l.runbook.phases.reduce((n, p) => n + p.steps.length, 0);
+          return {
+            item: { kind: 'runbook', loaded: l },
+            lines: [
+              `${l.runbook.title} · ${steps} step${steps === 1 ? '' : 's'} · ${l.runbook.id}`,
+            ],
+          };
+        }),
+    );
   }
-  rows.push({ kind: 'heading', text: 'This host' });
-  item({ kind: 'audit' }, 'Audit this host (read-only hardening checks)');
-  if (catalog.broken.length > 0) {
+  section('This host', [
+    { item: { kind: 'audit' }, lines: ['Audit this host (read-only hardening checks)'] },
+  ]);
+  if (catalog.broken.length > 0 && !filter) {
     rows.push({
       kind: 'info',
-      text: `  ${catalog.broken.length} runbook file(s) failed to load — \`warden runbooks validate <file>\``,
+      lines: [
+        `  ${catalog.broken.length} runbook file(s) failed to load — \`warden runbooks validate <file>\``,
+      ],
     });
   }
-  const recent = sessions.filter((s) => s.status === 'signed').slice(0, RECENT);
+  const recent = sessions
+    .filter((s) => s.status === 'signed')
+    .filter((s) => matchesFilter(filter, s.title, s.id, s.signedBy, ...s.targets))
+    .slice(0, RECENT);
   if (recent.length > 0) {
     rows.push({ kind: 'heading', text: 'Recently signed' });
     for (const s of recent) {
       rows.push({
         kind: 'info',
-        text: `  ✓ ${s.title} · ${s.started.slice(0, 10)} · ${s.id} · ${s.operator}`,
+        lines: [
+          `  ✓ ${s.title} · ${targetText(s)}`,
+          `    signed by ${s.signedBy ?? '?'} at ${shortTime(s.signedAt ?? s.lastActivity)} · ${s.id}`,
+        ],
       });
     }
   }
   return rows;
 }
 
-export function itemCount(rows: readonly HomeRow[]): number {
-  return rows.filter((r) => r.kind === 'item').length;
+export function items(rows: readonly HomeRow[]): Extract<HomeRow, { kind: 'item' }>[] {
+  return rows.filter((r): r is Extract<HomeRow, { kind: 'item' }> => r.kind === 'item');
 }

@@ -14,7 +14,7 @@ export type Intent = 'run' | 'done';
 export type Prompt =
   | {
       kind: 'reason';
-      purpose: 'skip' | 'fail' | 'note' | 'accept' | 'override' | 'safety';
+      purpose: 'skip' | 'fail' | 'note' | 'answer' | 'accept' | 'override' | 'safety';
       stepId: string;
       /** Safety prompts: the engine's refusal, shown as the question. */
       message?: string;
@@ -24,15 +24,40 @@ export type Prompt =
     }
   | { kind: 'typed'; stepId: string; target: string; overrideReason?: string }
   | { kind: 'yes'; stepId: string; overrideReason?: string }
-  | { kind: 'quit' }
+  /** `idle`: Ctrl-C with nothing running (quit asks first, a second Ctrl-C quits). */
+  | { kind: 'quit'; idle?: boolean }
   | { kind: 'sessionNote' }
-  /** `failed`: steps resolved as failed (not accepted), named so the signer knows. */
-  | { kind: 'signer'; failed?: string[] }
-  | { kind: 'statement'; signer: string; failed?: string[] };
+  /**
+   * `failed`: steps resolved as failed (not accepted), named so the signer knows; `accepted`: how
+   * many steps are accepted risks (the review above lists them).
+   */
+  | { kind: 'signer'; failed?: string[]; accepted?: number }
+  | { kind: 'statement'; signer: string; failed?: string[]; accepted?: number };
+
+/** `/` on the step list: the text, and whether the field is being typed in. */
+export interface ListFilter {
+  text: string;
+  editing: boolean;
+}
+
+export const NO_FILTER: ListFilter = { text: '', editing: false };
+
+/** A run of every open check step (R): how far it got. */
+export interface RunAllProgress {
+  total: number;
+  started: number;
+  current?: string;
+}
 
 export interface ScreenState {
   selected: string | undefined;
   scroll: number;
+  /** Tab moves the keys into the details pane (↑↓ scroll it) and back. */
+  focus: 'list' | 'details';
+  filter: ListFilter;
+  /** Steps whose cancel was asked for and that have not ended yet (the banner says so). */
+  cancelling: string[];
+  runAll?: RunAllProgress;
   prompt?: Prompt;
   /** Bumped on every new prompt so its text field starts fresh. */
   promptSeq: number;
@@ -47,6 +72,18 @@ export interface ScreenState {
 
 export type ScreenEvent =
   | { type: 'move'; delta: number; order: readonly string[] }
+  /** Select this step (g, G, ], [). */
+  | { type: 'select'; stepId: string }
+  /** After d/s/f on `from`: go on to `to`, unless the operator moved meanwhile. */
+  | { type: 'advance'; from: string; to: string | undefined }
+  | { type: 'focus'; focus: ScreenState['focus'] }
+  /** Typed into the filter: `order` is what it now shows. */
+  | { type: 'filterText'; text: string; order: readonly string[] }
+  /** `/` opens the field, Enter keeps the filter, Esc clears it. */
+  | { type: 'filterMode'; editing: boolean; clear?: boolean }
+  | { type: 'cancelling'; stepIds: string[] }
+  | { type: 'runFinished'; stepId: string }
+  | { type: 'runAll'; progress: RunAllProgress | undefined }
   | { type: 'scroll'; delta: number; max: number }
   | { type: 'prompt'; prompt: Prompt }
   | { type: 'closePrompt' }
@@ -66,6 +103,9 @@ export function initialScreen(
   return {
     selected,
     scroll: 0,
+    focus: 'list',
+    filter: NO_FILTER,
+    cancelling: [],
     promptSeq: 0,
     live: {},
     interrupted: {},
@@ -96,6 +136,35 @@ export function screenReducer(s: ScreenState, e: ScreenEvent): ScreenState {
       if (next === s.selected) return s;
       return { ...s, selected: next, scroll: 0, banner: undefined };
     }
+    case 'select':
+      return e.stepId === s.selected
+        ? s
+        : { ...s, selected: e.stepId, scroll: 0, banner: undefined };
+    case 'advance':
+      return s.selected === e.from && e.to !== undefined && e.to !== e.from
+        ? { ...s, selected: e.to, scroll: 0 }
+        : s;
+    case 'focus':
+      return { ...s, focus: e.focus };
+    case 'filterText': {
+      // The selection stays on a step the filter shows.
+      const keep = s.selected !== undefined && e.order.includes(s.selected);
+      return {
+        ...s,
+        filter: { ...s.filter, text: e.text },
+        ...(keep || e.order.length === 0 ? {} : { selected: e.order[0], scroll: 0 }),
+      };
+    }
+    case 'filterMode':
+      return { ...s, filter: { text: e.clear ? '' : s.filter.text, editing: e.editing } };
+    case 'cancelling':
+      return { ...s, cancelling: [...new Set([...s.cancelling, ...e.stepIds])] };
+    case 'runFinished':
+      return s.cancelling.includes(e.stepId)
+        ? { ...s, cancelling: s.cancelling.filter((id) => id !== e.stepId) }
+        : s;
+    case 'runAll':
+      return { ...s, runAll: e.progress };
     case 'scroll':
       return { ...s, scroll: Math.min(e.max, Math.max(0, s.scroll + e.delta)) };
     case 'prompt':
@@ -130,8 +199,12 @@ export function failedSummary(failed: readonly string[]): string {
   return `${failed.length} failed (${failed.join(', ')})`;
 }
 
-function withFailures(failed: readonly string[] | undefined): string {
-  return failed && failed.length > 0 ? ` a record with ${failedSummary(failed)}` : '';
+function withFailures(failed: readonly string[] | undefined, accepted = 0): string {
+  const parts = [
+    ...(failed && failed.length > 0 ? [failedSummary(failed)] : []),
+    ...(accepted > 0 ? [`${accepted} accepted risk${accepted === 1 ? '' : 's'}`] : []),
+  ];
+  return parts.length > 0 ? ` a record with ${parts.join(' and ')}` : '';
 }
 
 /** Steps whose status is failed (a failure accepted as done is `done`). */
@@ -152,6 +225,8 @@ export function promptLabel(p: Prompt): string {
           return `Mark "${p.stepId}" failed: what happened? (Esc cancels)`;
         case 'note':
           return `Note on "${p.stepId}" (Esc cancels)`;
+        case 'answer':
+          return `Answer "${p.stepId}" (recorded as the answer; the step is then done; Esc cancels)`;
         case 'accept':
           return `Accept "${p.stepId}" as done although it did not pass: reason? (Esc cancels)`;
         case 'safety':
@@ -165,13 +240,15 @@ export function promptLabel(p: Prompt): string {
     case 'yes':
       return `Run "${p.stepId}"?`;
     case 'quit':
-      return 'A step is running. Quit cancels it (the journal records the cancel). Quit?';
+      return p.idle
+        ? 'Quit warden? (Ctrl-C again quits)'
+        : 'A step is running. Quit cancels it (the journal records the cancel). Quit?';
     case 'sessionNote':
       return 'Note on the session, not on a step (recorded in the journal; Esc cancels)';
     case 'signer':
-      return `Sign off${withFailures(p.failed)}: your name (Esc cancels)`;
+      return `Sign off${withFailures(p.failed, p.accepted)}: your name (Esc cancels)`;
     case 'statement':
-      return `Sign off as ${p.signer}${withFailures(p.failed)}: statement (Esc cancels)`;
+      return `Sign off as ${p.signer}${withFailures(p.failed, p.accepted)}: statement (Esc cancels)`;
   }
   return '';
 }

@@ -1,0 +1,41 @@
+/** One line per journal entry, for the report's timeline. Pure. */
+import type { JournalEntry } from '../journal/types.js';
+
+export function summarize(e: JournalEntry): string {
+  const d = e.data;
+  const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
+  switch (e.type) {
+    case 'session.started':
+      return `session started (runbook ${(d.runbook as { id?: string })?.id ?? '?'})`;
+    case 'session.resumed':
+      return 'session resumed';
+    case 'step.done':
+      return d.accepted
+        ? `done, accepted: ${s('reason')}`
+        : `done${s('note') ? `: ${s('note')}` : ''}`;
+    case 'step.skipped':
+      return `skipped: ${s('reason')}`;
+    case 'step.failed':
+      return `failed: ${s('note')}`;
+    case 'step.started':
+      return `${d.dryRun ? 'dry run ' : ''}started (${s('kind')}${Array.isArray(d.argv) ? `: ${(d.argv as string[]).join(' ')}` : ''}${s('action') ? `: ${s('action')}` : ''})`;
+    case 'step.result':
+      return `${d.dryRun ? 'dry run ' : ''}${s('outcome')}: ${s('summary')}`;
+    case 'step.reopened':
+      return 'reopened';
+    case 'note.added':
+      return `note: ${s('text')}`;
+    case 'gate.overridden':
+      return `gate overridden (${(d.unmet as string[] | undefined)?.join(', ') ?? ''}): ${s('reason')}`;
+    case 'session.signed':
+      return `signed off by ${s('signer')}`;
+    case 'journal.repaired':
+      return `torn trailing line (${String(d.bytes)} bytes) set aside as ${s('savedAs')}`;
+    case 'action.started':
+      return `${d.dryRun ? 'dry run ' : ''}action ${s('action')} started${d.params && typeof d.params === 'object' && 'container' in d.params ? ` on ${String((d.params as Record<string, unknown>).container)}` : ''}${s('overrideReason') ? ` (safety rule overridden: ${s('overrideReason')})` : ''}`;
+    case 'action.result':
+      return `${d.dryRun ? 'dry run ' : ''}action ${s('action')} ${s('outcome')}: ${s('summary')}`;
+    default:
+      return e.type;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The session screen's open question: a yes/no (run? quit?) or a text field (reason, note,
+ * answer, typed name, signer, statement), with the engine's last refusal above the field.
+ */
+import { DEFAULT_STATEMENT, type SessionControls } from '../hooks/useSessionControls.js';
+import { useDeps } from '../hooks/useDeps.js';
+import { promptLabel, type Prompt } from '../screens/sessionModel.js';
+import { wrapText } from '../text.js';
+import { ConfirmPrompt, TextPrompt } from './TextPrompt.js';
+
+/** Rows kept for a text prompt's field: a note longer than a row wraps instead of overflowing. */
+export const PROMPT_FIELD_ROWS = 2;
+
+function isQuestion(p: Prompt): p is Extract<Prompt, { kind: 'yes' | 'quit' }> {
+  return p.kind === 'yes' || p.kind === 'quit';
+}
+
+/** Rows the prompt takes at this width (none when no prompt is open). */
+export function promptRows(prompt: Prompt | undefined, error: string | undefined, width: number) {
+  if (!prompt) return 0;
+  const question = isQuestion(prompt);
+  const label = promptLabel(prompt) + (question ? ' [y/N]' : '');
+  return (
+    Math.min(2, wrapText(label, width).length) +
+    (question ? 0 : PROMPT_FIELD_ROWS) +
+    (error ? 1 : 0)
+  );
+}
+
+export function SessionPrompt({
+  prompt,
+  promptSeq,
+  error,
+  width,
+  isFocused,
+  controls,
+  onCancel,
+}: {
+  prompt: Prompt | undefined;
+  promptSeq: number;
+  error: string | undefined;
+  width: number;
+  isFocused: boolean;
+  controls: SessionControls;
+  onCancel(): void;
+}) {
+  const { ports } = useDeps();
+  if (!prompt) return null;
+  if (isQuestion(prompt))
+    return (
+      <ConfirmPrompt
+        question={promptLabel(prompt)}
+        context={prompt.kind === 'quit' && prompt.idle ? 'quitConfirm' : 'confirm'}
+        width={width}
+        isFocused={isFocused}
+        onAnswer={(yes) => controls.answer(prompt, yes)}
+      />
+    );
+  return (
+    <TextPrompt
+      key={promptSeq}
+      label={promptLabel(prompt)}
+      initial={
+        prompt.kind === 'signer'
+          ? ports.operator()
+          : prompt.kind === 'statement'
+            ? DEFAULT_STATEMENT
+            : ''
+      }
+      error={error}
+      clearOnSubmit={prompt.kind === 'typed'}
+      width={width}
+      fieldRows={PROMPT_FIELD_ROWS}
+      isFocused={isFocused}
+      onSubmit={(v) => void controls.submit(prompt, v)}
+      onCancel={onCancel}
+    />
+  );
+}
