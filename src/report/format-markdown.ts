@@ -129,6 +129,14 @@ export function renderMarkdown(r: Report): string {
 
 function renderIncident(out: string[], inc: IncidentReport): void {
   out.push('', '## Incident summary', '', `- ${inc.summary}`);
+  if (inc.incidentStart)
+    out.push(
+      `- Incident start: ${inc.incidentStart.at} (${inc.incidentStart.source === 'input' ? `the alert time${inc.incidentStart.setBy ? `, set by ${esc(inc.incidentStart.setBy)} at ${inc.incidentStart.setAt}` : ', given at the start'}` : "the session's start: no alert time was recorded"})`,
+    );
+  for (const r of inc.replacements)
+    out.push(
+      `- Target replaced: ${esc(r.original.name)} (\`${r.original.id.slice(0, 12)}\`) by ${esc(r.replacement.name)} (\`${r.replacement.id.slice(0, 12)}\`${r.replacement.image ? `, ${esc(r.replacement.image)}` : ''}), recorded by ${esc(r.by)} at ${r.at}${r.reason ? `: ${esc(r.reason)}` : ''}`,
+    );
   out.push(
     `- Time to contain: ${inc.timeToContain ? `${inc.timeToContain.text} (${inc.timeToContain.from} → ${inc.timeToContain.to})` : 'not contained'}`,
   );
@@ -151,7 +159,7 @@ function renderIncident(out: string[], inc: IncidentReport): void {
   if (inc.evidence.length === 0) out.push('None collected.');
   for (const ev of inc.evidence) {
     out.push(
-      `- ${ev.at} ${ev.container}: ${ev.complete ? 'complete' : '**INCOMPLETE**'}, manifest \`${ev.manifest}\` sha256 \`${ev.manifestSha256 ?? 'none'}\``,
+      `- ${ev.at} ${ev.container}: ${ev.complete ? 'complete' : ev.cancelled ? '**INCOMPLETE** (cancelled by the operator)' : '**INCOMPLETE**'}${ev.eventsSince ? `, engine events since ${ev.eventsSince} only` : ''}, manifest \`${ev.manifest}\` sha256 \`${ev.manifestSha256 ?? 'none'}\``,
     );
     for (const f of ev.files)
       out.push(`  - \`${f.path}\` (${f.kind}, ${f.bytes} bytes) sha256 \`${f.sha256}\``);

@@ -3,6 +3,7 @@
  * evidence, backups, restores and the lessons learned. Pure.
  */
 import type { JournalEntry } from '../journal/types.js';
+import { INCIDENT_START_INPUT, incidentStart } from '../engine/safety.js';
 import type { SessionState } from '../engine/state.js';
 import type { Duration, IncidentReport } from './types.js';
 
@@ -29,8 +30,12 @@ export function incidentReport(
   const phaseOf = new Map<string, string>();
   for (const p of state.runbook.phases) for (const st of p.steps) phaseOf.set(st.id, p.id);
   const real = log.filter((a) => !a.dryRun);
-  // Detection starts at the first entry on a detect-phase step, else at the first action.
+  // The clock starts when the incident did (the alert time, else the session's start); an ad-hoc
+  // session has neither: its first detect-phase entry, else its first action.
+  const start = incidentStart(state);
+  const setting = (state.inputChanges ?? []).filter((c) => c.input === INCIDENT_START_INPUT).at(-1);
   const firstDetect =
+    start?.at ??
     entries.find((e) => e.step !== undefined && phaseOf.get(e.step) === 'detect')?.ts ??
     real[0]?.at ??
     state.startedAt;
@@ -60,6 +65,10 @@ export function incidentReport(
     at: ev.at,
     container: ev.container.name,
     complete: ev.complete,
+    ...(ev.cancelled ? { cancelled: true } : {}),
+    ...(ev.eventsCoverage && !ev.eventsCoverage.complete && ev.eventsCoverage.since
+      ? { eventsSince: ev.eventsCoverage.since }
+      : {}),
     manifest: ev.manifest,
     manifestSha256: ev.manifestSha256,
     files: ev.files,
@@ -74,6 +83,23 @@ export function incidentReport(
   return {
     ...(target ? { target } : {}),
     summary: `${target ? `target ${target}: ` : ''}${counts}${contained ? '; contained' : '; not contained'}${recovered ? ', recovered' : ''}`,
+    ...(start
+      ? {
+          incidentStart: {
+            ...start,
+            ...(setting && start.source === 'input'
+              ? { setBy: setting.by, setAt: setting.at }
+              : {}),
+          },
+        }
+      : {}),
+    replacements: (state.replacements ?? []).map((r) => ({
+      at: r.at,
+      by: r.by,
+      original: { id: r.original.id, name: r.original.name },
+      replacement: r.replacement,
+      ...(r.reason ? { reason: r.reason } : {}),
+    })),
     timeToContain: duration(firstDetect, contained),
     timeToRecover: duration(firstDetect, recovered),
     actions: log.map((a) => ({

@@ -35,6 +35,12 @@ export function summarize(e: JournalEntry): string {
       return `${d.dryRun ? 'dry run ' : ''}action ${s('action')} started${d.params && typeof d.params === 'object' && 'container' in d.params ? ` on ${String((d.params as Record<string, unknown>).container)}` : ''}${s('overrideReason') ? ` (safety rule overridden: ${s('overrideReason')})` : ''}`;
     case 'action.result':
       return `${d.dryRun ? 'dry run ' : ''}action ${s('action')} ${s('outcome')}: ${s('summary')}`;
+    case 'input.changed':
+      return `input ${s('input')} set to ${s('value')}${s('previous') ? ` (was ${s('previous')})` : ''}${s('reason') ? `: ${s('reason')}` : ''}`;
+    case 'target.replaced': {
+      const c = (k: string) => (d[k] ?? {}) as { id?: string; name?: string };
+      return `${s('input')} replaced: ${c('original').name ?? '?'} (${(c('original').id ?? '').slice(0, 12)}) by ${c('replacement').name ?? '?'} (${(c('replacement').id ?? '').slice(0, 12)})${s('reason') ? `: ${s('reason')}` : ''}`;
+    }
     default:
       return e.type;
   }

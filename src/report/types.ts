@@ -80,8 +80,19 @@ export interface Duration {
 export interface IncidentReport {
   target?: string;
   summary: string;
+  /** When the incident started: the recorded alert time, else the session's start. */
+  incidentStart?: { at: string; source: 'input' | 'session'; setBy?: string; setAt?: string };
+  /** Measured from the incident's start (ad-hoc sessions: from the first action). */
   timeToContain?: Duration;
   timeToRecover?: Duration;
+  /** Removed (or re-created) targets and the containers that replaced them. */
+  replacements: {
+    at: string;
+    by: string;
+    original: { id: string; name: string };
+    replacement: { id: string; name: string; image?: string };
+    reason?: string;
+  }[];
   actions: {
     seq: number;
     at: string;
@@ -99,6 +110,10 @@ export interface IncidentReport {
     at: string;
     container: string;
     complete: boolean;
+    /** Cancelled by the operator (kept, INCOMPLETE). */
+    cancelled?: boolean;
+    /** Set when the engine's events did not reach back to the container's creation. */
+    eventsSince?: string;
     manifest: string;
     manifestSha256: string | null;
     files: { path: string; bytes: number; sha256: string; kind: string }[];

@@ -13,6 +13,8 @@ import { createActionRunner } from '../../src/actions/runner.js';
 import { targetSecrets } from '../../src/actions/target-secrets.js';
 import { createDockerAdapter } from '../../src/adapters/docker/index.js';
 import { Session } from '../../src/engine/session.js';
+import { renderMarkdown } from '../../src/report/format-markdown.js';
+import { buildReport } from '../../src/report/report.js';
 import {
   cleanupLabelled,
   dockerAvailable,
@@ -148,6 +150,14 @@ describe.skipIf(!dockerAvailable)(`recovery into a replacement (${noDockerReason
     });
     expect((await go('verify-health'))?.outcome).toBe('ok');
 
+    const chain = { ok: true, entries: s.state.entries, head: s.state.head, signatures: 0 };
+    const md = renderMarkdown(buildReport(s.state, s.entries, chain));
+    expect(md).toContain(
+      `- Target replaced: ${v.name} (\`${originalId.slice(0, 12)}\`) by ${v.name} (\`${replacementId.slice(0, 12)}\``,
+    );
+    expect(md).toMatch(/- Incident start: \S+ \(the session's start: no alert time was recorded\)/);
+    expect(md).toMatch(/target replaced: .* by /);
+    expect(md).not.toContain(v.secret);
     await s.close();
     expect(readFileSync(s.journalPath, 'utf8')).not.toContain(v.secret);
   }, 120_000);
