@@ -3,9 +3,11 @@ import type { ContainerModel } from './model.js';
 import type {
   CheckContext,
   CheckDefinition,
+  CheckVerdictDetail,
   Evaluation,
   FindingTarget,
   Remediation,
+  SourceLocation,
 } from './types.js';
 import { privilegeChecks } from './rules-privilege.js';
 import { exposureChecks } from './rules-exposure.js';
@@ -56,28 +58,44 @@ export function targetOf(m: ContainerModel): FindingTarget {
   };
 }
 
-/** Evaluates the given checks (default: all but drift) against one model. */
+/** An evaluation from one check's verdict on one model: target, location, remediation. */
+export function toEvaluation(
+  c: Pick<CheckDefinition, 'id' | 'title' | 'severity' | 'cis' | 'remediation'>,
+  model: ContainerModel,
+  d: CheckVerdictDetail,
+): Evaluation {
+  const base = targetOf(model);
+  let target = base;
+  let location: SourceLocation | undefined;
+  if (base.kind === 'compose' && d.line !== undefined) {
+    const elsewhere = d.file !== undefined && d.file !== model.file;
+    location = {
+      file: elsewhere ? (d.file as string) : (model.file ?? 'compose.yaml'),
+      line: d.line,
+    };
+    // The target stays the audited file's service; its line is the setting's when it is there.
+    target = elsewhere ? base : { ...base, line: d.line };
+  }
+  return {
+    check: c.id,
+    verdict: d.verdict,
+    severity: d.severity ?? c.severity,
+    title: c.title,
+    target,
+    ...(d.evidence !== undefined ? { evidence: d.evidence } : {}),
+    ...(d.reason !== undefined ? { reason: d.reason } : {}),
+    remediation: d.remediation ? { ...c.remediation, ...d.remediation } : c.remediation,
+    refs: c.cis ? { cis: c.cis } : {},
+    ...(location ? { location } : {}),
+  };
+}
+
+/** Evaluates the given checks (default: all per-model checks) against one model. */
 export function evaluateModel(
   model: ContainerModel,
   ctx: CheckContext,
   ids?: readonly string[],
 ): Evaluation[] {
   const checks = ids ? CHECKS.filter((c) => ids.includes(c.id)) : CHECKS;
-  const base = targetOf(model);
-  return checks.map((c) => {
-    const d = c.evaluate(model, ctx);
-    const target =
-      d.line !== undefined && base.kind === 'compose' ? { ...base, line: d.line } : base;
-    return {
-      check: c.id,
-      verdict: d.verdict,
-      severity: d.severity ?? c.severity,
-      title: c.title,
-      target,
-      ...(d.evidence !== undefined ? { evidence: d.evidence } : {}),
-      ...(d.reason !== undefined ? { reason: d.reason } : {}),
-      remediation: c.remediation,
-      refs: c.cis ? { cis: c.cis } : {},
-    };
-  });
+  return checks.map((c) => toEvaluation(c, model, c.evaluate(model, ctx)));
 }

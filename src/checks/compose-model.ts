@@ -1,14 +1,15 @@
 /** Compose services as ContainerModels. Pure; `env_file` is read through the injected readFile. */
 import { posix } from 'node:path';
 import { UserError, errorMessage } from '../errors.js';
-import type { ContainerModel, EnvVarModel, MountModel, PortModel } from './model.js';
-import { parseDotEnv } from './compose-env.js';
+import type { ContainerModel, EnvVarModel, Located, MountModel, PortModel } from './model.js';
+import { DotEnvError, parseDotEnvEntries } from './dotenv.js';
 import {
   envMap,
   loadCompose,
   type LoadOptions,
   type LoadedCompose,
   type LoadedService,
+  type Loc,
 } from './compose-load.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -37,7 +38,13 @@ const num = (v: unknown): number | undefined => {
   return Number.isFinite(n) ? n : undefined;
 };
 
-function itemLine(s: LoadedService, key: string, item: unknown): number | undefined {
+/** A location as model fields: the line, and the file when it is not the audited one. */
+function located(c: LoadedCompose, loc: Loc | undefined): Located {
+  if (!loc) return {};
+  return loc.file === c.file ? { line: loc.line } : { line: loc.line, file: loc.file };
+}
+
+function itemLoc(s: LoadedService, key: string, item: unknown): Loc | undefined {
   return s.lines.items[key]?.get(JSON.stringify(item)) ?? s.lines.keys[key];
 }
 
@@ -75,10 +82,10 @@ export function parseShortPort(spec: string): PortModel {
   };
 }
 
-function ports(s: LoadedService): PortModel[] {
+function ports(c: LoadedCompose, s: LoadedService): PortModel[] {
   const out: PortModel[] = [];
   for (const p of Array.isArray(s.raw.ports) ? s.raw.ports : []) {
-    const line = itemLine(s, 'ports', p);
+    const loc = located(c, itemLoc(s, 'ports', p));
     let port: PortModel;
     if (isRecord(p)) {
       port = {
@@ -87,7 +94,7 @@ function ports(s: LoadedService): PortModel[] {
         ...(p.published !== undefined ? { hostPort: String(p.published) } : {}),
       };
     } else port = parseShortPort(String(p));
-    out.push(line !== undefined ? { ...port, line } : port);
+    out.push({ ...port, ...loc });
   }
   return out;
 }
@@ -99,15 +106,31 @@ function hostPath(source: string, dir: string): string {
 
 const looksLikePath = (s: string) => /^(\/|\.|~)/.test(s);
 
-function mounts(s: LoadedService, dir: string): MountModel[] {
+const PROPAGATIONS = ['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate'];
+
+/** A named volume whose local driver binds a host directory: its device. */
+function volumeDevice(c: LoadedCompose, name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const v = c.volumes[name];
+  const o = v && isRecord(v.driver_opts) ? v.driver_opts : undefined;
+  if (!o || typeof o.device !== 'string') return undefined;
+  const opts = String(o.o ?? '').split(',');
+  if (!opts.includes('bind') && !opts.includes('rbind')) return undefined;
+  return hostPath(o.device, c.dir);
+}
+
+function mounts(c: LoadedCompose, s: LoadedService): MountModel[] {
   const out: MountModel[] = [];
+  const dir = c.dir;
   for (const v of Array.isArray(s.raw.volumes) ? s.raw.volumes : []) {
-    const line = itemLine(s, 'volumes', v);
+    const loc = located(c, itemLoc(s, 'volumes', v));
     let m: MountModel;
     if (isRecord(v)) {
       const type = str(v.type) ?? 'volume';
       const source = str(v.source);
       const tmpfs = isRecord(v.tmpfs) ? v.tmpfs : {};
+      const bind = isRecord(v.bind) ? v.bind : {};
+      const device = type === 'volume' ? volumeDevice(c, source) : undefined;
       m = {
         type:
           type === 'bind' || type === 'volume' || type === 'tmpfs' || type === 'npipe'
@@ -116,6 +139,8 @@ function mounts(s: LoadedService, dir: string): MountModel[] {
         ...(source ? { source: type === 'bind' ? hostPath(source, dir) : source } : {}),
         target: str(v.target) ?? '',
         readOnly: truthy(v.read_only),
+        ...(typeof bind.propagation === 'string' ? { propagation: bind.propagation } : {}),
+        ...(device ? { device } : {}),
         // The mount API takes size/mode only: the engine's defaults (noexec,nosuid) apply.
         ...(type === 'tmpfs' && tmpfs.size !== undefined
           ? { options: `size=${String(tmpfs.size)}` }
@@ -126,46 +151,57 @@ function mounts(s: LoadedService, dir: string): MountModel[] {
       if (parts.length === 1) m = { type: 'volume', target: parts[0] ?? '', readOnly: false };
       else {
         const source = parts[0] ?? '';
-        const mode = parts.slice(2).join(':');
+        const mode = parts.slice(2).join(':').split(',');
         const bind = looksLikePath(source);
+        const propagation = mode.find((x) => PROPAGATIONS.includes(x));
+        const device = bind ? undefined : volumeDevice(c, source);
         m = {
           type: bind ? 'bind' : 'volume',
           source: bind ? hostPath(source, dir) : source,
           target: parts[1] ?? '',
-          readOnly: /(^|,)ro(,|$)/.test(mode),
+          readOnly: mode.includes('ro'),
+          ...(propagation ? { propagation } : {}),
+          ...(device ? { device } : {}),
         };
       }
     }
-    out.push(line !== undefined ? { ...m, line } : m);
+    out.push({ ...m, ...loc });
   }
   for (const t of strList(s.raw.tmpfs)) {
     const i = t.indexOf(':');
     const target = i < 0 ? t : t.slice(0, i);
     const options = i < 0 ? '' : t.slice(i + 1);
-    const line = itemLine(s, 'tmpfs', t);
     out.push({
       type: 'tmpfs',
       target,
       readOnly: false,
       options,
-      ...(line !== undefined ? { line } : {}),
+      ...located(c, itemLoc(s, 'tmpfs', t)),
     });
   }
   return out;
 }
 
-async function env(s: LoadedService, dir: string, opts: LoadOptions): Promise<EnvVarModel[]> {
+/**
+ * The service's environment, resolved in compose's order: `env_file` files in order (each
+ * interpolated from the variables before it, then the shell and `.env`), then the `environment`
+ * entries. A bare name (`- KEY` or `KEY:`) takes the shell's value, then the project `.env`'s.
+ * When neither has it, compose would pass whatever the deploying shell holds; the audit keeps the
+ * `env_file` value for it (what the files say), or leaves the value unknown.
+ */
+async function env(c: LoadedCompose, s: LoadedService, opts: LoadOptions): Promise<EnvVarModel[]> {
   const vars = new Map<string, EnvVarModel>();
   const files = Array.isArray(s.raw.env_file)
     ? s.raw.env_file
     : s.raw.env_file === undefined
       ? []
       : [s.raw.env_file];
+  const dotEnv = new Map(c.dotEnv.entries.map((e) => [e.name, e]));
   for (const f of files) {
     const path = isRecord(f) ? str(f.path) : str(f);
     const required = isRecord(f) ? f.required !== false : true;
     if (!path) continue;
-    const full = posix.resolve(dir, path);
+    const full = joinRelative(c.dir, path);
     let text: string;
     try {
       text = await opts.readFile(full);
@@ -175,21 +211,45 @@ async function env(s: LoadedService, dir: string, opts: LoadOptions): Promise<En
         `${opts.file}: service ${s.name}: cannot read env_file ${path}: ${errorMessage(err)}`,
       );
     }
-    for (const [name, value] of Object.entries(parseDotEnv(text))) {
-      const line = s.lines.keys.env_file;
-      vars.set(name, { name, value, ...(line !== undefined ? { line } : {}) });
+    let entries;
+    try {
+      entries = parseDotEnvEntries(text, (k) => vars.get(k)?.value ?? c.vars[k]);
+    } catch (err) {
+      if (err instanceof DotEnvError) throw new UserError(`${full}:${err.line}: ${err.message}`);
+      throw err;
     }
+    for (const e of entries)
+      vars.set(e.name, {
+        name: e.name,
+        value: e.value,
+        origin: 'env_file',
+        ...located(c, { file: full, line: e.line }),
+      });
   }
   for (const [name, value] of Object.entries(envMap(s.raw.environment))) {
-    const line = s.lines.items.environment?.get(name) ?? s.lines.keys.environment;
-    vars.set(name, {
-      name,
-      // `- NAME` with no value passes the shell's variable through: unknown here.
-      ...(value !== null ? { value } : {}),
-      ...(line !== undefined ? { line } : {}),
-    });
+    const loc = located(c, s.lines.items.environment?.get(name) ?? s.lines.keys.environment);
+    if (value !== null) {
+      vars.set(name, { name, value, origin: 'environment', ...loc });
+      continue;
+    }
+    const shell = c.env[name];
+    const fromDotEnv = dotEnv.get(name);
+    if (shell !== undefined) vars.set(name, { name, value: shell, origin: 'shell', ...loc });
+    else if (fromDotEnv)
+      vars.set(name, {
+        name,
+        value: fromDotEnv.value,
+        origin: 'dotenv',
+        ...located(c, { file: c.dotEnv.file, line: fromDotEnv.line }),
+      });
+    else if (!vars.has(name)) vars.set(name, { name, origin: 'environment', ...loc });
   }
   return [...vars.values()];
+}
+
+/** A path relative to the compose file's directory, kept relative when that one is. */
+function joinRelative(dir: string, path: string): string {
+  return posix.normalize(path.startsWith('/') ? path : posix.join(dir, path));
 }
 
 function restart(raw: Record<string, unknown>): ContainerModel['restart'] {
@@ -208,6 +268,13 @@ function restart(raw: Record<string, unknown>): ContainerModel['restart'] {
     return { name: 'on-failure', ...(max !== undefined ? { maxRetries: max } : {}) };
   }
   return { name: 'no' };
+}
+
+/** `command`/`entrypoint` as argv: lists as given, strings split on whitespace (no shell). */
+function argv(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === 'string') return v.trim().split(/\s+/).filter(Boolean);
+  return [];
 }
 
 export async function serviceModel(
@@ -231,6 +298,14 @@ export async function serviceModel(
     num(r.cpus) ??
     num(limits.cpus) ??
     (cpuQuota ? cpuQuota / (num(r.cpu_period) ?? 100_000) : undefined);
+  const pullPolicy = str(r.pull_policy)?.toLowerCase();
+  const command = [...argv(r.entrypoint), ...argv(r.command)];
+  const lines: Record<string, number> = {};
+  const lineFiles: Record<string, string> = {};
+  for (const [k, loc] of Object.entries(s.lines.keys)) {
+    lines[k] = loc.line;
+    if (loc.file !== c.file) lineFiles[k] = loc.file;
+  }
   const model: ContainerModel = {
     source: 'compose',
     name: s.name,
@@ -247,6 +322,8 @@ export async function serviceModel(
     ipcMode: str(r.ipc) ?? '',
     utsMode: str(r.uts) ?? '',
     usernsMode: str(r.userns_mode) ?? '',
+    cgroupnsMode: str(r.cgroup) ?? '',
+    cgroupParent: str(r.cgroup_parent) ?? '',
     capAdd: strList(r.cap_add),
     capDrop: strList(r.cap_drop),
     securityOpt: strList(r.security_opt),
@@ -254,17 +331,23 @@ export async function serviceModel(
     cpuLimit: cpuLimit ?? (r.cpuset ? String(r.cpuset).split(',').length : 0),
     pidsLimit: num(r.pids_limit ?? limits.pids) ?? 0,
     restart: restart(r),
-    ports: ports(s),
-    mounts: mounts(s, c.dir),
+    ports: ports(c, s),
+    mounts: mounts(c, s),
     devices: strList(
       (Array.isArray(r.devices) ? r.devices : []).map((d: unknown) =>
         isRecord(d) ? `${str(d.source) ?? '?'}:${str(d.target) ?? '?'}` : d,
       ),
     ),
-    env: await env(s, c.dir, opts),
-    lines: { ...s.lines.keys },
+    env: await env(c, s, opts),
+    lines,
+    ...(Object.keys(lineFiles).length ? { lineFiles } : {}),
+    ...(command.length ? { command } : {}),
+    localImage:
+      (r.build !== undefined && pullPolicy !== 'always') ||
+      pullPolicy === 'never' ||
+      pullPolicy === 'build',
   };
-  if (s.lines.line !== undefined) model.line = s.lines.line;
+  if (s.lines.line?.file === c.file) model.line = s.lines.line.line;
   if (typeof r.image === 'string') model.image = r.image;
   if (health) {
     model.healthcheck = {

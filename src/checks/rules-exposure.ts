@@ -1,7 +1,7 @@
 /** Checks about what the container exposes: secrets, ports, networks, images, processes. */
 import type { CheckDefinition } from './types.js';
 import { isDemoCredential, isSecretName, maskedVar } from './mask.js';
-import { lineOf, notApplicable, pass } from './helpers.js';
+import { locOf, notApplicable, pass } from './helpers.js';
 import type { ContainerModel, PortModel } from './model.js';
 
 /** Ports that usually carry an admin UI or a database: published on all interfaces → high. */
@@ -62,11 +62,7 @@ export const exposureChecks: CheckDefinition[] = [
         evidence: hits
           .map((v) => `${maskedVar(v.name, v.value)} (a known default value)`)
           .join(', '),
-        line: lineOf(
-          m,
-          'environment',
-          hits.map((h) => h.line),
-        ),
+        ...locOf(m, 'environment', hits),
       };
     },
   },
@@ -85,11 +81,7 @@ export const exposureChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: hits.map((v) => maskedVar(v.name, v.value)).join(', '),
-        line: lineOf(
-          m,
-          'environment',
-          hits.map((h) => h.line),
-        ),
+        ...locOf(m, 'environment', hits),
       };
     },
   },
@@ -114,11 +106,7 @@ export const exposureChecks: CheckDefinition[] = [
         verdict: 'fail',
         severity: admin ? 'high' : 'medium',
         evidence: hits.map(portLabel).join(', '),
-        line: lineOf(
-          m,
-          'ports',
-          hits.map((h) => h.line),
-        ),
+        ...locOf(m, 'ports', hits),
       };
     },
   },
@@ -145,7 +133,7 @@ export const exposureChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: 'network: bridge (default)',
-        line: lineOf(m, 'network_mode'),
+        ...locOf(m, 'network_mode'),
       };
     },
   },
@@ -161,7 +149,7 @@ export const exposureChecks: CheckDefinition[] = [
     evaluate(m) {
       if (!m.image) return notApplicable('no image (built from a Dockerfile)');
       if (!isFloatingImage(m.image)) return pass(`image: ${m.image}`);
-      return { verdict: 'fail', evidence: `image: ${m.image}`, line: lineOf(m, 'image') };
+      return { verdict: 'fail', evidence: `image: ${m.image}`, ...locOf(m, 'image') };
     },
   },
   {

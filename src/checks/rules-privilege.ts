@@ -4,7 +4,7 @@ import {
   bindLabel,
   isDockerSocket,
   isSensitiveBind,
-  lineOf,
+  locOf,
   namespaceIsHost,
   normalizeCap,
   notApplicable,
@@ -55,7 +55,7 @@ const hostNamespace = (
   evaluate(m) {
     const value = m[key];
     if (!namespaceIsHost(value)) return pass(value ? `${composeKey}: ${value}` : undefined);
-    return { verdict: 'fail', evidence: `${composeKey}: host`, line: lineOf(m, composeKey) };
+    return { verdict: 'fail', evidence: `${composeKey}: host`, ...locOf(m, composeKey) };
   },
 });
 
@@ -72,7 +72,7 @@ export const privilegeChecks: CheckDefinition[] = [
     },
     evaluate(m) {
       if (m.privileged !== true) return pass();
-      return { verdict: 'fail', evidence: 'privileged: true', line: lineOf(m, 'privileged') };
+      return { verdict: 'fail', evidence: 'privileged: true', ...locOf(m, 'privileged') };
     },
   },
   {
@@ -92,11 +92,7 @@ export const privilegeChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: hits.map(bindLabel).join(', '),
-        line: lineOf(
-          m,
-          'volumes',
-          hits.map((h) => h.line),
-        ),
+        ...locOf(m, 'volumes', hits),
       };
     },
   },
@@ -117,11 +113,7 @@ export const privilegeChecks: CheckDefinition[] = [
         verdict: 'fail',
         severity: hits.some((h) => !h.readOnly) ? 'high' : 'medium',
         evidence: hits.map(bindLabel).join(', '),
-        line: lineOf(
-          m,
-          'volumes',
-          hits.map((h) => h.line),
-        ),
+        ...locOf(m, 'volumes', hits),
       };
     },
   },
@@ -187,7 +179,7 @@ export const privilegeChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: `cap_add: ${bad.join(', ')}`,
-        line: lineOf(m, 'cap_add'),
+        ...locOf(m, 'cap_add'),
       };
     },
   },
@@ -207,7 +199,7 @@ export const privilegeChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: dropped.length ? `cap_drop: ${dropped.join(', ')}` : 'cap_drop not set',
-        line: lineOf(m, 'cap_drop'),
+        ...locOf(m, 'cap_drop'),
       };
     },
   },
@@ -227,7 +219,7 @@ export const privilegeChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: 'security_opt: seccomp=unconfined',
-        line: lineOf(m, 'security_opt'),
+        ...locOf(m, 'security_opt'),
       };
     },
   },
@@ -257,7 +249,7 @@ export const privilegeChecks: CheckDefinition[] = [
       if (apparmorOff && apparmorHost) evidence.push('security_opt: apparmor=unconfined');
       if (selinuxOff && selinuxHost) evidence.push('security_opt: label=disable');
       if (evidence.length === 0) return pass();
-      return { verdict: 'fail', evidence: evidence.join(', '), line: lineOf(m, 'security_opt') };
+      return { verdict: 'fail', evidence: evidence.join(', '), ...locOf(m, 'security_opt') };
     },
   },
   {
@@ -278,7 +270,7 @@ export const privilegeChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: opt ? `no-new-privileges:${opt.value}` : 'no-new-privileges not set',
-        line: lineOf(m, 'security_opt'),
+        ...locOf(m, 'security_opt'),
       };
     },
   },
@@ -307,7 +299,7 @@ export const privilegeChecks: CheckDefinition[] = [
               ? 'user not set (the image default applies, usually root)'
               : 'user not set (root)'
             : `user: ${user}`,
-        line: lineOf(m, 'user'),
+        ...locOf(m, 'user'),
       };
     },
   },
@@ -323,7 +315,7 @@ export const privilegeChecks: CheckDefinition[] = [
     },
     evaluate(m) {
       if (m.readOnlyRootfs === true) return pass('read_only: true');
-      return { verdict: 'fail', evidence: 'read_only: false', line: lineOf(m, 'read_only') };
+      return { verdict: 'fail', evidence: 'read_only: false', ...locOf(m, 'read_only') };
     },
   },
   {
@@ -342,7 +334,7 @@ export const privilegeChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: `devices: ${devices.join(', ')}`,
-        line: lineOf(m, 'devices'),
+        ...locOf(m, 'devices'),
       };
     },
   },

@@ -18,6 +18,10 @@ export interface CheckVerdictDetail {
   evidence?: string;
   /** Compose: the line of the offending setting. */
   line?: number;
+  /** Compose: the file holding that line, when it is not the audited file (extends, env_file). */
+  file?: string;
+  /** A fix specific to what was found (the product's own variable), replacing the default's. */
+  remediation?: Partial<Remediation>;
   /** Why the check does not apply, for not-applicable verdicts. */
   reason?: string;
 }
@@ -45,9 +49,20 @@ export interface FindingTarget {
   kind: 'container' | 'compose';
   name: string;
   id?: string;
+  /** Compose: the audited file (the one named on the command line). */
   file?: string;
   service?: string;
+  /**
+   * Compose: the line in the audited file: the setting's, or the service's when the setting is
+   * written in another file (see `location`).
+   */
   line?: number;
+}
+
+/** Where a compose setting is written: the audited file or the one it extends or reads. */
+export interface SourceLocation {
+  file: string;
+  line: number;
 }
 
 /** One check evaluated against one target. Findings are the `fail` ones. */
@@ -61,4 +76,6 @@ export interface Evaluation {
   reason?: string;
   remediation: Remediation;
   refs: { cis?: string };
+  /** Compose: the file and line holding the offending setting. */
+  location?: SourceLocation;
 }
