@@ -1,6 +1,6 @@
 /** SARIF 2.1.0: one rule per check, one result per finding (suppressed ones marked). Pure. */
 import { posix } from 'node:path';
-import { CHECKS, DRIFT_CHECK } from '../checks/catalog.js';
+import { CHECKS, DRIFT_CHECK, STACK_CHECKS } from '../checks/catalog.js';
 import type { Severity } from '../runbook/types.js';
 import type { AuditReport, Finding, SuppressedFinding } from './types.js';
 
@@ -25,7 +25,7 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
 
 function rules() {
   const all = [
-    ...CHECKS.map((c) => ({
+    ...[...CHECKS, ...STACK_CHECKS].map((c) => ({
       id: c.id,
       title: c.title,
       severity: c.severity,

@@ -8,14 +8,22 @@ import type {
   FindingTarget,
   Remediation,
   SourceLocation,
+  StackCheckDefinition,
 } from './types.js';
 import { privilegeChecks } from './rules-privilege.js';
 import { exposureChecks } from './rules-exposure.js';
 import { runtimeChecks } from './rules-runtime.js';
+import { credentialChecks } from './rules-credentials.js';
+import { stackChecks } from './rules-stack.js';
+import { hostChecks } from './rules-host.js';
+import { serviceChecks } from './rules-services.js';
 
 export const CHECKS: readonly CheckDefinition[] = [
   ...privilegeChecks,
+  ...hostChecks,
+  ...credentialChecks,
   ...exposureChecks,
+  ...serviceChecks,
   ...runtimeChecks,
 ];
 
@@ -31,8 +39,15 @@ export const DRIFT_CHECK = {
   } satisfies Remediation,
 };
 
+/** Checks over a whole stack (a compose file, an engine's containers). */
+export const STACK_CHECKS: readonly StackCheckDefinition[] = stackChecks;
+
 /** Stable check ids, for runbooks and the CheckRunner. */
-export const CHECK_IDS: readonly string[] = [...CHECKS.map((c) => c.id), DRIFT_CHECK.id];
+export const CHECK_IDS: readonly string[] = [
+  ...CHECKS.map((c) => c.id),
+  ...STACK_CHECKS.map((c) => c.id),
+  DRIFT_CHECK.id,
+];
 
 const byId = new Map(CHECKS.map((c) => [c.id, c]));
 
@@ -98,4 +113,22 @@ export function evaluateModel(
 ): Evaluation[] {
   const checks = ids ? CHECKS.filter((c) => ids.includes(c.id)) : CHECKS;
   return checks.map((c) => toEvaluation(c, model, c.evaluate(model, ctx)));
+}
+
+/** Evaluates the given stack checks (default: all) over a group of models. */
+export function evaluateStack(
+  models: readonly ContainerModel[],
+  ctx: CheckContext,
+  ids?: readonly string[],
+): Evaluation[] {
+  const checks = ids ? STACK_CHECKS.filter((c) => ids.includes(c.id)) : STACK_CHECKS;
+  const out: Evaluation[] = [];
+  for (const c of checks) {
+    const verdicts = c.evaluate(models, ctx);
+    models.forEach((m, i) => {
+      const d = verdicts[i];
+      if (d) out.push(toEvaluation(c, m, d));
+    });
+  }
+  return out;
 }

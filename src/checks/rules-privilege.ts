@@ -4,6 +4,7 @@ import {
   bindLabel,
   isDockerSocket,
   isSensitiveBind,
+  isSocketDir,
   locOf,
   namespaceIsHost,
   normalizeCap,
@@ -91,7 +92,9 @@ export const privilegeChecks: CheckDefinition[] = [
       if (hits.length === 0) return pass();
       return {
         verdict: 'fail',
-        evidence: hits.map(bindLabel).join(', '),
+        evidence: hits
+          .map((h) => `${bindLabel(h)}${isSocketDir(h) ? ' (holds the Docker socket)' : ''}`)
+          .join(', '),
         ...locOf(m, 'volumes', hits),
       };
     },
@@ -176,9 +179,13 @@ export const privilegeChecks: CheckDefinition[] = [
       const added = (m.capAdd ?? []).map(normalizeCap);
       const bad = added.filter((c) => DANGEROUS_CAPS.includes(c));
       if (bad.length === 0) return pass(added.length ? `cap_add: ${added.join(', ')}` : undefined);
+      // With the host's PID namespace, SYS_PTRACE (or ALL) attaches to host processes: an escape.
+      const ptraceHost =
+        namespaceIsHost(m.pidMode) && (bad.includes('SYS_PTRACE') || bad.includes('ALL'));
       return {
         verdict: 'fail',
-        evidence: `cap_add: ${bad.join(', ')}`,
+        ...(ptraceHost ? { severity: 'critical' as const } : {}),
+        evidence: `cap_add: ${bad.join(', ')}${ptraceHost ? ' with pid: host (can trace host processes)' : ''}`,
         ...locOf(m, 'cap_add'),
       };
     },

@@ -1,6 +1,6 @@
 /** Checks about runtime limits and mounts: cgroup limits, health, restart, tmpfs, binds. */
 import type { CheckDefinition } from './types.js';
-import { bindLabel, isDockerSocket, isSensitiveBind, locOf, pass } from './helpers.js';
+import { bindLabel, hostPathOf, isDockerSocket, isSensitiveBind, locOf, pass } from './helpers.js';
 import type { MountModel } from './model.js';
 
 /** Effective tmpfs options the way the engine merges them (defaults: noexec,nosuid,nodev). */
@@ -142,9 +142,10 @@ export const runtimeChecks: CheckDefinition[] = [
       live: false,
     },
     evaluate(m) {
+      // Binds, and named volumes whose driver options bind a host directory.
       const bad = (m.mounts ?? []).filter(
         (x: MountModel) =>
-          x.type === 'bind' && !x.readOnly && !isSensitiveBind(x) && !isDockerSocket(x),
+          hostPathOf(x) !== undefined && !x.readOnly && !isSensitiveBind(x) && !isDockerSocket(x),
       );
       if (bad.length === 0) return pass();
       return {

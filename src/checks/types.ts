@@ -45,6 +45,20 @@ export interface CheckDefinition {
   evaluate(model: ContainerModel, ctx: CheckContext): CheckVerdictDetail;
 }
 
+/**
+ * A check over a whole stack (a compose file's services, or the engine's containers): one verdict
+ * per model, in the order given. Used for what no single container shows: a secret shared by two
+ * services, a host directory written by two.
+ */
+export interface StackCheckDefinition {
+  id: string;
+  title: string;
+  severity: Severity;
+  cis?: string;
+  remediation: Remediation;
+  evaluate(models: readonly ContainerModel[], ctx: CheckContext): CheckVerdictDetail[];
+}
+
 export interface FindingTarget {
   kind: 'container' | 'compose';
   name: string;

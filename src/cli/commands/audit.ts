@@ -8,16 +8,13 @@ import type { DockerReadPort } from '../../engine/docker-read-port.js';
 import { DockerError, ExternalError, UserError, errorMessage } from '../../errors.js';
 import { SEVERITIES, type Severity } from '../../runbook/types.js';
 import { auditReport } from '../../audit/run.js';
-import { isSecretName, isDemoCredential, maskSecrets } from '../../checks/mask.js';
 import { parseIgnoreFile } from '../../audit/ignore.js';
-import { buildReport, exitCodeFor, targetKey } from '../../audit/report.js';
+import { exitCodeFor } from '../../audit/report.js';
 import { formatJson } from '../../audit/format-json.js';
 import { formatSarif, type SarifOptions } from '../../audit/format-sarif.js';
 import { formatJunit } from '../../audit/format-junit.js';
 import { formatTable } from '../../audit/format-table.js';
 import type { AuditReport } from '../../audit/types.js';
-import type { ContainerModel } from '../../checks/model.js';
-import { targetOf } from '../../checks/catalog.js';
 
 export const AUDIT_FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
@@ -83,7 +80,7 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
     }
 
     const docker = typeof deps.docker === 'function' ? await deps.docker() : deps.docker;
-    const { report, secrets } = await auditReport({
+    const { report } = await auditReport({
       composeFiles: options.compose ?? [],
       containers: options.container ?? [],
       ...(docker ? { docker } : {}),
@@ -95,13 +92,11 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
       ...(ignores ? { ignores } : {}),
     });
     const sourceRoot = options.sourceRoot ?? deps.sourceRoot;
-    const text = maskSecrets(
-      render[format](report, {
-        ...(sourceRoot ? { sourceRoot } : {}),
-        ...(deps.cwd ? { cwd: deps.cwd } : {}),
-      }),
-      secrets,
-    );
+    // No text rewriting here: the report holds no secret value (see audit/run.ts).
+    const text = render[format](report, {
+      ...(sourceRoot ? { sourceRoot } : {}),
+      ...(deps.cwd ? { cwd: deps.cwd } : {}),
+    });
     if (options.output) {
       if (!deps.writeFile) throw new UserError('writing --output is not available here');
       try {
