@@ -1,11 +1,10 @@
 /** Compose services as ContainerModels. Pure; `env_file` is read through the injected readFile. */
 import { posix } from 'node:path';
-import { UserError, errorMessage } from '../errors.js';
-import type { ContainerModel, EnvVarModel, Located, MountModel, PortModel } from './model.js';
-import { DotEnvError, parseDotEnvEntries } from './dotenv.js';
+import type { ContainerModel, MountModel, PortModel } from './model.js';
+import { serviceEnvironment } from './compose-environment.js';
 import {
-  envMap,
   loadCompose,
+  located,
   type LoadOptions,
   type LoadedCompose,
   type LoadedService,
@@ -37,12 +36,6 @@ const num = (v: unknown): number | undefined => {
   const n = Number(v);
   return Number.isFinite(n) ? n : undefined;
 };
-
-/** A location as model fields: the line, and the file when it is not the audited one. */
-function located(c: LoadedCompose, loc: Loc | undefined): Located {
-  if (!loc) return {};
-  return loc.file === c.file ? { line: loc.line } : { line: loc.line, file: loc.file };
-}
 
 function itemLoc(s: LoadedService, key: string, item: unknown): Loc | undefined {
   return s.lines.items[key]?.get(JSON.stringify(item)) ?? s.lines.keys[key];
@@ -182,76 +175,6 @@ function mounts(c: LoadedCompose, s: LoadedService): MountModel[] {
   return out;
 }
 
-/**
- * The service's environment, resolved in compose's order: `env_file` files in order (each
- * interpolated from the variables before it, then the shell and `.env`), then the `environment`
- * entries. A bare name (`- KEY` or `KEY:`) takes the shell's value, then the project `.env`'s.
- * When neither has it, compose would pass whatever the deploying shell holds; the audit keeps the
- * `env_file` value for it (what the files say), or leaves the value unknown.
- */
-async function env(c: LoadedCompose, s: LoadedService, opts: LoadOptions): Promise<EnvVarModel[]> {
-  const vars = new Map<string, EnvVarModel>();
-  const files = Array.isArray(s.raw.env_file)
-    ? s.raw.env_file
-    : s.raw.env_file === undefined
-      ? []
-      : [s.raw.env_file];
-  const dotEnv = new Map(c.dotEnv.entries.map((e) => [e.name, e]));
-  for (const f of files) {
-    const path = isRecord(f) ? str(f.path) : str(f);
-    const required = isRecord(f) ? f.required !== false : true;
-    if (!path) continue;
-    const full = joinRelative(c.dir, path);
-    let text: string;
-    try {
-      text = await opts.readFile(full);
-    } catch (err) {
-      if (!required) continue;
-      throw new UserError(
-        `${opts.file}: service ${s.name}: cannot read env_file ${path}: ${errorMessage(err)}`,
-      );
-    }
-    let entries;
-    try {
-      entries = parseDotEnvEntries(text, (k) => vars.get(k)?.value ?? c.vars[k]);
-    } catch (err) {
-      if (err instanceof DotEnvError) throw new UserError(`${full}:${err.line}: ${err.message}`);
-      throw err;
-    }
-    for (const e of entries)
-      vars.set(e.name, {
-        name: e.name,
-        value: e.value,
-        origin: 'env_file',
-        ...located(c, { file: full, line: e.line }),
-      });
-  }
-  for (const [name, value] of Object.entries(envMap(s.raw.environment))) {
-    const loc = located(c, s.lines.items.environment?.get(name) ?? s.lines.keys.environment);
-    if (value !== null) {
-      vars.set(name, { name, value, origin: 'environment', ...loc });
-      continue;
-    }
-    const shell = c.env[name];
-    const fromDotEnv = dotEnv.get(name);
-    if (shell !== undefined) vars.set(name, { name, value: shell, origin: 'shell', ...loc });
-    else if (fromDotEnv)
-      vars.set(name, {
-        name,
-        value: fromDotEnv.value,
-        origin: 'dotenv',
-        ...located(c, { file: c.dotEnv.file, line: fromDotEnv.line }),
-      });
-    else if (!vars.has(name)) vars.set(name, { name, origin: 'environment', ...loc });
-  }
-  return [...vars.values()];
-}
-
-/** A path relative to the compose file's directory, kept relative when that one is. */
-function joinRelative(dir: string, path: string): string {
-  return posix.normalize(path.startsWith('/') ? path : posix.join(dir, path));
-}
-
 function restart(raw: Record<string, unknown>): ContainerModel['restart'] {
   const deploy = isRecord(raw.deploy) ? raw.deploy : {};
   const policy = isRecord(deploy.restart_policy) ? deploy.restart_policy : undefined;
@@ -338,7 +261,7 @@ export async function serviceModel(
         isRecord(d) ? `${str(d.source) ?? '?'}:${str(d.target) ?? '?'}` : d,
       ),
     ),
-    env: await env(c, s, opts),
+    env: await serviceEnvironment(c, s, opts),
     lines,
     ...(Object.keys(lineFiles).length ? { lineFiles } : {}),
     ...(command.length ? { command } : {}),

@@ -1,7 +1,7 @@
 /** Checks about what the container exposes: secrets, ports, networks, images, processes. */
 import type { CheckDefinition } from './types.js';
 import { locOf, notApplicable, pass } from './helpers.js';
-import type { ContainerModel, PortModel } from './model.js';
+import type { PortModel } from './model.js';
 import { floatingTag } from './images.js';
 
 /** Ports that usually carry an admin UI or a database: published on all interfaces → high. */
