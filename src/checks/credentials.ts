@@ -132,7 +132,8 @@ export const VENDOR_DEFAULTS: readonly VendorDefault[] = [
     product: 'pgAdmin',
     variables: ['PGADMIN_DEFAULT_PASSWORD'],
     value: 'SuperSecret',
-    source: 'https://www.pgadmin.org/docs/pgadmin4/latest/container_deployment.html',
+    source:
+      'https://github.com/pgadmin-org/pgadmin4/blob/master/docs/en_US/container_deployment.rst',
   },
 ];
 

@@ -12,7 +12,7 @@ export const MASK = '***';
  * the free-text redactor (src/engine/redact.ts) both use it.
  */
 export const SECRET_NAME =
-  /(PASSW(OR)?D|PASSWD|PASSPHRASE|PWD|(^|_)PASS($|_)|SECRET|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|PRIVATE[_-]?KEY|CREDENTIAL|AUTH[_-]?KEY|(^|_)AUTH$|SESSION[_-]?KEY|ENCRYPTION[_-]?KEY|SIGNING[_-]?KEY|MASTER[_-]?KEY|DSN|CONNECTION[_-]?STRING|DATABASE[_-]?URL|COOKIE|SALT)/i;
+  /(PASSW(OR)?D|PASSWD|PASSPHRASE|PWD|(^|_)PASS($|_)|(^|_)PW$|SECRET|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|PRIVATE[_-]?KEY|CREDENTIAL|AUTH[_-]?KEY|(^|_)AUTH$|SESSION[_-]?KEY|ENCRYPTION[_-]?KEY|SIGNING[_-]?KEY|MASTER[_-]?KEY|DSN|CONNECTION[_-]?STRING|DATABASE[_-]?URL|COOKIE|SALT)/i;
 
 /** Names that contain a secret word but carry none (file pointers, booleans, usernames). */
 export const NOT_SECRET =

@@ -85,7 +85,18 @@ function byImageName(name: string): Product | undefined {
 
 const containerPortNumber = (p: PortModel) => Number(/^(\d+)/.exec(p.containerPort)?.[1] ?? NaN);
 
+const identified = new WeakMap<ContainerModel, Identified | null>();
+
+/** The product a model runs (memoized: every service-aware check asks). */
 export function identify(m: ContainerModel): Identified | undefined {
+  const hit = identified.get(m);
+  if (hit !== undefined) return hit ?? undefined;
+  const id = identifyUncached(m);
+  identified.set(m, id ?? null);
+  return id;
+}
+
+function identifyUncached(m: ContainerModel): Identified | undefined {
   if (m.image) {
     const ref = parseImageRef(m.image);
     const product = byImageName(ref.name);
