@@ -10,12 +10,7 @@ import {
   type LoadedCompose,
   type LoadedService,
 } from './compose-load.js';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const str = (v: unknown): string | undefined =>
-  v === undefined || v === null ? undefined : String(v);
+import { isRecord, str } from './values.js';
 
 /**
  * The service's environment, resolved in compose's order: `env_file` files in order (each

@@ -8,6 +8,7 @@ import { UserError, errorMessage } from '../errors.js';
 import { DotEnvError, parseDotEnvEntries, type DotEnvEntry } from './dotenv.js';
 import { linesFor, parseYaml, servicesOf, type ParsedFile } from './compose-yaml.js';
 import type { Located } from './model.js';
+import { isRecord } from './values.js';
 
 export type ReadFile = (path: string) => Promise<string>;
 export type RawService = Record<string, unknown>;
@@ -46,9 +47,6 @@ export interface LoadedCompose {
   /** Top-level named volumes (driver, driver_opts), interpolated. */
   volumes: Record<string, Record<string, unknown>>;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `environment` as a map (list form `K=V` or `K`; map form with null values). */
 export function envMap(v: unknown): Record<string, string | null> {

@@ -10,12 +10,7 @@ import {
   type LoadedService,
   type Loc,
 } from './compose-load.js';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const str = (v: unknown): string | undefined =>
-  v === undefined || v === null ? undefined : String(v);
+import { isRecord, str } from './values.js';
 
 const strList = (v: unknown): string[] =>
   v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).map(String);

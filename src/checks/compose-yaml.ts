@@ -9,6 +9,7 @@ import { yamlToJS } from '../runbook/parse.js';
 import { InterpolationError, interpolateDeep } from './compose-env.js';
 import { aliasResolver, checkExpansion, MAX_EXPANDED_NODES } from './yaml-size.js';
 import type { Loc, RawService, ServiceLines } from './compose-load.js';
+import { isRecord } from './values.js';
 
 export interface ParsedFile {
   file: string;
@@ -17,9 +18,6 @@ export interface ParsedFile {
   lc: LineCounter;
   data: Record<string, unknown>;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseYaml(
   text: string,

@@ -4,9 +4,16 @@
  * published beyond localhost. Pure; each fix names the product's own variable or option.
  */
 import type { CheckDefinition, CheckVerdictDetail } from './types.js';
-import { locOf, notApplicable, pass } from './helpers.js';
+import { notApplicable, pass } from './helpers.js';
 import { configMounted, given, isTrue, reachOf, reachText, setting } from './products.js';
-import { PRODUCT_NAMES, at, envLoc, isDetail, only } from './service-common.js';
+import {
+  PRODUCT_NAMES,
+  at,
+  envLoc,
+  isDetail,
+  only,
+  publishedBeyondLoopback,
+} from './service-common.js';
 
 export const consoleChecks: CheckDefinition[] = [
   {
@@ -138,15 +145,7 @@ export const consoleChecks: CheckDefinition[] = [
         'Prometheus, Loki, Alertmanager, Pushgateway or an exporter',
       );
       if (isDetail(id)) return id;
-      const reach = reachOf(m);
-      if (reach.reach === 'loopback' || reach.reach === 'not-published')
-        return pass(reachText(reach));
-      return {
-        verdict: 'fail',
-        severity: reach.reach === 'all-interfaces' ? 'high' : 'medium',
-        evidence: `${PRODUCT_NAMES[id.product]} (no authentication of its own) ${reachText(reach)}`,
-        ...locOf(m, reach.ports.length ? 'ports' : 'network_mode', reach.ports),
-      };
+      return publishedBeyondLoopback(m, id, ' (no authentication of its own)');
     },
   },
   {
@@ -166,15 +165,7 @@ export const consoleChecks: CheckDefinition[] = [
         'Grafana, pgAdmin, Kibana or OpenSearch Dashboards',
       );
       if (isDetail(id)) return id;
-      const reach = reachOf(m);
-      if (reach.reach === 'loopback' || reach.reach === 'not-published')
-        return pass(reachText(reach));
-      return {
-        verdict: 'fail',
-        severity: reach.reach === 'all-interfaces' ? 'high' : 'medium',
-        evidence: `${PRODUCT_NAMES[id.product]} ${reachText(reach)}`,
-        ...locOf(m, reach.ports.length ? 'ports' : 'network_mode', reach.ports),
-      };
+      return publishedBeyondLoopback(m, id);
     },
   },
 ];

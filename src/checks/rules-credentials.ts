@@ -20,6 +20,19 @@ function locate(m: ContainerModel, hits: readonly Credential[]) {
   return env.length ? locOf(m, 'environment', env) : locOf(m, 'command');
 }
 
+/** Pass, or fail naming each credential with why: `NAME=*** (the documented Wazuh default)`. */
+function annotated(m: ContainerModel, hits: readonly { c: Credential; note: string }[]) {
+  if (hits.length === 0) return pass();
+  return {
+    verdict: 'fail' as const,
+    evidence: hits.map((h) => `${masked(h.c)} (${h.note})`).join(', '),
+    ...locate(
+      m,
+      hits.map((h) => h.c),
+    ),
+  };
+}
+
 export const credentialChecks: CheckDefinition[] = [
   {
     id: 'demo-credential',
@@ -44,15 +57,10 @@ export const credentialChecks: CheckDefinition[] = [
         const match = knownDefault(value, c.flag ?? c.name);
         if (match) hits.push({ c, label: defaultLabel(match) });
       }
-      if (hits.length === 0) return pass();
-      return {
-        verdict: 'fail',
-        evidence: hits.map((h) => `${masked(h.c)} (${h.label})`).join(', '),
-        ...locate(
-          m,
-          hits.map((h) => h.c),
-        ),
-      };
+      return annotated(
+        m,
+        hits.map((h) => ({ c: h.c, note: h.label })),
+      );
     },
   },
   {
@@ -89,17 +97,9 @@ export const credentialChecks: CheckDefinition[] = [
       // Known defaults are demo-credential's (critical); the rest are judged on strength.
       const hits = secretsOf(m)
         .filter((c) => !knownDefault(c.secret, c.flag ?? c.name))
-        .map((c) => ({ c, why: weakness(c.secret) }))
-        .filter((h): h is { c: (typeof h)['c']; why: string } => h.why !== undefined);
-      if (hits.length === 0) return pass();
-      return {
-        verdict: 'fail',
-        evidence: hits.map((h) => `${masked(h.c)} (${h.why})`).join(', '),
-        ...locate(
-          m,
-          hits.map((h) => h.c),
-        ),
-      };
+        .map((c) => ({ c, note: weakness(c.secret) }))
+        .filter((h): h is { c: (typeof h)['c']; note: string } => h.note !== undefined);
+      return annotated(m, hits);
     },
   },
 ];

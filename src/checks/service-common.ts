@@ -5,7 +5,15 @@ import type { Severity } from '../runbook/types.js';
 import type { CheckVerdictDetail } from './types.js';
 import { locOf, notApplicable } from './helpers.js';
 import type { ContainerModel } from './model.js';
-import { identify, type Identified, type Product, type Reach } from './products.js';
+import { pass } from './helpers.js';
+import {
+  identify,
+  reachOf,
+  reachText,
+  type Identified,
+  type Product,
+  type Reach,
+} from './products.js';
 
 /** Severity of an open door by how far it reaches: all interfaces is always critical. */
 export function byReach(reach: Reach, open: Severity, closed: Severity): Severity {
@@ -62,3 +70,22 @@ export const envLoc = (m: ContainerModel, names: readonly string[]) =>
     'environment',
     (m.env ?? []).filter((v) => names.includes(v.name)),
   );
+
+/**
+ * A product that should not be reached from beyond the host: passes on loopback or unpublished,
+ * fails high on all interfaces (or the host network) and medium on a specific host address.
+ */
+export function publishedBeyondLoopback(
+  m: ContainerModel,
+  id: Identified,
+  note = '',
+): CheckVerdictDetail {
+  const reach = reachOf(m);
+  if (reach.reach === 'loopback' || reach.reach === 'not-published') return pass(reachText(reach));
+  return {
+    verdict: 'fail',
+    severity: reach.reach === 'all-interfaces' ? 'high' : 'medium',
+    evidence: `${PRODUCT_NAMES[id.product]}${note} ${reachText(reach)}`,
+    ...locOf(m, reach.ports.length ? 'ports' : 'network_mode', reach.ports),
+  };
+}

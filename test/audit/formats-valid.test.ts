@@ -4,8 +4,8 @@
  * scrubber string-replaced those values in the rendered text (`"reached": ***`, `***-server`).
  */
 import { describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
-import { runAudit, type AuditDeps } from '../../src/cli/commands/audit.js';
+import { runAudit } from '../../src/cli/commands/audit.js';
+import { captureAudit } from '../helpers/audit-capture.js';
 import { DockerError } from '../../src/errors.js';
 import type { DockerReadPort } from '../../src/engine/docker-read-port.js';
 import { sarifSchema } from '../helpers/sarif.js';
@@ -24,17 +24,9 @@ const deadEngine = new Proxy({} as DockerReadPort, {
 });
 
 async function render(format: string): Promise<string> {
-  let out = '';
-  const deps: AuditDeps = {
-    docker: deadEngine,
-    readFile: (p) => readFile(p, 'utf8'),
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: () => true },
-    now: () => new Date('2026-06-15T12:00:00Z'),
-    version: '9.9.9',
-  };
+  const { deps, out } = captureAudit({ docker: deadEngine, version: '9.9.9' });
   await runAudit({ compose: [FILE], format, failOn: 'critical' }, deps);
-  return out;
+  return out.stdout;
 }
 
 /** Every `***` in a text must be a masked value (`NAME=***`), never a replaced identifier. */

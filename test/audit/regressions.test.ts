@@ -3,8 +3,8 @@
  * written for each. Each of these failed before the fix (checked against the previous commit).
  */
 import { describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
-import { runAudit, type AuditDeps } from '../../src/cli/commands/audit.js';
+import { runAudit } from '../../src/cli/commands/audit.js';
+import { captureAudit } from '../helpers/audit-capture.js';
 import { sarifSchema } from '../helpers/sarif.js';
 
 const fx = (name: string) => `test/fixtures/compose/${name}/compose.yaml`;
@@ -22,18 +22,12 @@ async function audit(
   file: string,
   opts: { format?: string; env?: Record<string, string>; sourceRoot?: string } = {},
 ) {
-  let stdout = '';
-  let stderr = '';
-  const deps: AuditDeps = {
-    readFile: (p) => readFile(p, 'utf8'),
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    now: () => new Date('2026-06-15T12:00:00Z'),
+  const { deps, out } = captureAudit({
     env: opts.env ?? {},
     ...(opts.sourceRoot ? { sourceRoot: opts.sourceRoot, cwd: opts.sourceRoot } : {}),
-  };
+  });
   const code = await runAudit({ compose: [file], format: opts.format ?? 'json' }, deps);
-  return { code, stdout, stderr };
+  return { code, ...out };
 }
 
 async function findings(file: string, env?: Record<string, string>): Promise<Finding[]> {

@@ -8,12 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { execFile, spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { createDockerClient, resolveEndpoint } from '../../src/adapters/docker/client.js';
 import { createDockerReadAdapter } from '../../src/adapters/docker/read.js';
 import { runAuditCore } from '../../src/checks/audit-core.js';
 import { runAudit } from '../../src/cli/commands/audit.js';
 import type { Evaluation } from '../../src/checks/types.js';
+import { captureAudit } from '../helpers/audit-capture.js';
 import {
   cleanupLabelled,
   dockerAvailable,
@@ -205,16 +205,10 @@ describe.skipIf(!dockerAvailable)(
     });
 
     it('the command-line password is in no output, and the local images are not pinned-by-tag', async () => {
-      let out = '';
-      const deps = {
-        docker: port,
-        readFile: (p: string) => readFile(p, 'utf8'),
-        stdout: { write: (s: string) => (out += s) },
-        stderr: { write: (s: string) => (out += s) },
-        now: () => new Date('2026-01-01T00:00:00Z'),
-      };
+      const { deps, out: captured } = captureAudit({ docker: port });
       for (const format of ['json', 'sarif', 'junit', 'table'])
         await runAudit({ container: Object.values(names), format }, deps);
+      const out = captured.stdout + captured.stderr;
       expect(out).not.toContain(PLANTED);
       expect(out).toContain('search-security-disabled');
       // Tagged locally, never pulled: no registry digest, so latest-tag does not apply.
