@@ -159,6 +159,25 @@ describe('vendor defaults', () => {
   });
 });
 
+describe('numbers', () => {
+  it('a PIN-like password is a demo credential though no secret; a numeric setting is neither', () => {
+    const model = {
+      source: 'compose' as const,
+      name: 'db',
+      env: [
+        { name: 'DB_PASSWORD', value: '123456' },
+        { name: 'PASSWORD_RESET_TIMEOUT', value: '1234' },
+      ],
+    };
+    const [demo, secret] = evaluateModel(model, {}, ['demo-credential', 'secret-in-env']);
+    expect(demo).toMatchObject({
+      verdict: 'fail',
+      evidence: 'DB_PASSWORD=*** (a common default value)',
+    });
+    expect(secret?.verdict).toBe('pass');
+  });
+});
+
 describe('false positives from names (defect 5)', () => {
   it('flags, numbers, paths and settings are no secret; the real one still is', async () => {
     const evals = await audit('test/fixtures/compose/flags/compose.yaml');
