@@ -1,5 +1,6 @@
 /** SARIF 2.1.0: one rule per check, one result per finding (suppressed ones marked). Pure. */
-import { CHECKS, DRIFT_CHECK } from '../checks/catalog.js';
+import { posix } from 'node:path';
+import { CHECKS, DRIFT_CHECK, STACK_CHECKS } from '../checks/catalog.js';
 import type { Severity } from '../runbook/types.js';
 import type { AuditReport, Finding, SuppressedFinding } from './types.js';
 
@@ -24,7 +25,7 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
 
 function rules() {
   const all = [
-    ...CHECKS.map((c) => ({
+    ...[...CHECKS, ...STACK_CHECKS].map((c) => ({
       id: c.id,
       title: c.title,
       severity: c.severity,
@@ -51,16 +52,47 @@ function rules() {
   }));
 }
 
-function result(f: Finding | SuppressedFinding, ruleIndex: number) {
+export interface SarifOptions {
+  /**
+   * The repository root: compose locations are given relative to it, with `uriBaseId`
+   * `%SRCROOT%`, so code scanning maps them onto repository files.
+   */
+  sourceRoot?: string;
+  /** The directory relative compose paths were given from (default: the source root). */
+  cwd?: string;
+}
+
+export const SRCROOT = '%SRCROOT%';
+
+const encodePath = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+
+/** A compose file as a SARIF artifact location: relative to the root, or an absolute file URI. */
+export function artifactLocation(
+  file: string,
+  opts: SarifOptions = {},
+): { uri: string; uriBaseId?: string } {
+  const path = file.replace(/\\/g, '/');
+  if (!opts.sourceRoot) {
+    return path.startsWith('/')
+      ? { uri: `file://${encodePath(posix.normalize(path))}` }
+      : { uri: encodePath(posix.normalize(path)), uriBaseId: SRCROOT };
+  }
+  const abs = posix.resolve(opts.cwd ?? opts.sourceRoot, path);
+  const rel = posix.relative(opts.sourceRoot, abs);
+  if (rel === '' || rel.startsWith('../') || rel === '..' || posix.isAbsolute(rel))
+    return { uri: `file://${encodePath(abs)}` };
+  return { uri: encodePath(rel), uriBaseId: SRCROOT };
+}
+
+function result(f: Finding | SuppressedFinding, ruleIndex: number, opts: SarifOptions) {
   const t = f.target;
+  const file = f.location?.file ?? t.file;
   const location =
-    t.kind === 'compose' || t.file
+    t.kind === 'compose' || file
       ? {
           physicalLocation: {
-            artifactLocation: {
-              uri: (t.file ?? 'compose.yaml').replace(/\\/g, '/').replace(/^\.\//, ''),
-            },
-            region: { startLine: t.line ?? 1 },
+            artifactLocation: artifactLocation(file ?? 'compose.yaml', opts),
+            region: { startLine: f.location?.line ?? t.line ?? 1 },
           },
           logicalLocations: [{ name: t.service ?? t.name, kind: 'module' }],
         }
@@ -82,7 +114,7 @@ function result(f: Finding | SuppressedFinding, ruleIndex: number) {
   };
 }
 
-export function formatSarif(report: AuditReport): string {
+export function formatSarif(report: AuditReport, opts: SarifOptions = {}): string {
   const ruleList = rules();
   const index = new Map(ruleList.map((r, i) => [r.id, i]));
   const sarif = {
@@ -97,9 +129,16 @@ export function formatSarif(report: AuditReport): string {
             rules: ruleList,
           },
         },
+        ...(opts.sourceRoot
+          ? {
+              originalUriBaseIds: {
+                [SRCROOT]: { uri: `file://${encodePath(posix.resolve(opts.sourceRoot))}/` },
+              },
+            }
+          : {}),
         invocations: [{ executionSuccessful: true, endTimeUtc: report.scannedAt }],
         results: [...report.findings, ...report.suppressed].map((f) =>
-          result(f, index.get(f.check) ?? 0),
+          result(f, index.get(f.check) ?? 0, opts),
         ),
       },
     ],

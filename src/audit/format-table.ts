@@ -21,7 +21,14 @@ export function formatTable(report: AuditReport): string {
     const state = report.targets.find((t) => targetKey(t) === targetKey(first.target))?.state;
     lines.push(`${targetLabel(first.target)}${state ? `  [${state}]` : ''}`);
     for (const f of group) {
-      const where = f.target.kind === 'compose' && f.target.line ? ` (line ${f.target.line})` : '';
+      const loc = f.location;
+      const where = loc
+        ? loc.file !== f.target.file
+          ? ` (${loc.file} line ${loc.line})`
+          : ` (line ${loc.line})`
+        : f.target.kind === 'compose' && f.target.line
+          ? ` (line ${f.target.line})`
+          : '';
       const cis = f.refs.cis ? ` [CIS ${f.refs.cis}]` : '';
       lines.push(
         `  ${f.severity.toUpperCase().padEnd(8)}  ${f.check.padEnd(checkWidth)}  ${f.title}${cis}${where}`,

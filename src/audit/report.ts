@@ -43,6 +43,7 @@ function toFinding(e: Evaluation): Finding {
     evidence: e.evidence ?? '',
     remediation: e.remediation,
     refs: e.refs,
+    ...(e.location ? { location: e.location } : {}),
   };
 }
 

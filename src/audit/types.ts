@@ -1,6 +1,6 @@
 /** The audit report: what every output format is rendered from. Pure data. */
 import type { Severity } from '../runbook/types.js';
-import type { Evaluation, FindingTarget, Remediation } from '../checks/types.js';
+import type { Evaluation, FindingTarget, Remediation, SourceLocation } from '../checks/types.js';
 
 export type FindingSeverity = Exclude<Severity, 'info'>;
 export const SEVERITY_ORDER: readonly FindingSeverity[] = ['critical', 'high', 'medium', 'low'];
@@ -17,7 +17,10 @@ export interface Finding {
   target: FindingTarget;
   evidence: string;
   remediation: Remediation;
+  /** In the JSON output, absent when no reference applies. */
   refs: { cis?: string };
+  /** Compose: the file and line holding the setting (an extended file, an env_file). */
+  location?: SourceLocation;
 }
 
 export interface IgnoreEntry {

@@ -4,7 +4,7 @@
  */
 import type { DockerReadPort } from '../engine/docker-read-port.js';
 import { DockerError, UserError, errorMessage } from '../errors.js';
-import { CHECK_IDS, DRIFT_CHECK, evaluateModel } from './catalog.js';
+import { CHECK_IDS, DRIFT_CHECK, evaluateModel, evaluateStack } from './catalog.js';
 import { collectLive } from './collect.js';
 import { composeModels, type ComposeAudit } from './compose-model.js';
 import type { ReadFile } from './compose-load.js';
@@ -88,9 +88,12 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
   const ctx = facts ? { facts } : {};
   const evaluations: Evaluation[] = [];
   const checkIds = ids.filter((id) => id !== DRIFT_CHECK.id);
-  for (const c of composes)
+  for (const c of composes) {
     for (const s of c.services) evaluations.push(...evaluateModel(s, ctx, checkIds));
+    evaluations.push(...evaluateStack(c.services, ctx, checkIds));
+  }
   for (const m of live) evaluations.push(...evaluateModel(m, ctx, checkIds));
+  evaluations.push(...evaluateStack(live, ctx, checkIds));
   if (ids.includes(DRIFT_CHECK.id)) {
     for (const m of live) {
       const file = composes.find((c) => c.project === m.project);

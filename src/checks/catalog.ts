@@ -3,17 +3,27 @@ import type { ContainerModel } from './model.js';
 import type {
   CheckContext,
   CheckDefinition,
+  CheckVerdictDetail,
   Evaluation,
   FindingTarget,
   Remediation,
+  SourceLocation,
+  StackCheckDefinition,
 } from './types.js';
 import { privilegeChecks } from './rules-privilege.js';
 import { exposureChecks } from './rules-exposure.js';
 import { runtimeChecks } from './rules-runtime.js';
+import { credentialChecks } from './rules-credentials.js';
+import { stackChecks } from './rules-stack.js';
+import { hostChecks } from './rules-host.js';
+import { serviceChecks } from './rules-services.js';
 
 export const CHECKS: readonly CheckDefinition[] = [
   ...privilegeChecks,
+  ...hostChecks,
+  ...credentialChecks,
   ...exposureChecks,
+  ...serviceChecks,
   ...runtimeChecks,
 ];
 
@@ -29,8 +39,15 @@ export const DRIFT_CHECK = {
   } satisfies Remediation,
 };
 
+/** Checks over a whole stack (a compose file, an engine's containers). */
+export const STACK_CHECKS: readonly StackCheckDefinition[] = stackChecks;
+
 /** Stable check ids, for runbooks and the CheckRunner. */
-export const CHECK_IDS: readonly string[] = [...CHECKS.map((c) => c.id), DRIFT_CHECK.id];
+export const CHECK_IDS: readonly string[] = [
+  ...CHECKS.map((c) => c.id),
+  ...STACK_CHECKS.map((c) => c.id),
+  DRIFT_CHECK.id,
+];
 
 const byId = new Map(CHECKS.map((c) => [c.id, c]));
 
@@ -56,28 +73,62 @@ export function targetOf(m: ContainerModel): FindingTarget {
   };
 }
 
-/** Evaluates the given checks (default: all but drift) against one model. */
+/** An evaluation from one check's verdict on one model: target, location, remediation. */
+export function toEvaluation(
+  c: Pick<CheckDefinition, 'id' | 'title' | 'severity' | 'cis' | 'remediation'>,
+  model: ContainerModel,
+  d: CheckVerdictDetail,
+): Evaluation {
+  const base = targetOf(model);
+  let target = base;
+  let location: SourceLocation | undefined;
+  if (base.kind === 'compose' && d.line !== undefined) {
+    const elsewhere = d.file !== undefined && d.file !== model.file;
+    location = {
+      file: elsewhere ? (d.file as string) : (model.file ?? 'compose.yaml'),
+      line: d.line,
+    };
+    // The target stays the audited file's service; its line is the setting's when it is there.
+    target = elsewhere ? base : { ...base, line: d.line };
+  }
+  return {
+    check: c.id,
+    verdict: d.verdict,
+    severity: d.severity ?? c.severity,
+    title: c.title,
+    target,
+    ...(d.evidence !== undefined ? { evidence: d.evidence } : {}),
+    ...(d.reason !== undefined ? { reason: d.reason } : {}),
+    remediation: d.remediation ? { ...c.remediation, ...d.remediation } : c.remediation,
+    refs: c.cis ? { cis: c.cis } : {},
+    ...(location ? { location } : {}),
+  };
+}
+
+/** Evaluates the given checks (default: all per-model checks) against one model. */
 export function evaluateModel(
   model: ContainerModel,
   ctx: CheckContext,
   ids?: readonly string[],
 ): Evaluation[] {
   const checks = ids ? CHECKS.filter((c) => ids.includes(c.id)) : CHECKS;
-  const base = targetOf(model);
-  return checks.map((c) => {
-    const d = c.evaluate(model, ctx);
-    const target =
-      d.line !== undefined && base.kind === 'compose' ? { ...base, line: d.line } : base;
-    return {
-      check: c.id,
-      verdict: d.verdict,
-      severity: d.severity ?? c.severity,
-      title: c.title,
-      target,
-      ...(d.evidence !== undefined ? { evidence: d.evidence } : {}),
-      ...(d.reason !== undefined ? { reason: d.reason } : {}),
-      remediation: c.remediation,
-      refs: c.cis ? { cis: c.cis } : {},
-    };
-  });
+  return checks.map((c) => toEvaluation(c, model, c.evaluate(model, ctx)));
+}
+
+/** Evaluates the given stack checks (default: all) over a group of models. */
+export function evaluateStack(
+  models: readonly ContainerModel[],
+  ctx: CheckContext,
+  ids?: readonly string[],
+): Evaluation[] {
+  const checks = ids ? STACK_CHECKS.filter((c) => ids.includes(c.id)) : STACK_CHECKS;
+  const out: Evaluation[] = [];
+  for (const c of checks) {
+    const verdicts = c.evaluate(models, ctx);
+    models.forEach((m, i) => {
+      const d = verdicts[i];
+      if (d) out.push(toEvaluation(c, m, d));
+    });
+  }
+  return out;
 }

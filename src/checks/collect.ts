@@ -2,7 +2,13 @@
  * Live collection through the DockerReadPort: `info` once, one `listContainers`, then inspect
  * (and `top` for running containers) with bounded concurrency. No exec into containers.
  */
-import type { ContainerSummary, DockerReadPort } from '../engine/docker-read-port.js';
+import type {
+  ContainerInspect,
+  ContainerSummary,
+  DockerReadPort,
+  ImageInspect,
+  VolumeOptions,
+} from '../engine/docker-read-port.js';
 import { DockerError } from '../errors.js';
 import { COMPOSE_PROJECT_LABEL, modelFromInspect } from './from-inspect.js';
 import { engineFactsFromSecurityOptions, type ContainerModel, type EngineFacts } from './model.js';
@@ -49,13 +55,56 @@ export async function engineFacts(port: DockerReadPort) {
   const info = await port.info();
   const securityOptions = info.SecurityOptions ?? [];
   return {
-    facts: engineFactsFromSecurityOptions(securityOptions),
+    facts: {
+      ...engineFactsFromSecurityOptions(securityOptions),
+      ...(info.CgroupVersion ? { cgroupVersion: String(info.CgroupVersion) } : {}),
+    },
     engine: {
       ...(info.Name !== undefined ? { name: info.Name } : {}),
       ...(info.ServerVersion !== undefined ? { version: info.ServerVersion } : {}),
       securityOptions,
     },
   };
+}
+
+/** Each distinct image and named volume once, when the port can inspect them. */
+async function extrasFor(
+  port: DockerReadPort,
+  inspects: readonly ContainerInspect[],
+  concurrency: number,
+): Promise<{ images: Map<string, ImageInspect>; volumes: Record<string, VolumeOptions> }> {
+  const images = new Map<string, ImageInspect>();
+  const volumes: Record<string, VolumeOptions> = {};
+  const gone = (err: unknown) => err instanceof DockerError && err.kind === 'not-found';
+  if (port.inspectImage) {
+    const ids = [...new Set(inspects.map((i) => i.Image).filter((x): x is string => !!x))];
+    await mapLimit(ids, concurrency, async (id) => {
+      try {
+        images.set(id, await (port.inspectImage as (i: string) => Promise<ImageInspect>)(id));
+      } catch (err) {
+        if (!gone(err)) throw err;
+      }
+    });
+  }
+  if (port.volumeOptions) {
+    const names = [
+      ...new Set(
+        inspects.flatMap((i) =>
+          (i.Mounts ?? [])
+            .filter((m) => m.Type === 'volume' && m.Name)
+            .map((m) => m.Name as string),
+        ),
+      ),
+    ];
+    await mapLimit(names, concurrency, async (name) => {
+      try {
+        volumes[name] = await (port.volumeOptions as (n: string) => Promise<VolumeOptions>)(name);
+      } catch (err) {
+        if (!gone(err)) throw err;
+      }
+    });
+  }
+  return { images, volumes };
 }
 
 export async function collectLive(
@@ -92,6 +141,11 @@ export async function collectLive(
       throw err;
     }
   });
+  const extras = await extrasFor(
+    port,
+    inspected.filter((i): i is ContainerInspect => i !== undefined),
+    concurrency,
+  );
   const containers = await mapLimit(inspected, concurrency, async (inspect) => {
     if (!inspect) return undefined;
     opts.signal?.throwIfAborted();
@@ -108,7 +162,12 @@ export async function collectLive(
           throw err;
       }
     }
-    return modelFromInspect(inspect, top);
+    return modelFromInspect(inspect, top, {
+      ...(inspect.Image && extras.images.has(inspect.Image)
+        ? { image: extras.images.get(inspect.Image) }
+        : {}),
+      volumes: extras.volumes,
+    });
   });
   return {
     facts,

@@ -1,22 +1,4 @@
-/** `.env` parsing and compose variable interpolation. Pure. */
-
-/** Parses a `.env` file: `KEY=VALUE`, `export KEY=VALUE`, quotes, `#` comments. */
-export function parseDotEnv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!m || m[1] === undefined) continue;
-    let value = m[2] ?? '';
-    if (/^".*"$/s.test(value))
-      value = value.slice(1, -1).replace(/\\n/g, '\n').replace(/\\"/g, '"');
-    else if (/^'.*'$/s.test(value)) value = value.slice(1, -1);
-    else value = value.replace(/\s+#.*$/, '').trim();
-    out[m[1]] = value;
-  }
-  return out;
-}
+/** Compose variable interpolation (`${VAR:-default}` and friends). Pure. `.env` files: dotenv.ts. */
 
 /**
  * A value that cannot be interpolated. The message never quotes the value (it may be a password):

@@ -1,22 +1,30 @@
 /**
- * Loads a compose file into raw, interpolated, `extends`-resolved service objects with line
- * numbers. Pure: file access goes through the injected `readFile`.
+ * Loads a compose file into raw, interpolated, `extends`-resolved service objects, each setting
+ * located in the file and line that holds it (the extended file for inherited settings, the
+ * anchor for `<<` merges). Pure: file access goes through the injected `readFile`.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { posix } from 'node:path';
 import { UserError, errorMessage } from '../errors.js';
-import { yamlToJS } from '../runbook/parse.js';
-import { InterpolationError, interpolateDeep, parseDotEnv } from './compose-env.js';
+import { DotEnvError, parseDotEnvEntries, type DotEnvEntry } from './dotenv.js';
+import { linesFor, parseYaml, servicesOf, type ParsedFile } from './compose-yaml.js';
+import type { Located } from './model.js';
+import { isRecord } from './values.js';
 
 export type ReadFile = (path: string) => Promise<string>;
 export type RawService = Record<string, unknown>;
 
+/** Where a setting is written. */
+export interface Loc {
+  file: string;
+  line: number;
+}
+
 export interface ServiceLines {
-  line?: number;
-  /** Line of each top-level key of the service. */
-  keys: Record<string, number>;
-  /** Per list key: item (JSON of the interpolated item, or env var name) → line. */
-  items: Record<string, Map<string, number>>;
+  line?: Loc;
+  /** Location of each top-level key of the service. */
+  keys: Record<string, Loc>;
+  /** Per list or map key: item (JSON of the interpolated item, or the map key) → location. */
+  items: Record<string, Map<string, Loc>>;
 }
 
 export interface LoadedService {
@@ -29,106 +37,15 @@ export interface LoadedCompose {
   file: string;
   dir: string;
   project: string;
+  /** Interpolation variables: the project `.env`, overridden by the shell. */
   vars: Record<string, string | undefined>;
+  /** The shell's environment, as given. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The project `.env` file's entries (path and line of each). */
+  dotEnv: { file: string; entries: DotEnvEntry[] };
   services: LoadedService[];
-}
-
-interface ParsedFile {
-  doc: Document;
-  lc: LineCounter;
-  data: Record<string, unknown>;
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function parseYaml(
-  text: string,
-  file: string,
-  vars: Record<string, string | undefined>,
-): ParsedFile {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, merge: true, prettyErrors: false });
-  const first = doc.errors[0];
-  if (first) {
-    const pos = lc.linePos(first.pos[0]);
-    throw new UserError(
-      `${file}:${pos.line}:${pos.col}: invalid YAML: ${first.message.split('\n')[0]}`,
-    );
-  }
-  const got = yamlToJS(doc, { maxAliasCount: 1000 });
-  if (!got.ok) {
-    const pos = lc.linePos(got.offset);
-    throw new UserError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${got.message}`);
-  }
-  const js = got.value;
-  if (!isRecord(js)) throw new UserError(`${file}: not a compose file (expected a mapping)`);
-  let data: unknown;
-  try {
-    data = interpolateDeep(js, vars);
-  } catch (err) {
-    if (err instanceof InterpolationError) {
-      const node = err.path.length ? doc.getIn(err.path, true) : undefined;
-      const offset = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
-      const where = offset === undefined ? '' : `${lc.linePos(offset).line}:`;
-      throw new UserError(`${file}:${where} ${err.message}`);
-    }
-    throw err;
-  }
-  return { doc, lc, data: data as Record<string, unknown> };
-}
-
-function servicesOf(p: ParsedFile, file: string): Record<string, RawService> {
-  const services = p.data.services;
-  if (services === undefined || services === null) return {};
-  if (!isRecord(services)) throw new UserError(`${file}: \`services\` must be a mapping`);
-  for (const [name, s] of Object.entries(services))
-    if (!isRecord(s)) throw new UserError(`${file}: service ${name} must be a mapping`);
-  return services as Record<string, RawService>;
-}
-
-function linesFor(
-  p: ParsedFile,
-  name: string,
-  vars: Record<string, string | undefined>,
-): ServiceLines {
-  const lines: ServiceLines = { keys: {}, items: {} };
-  const services = p.doc.get('services', true);
-  if (!isMap(services)) return lines;
-  const at = (offset: number | undefined) =>
-    offset === undefined ? undefined : p.lc.linePos(offset).line;
-  for (const pair of services.items) {
-    if (!isScalar(pair.key) || String(pair.key.value) !== name) continue;
-    const l = at(pair.key.range?.[0]);
-    if (l !== undefined) lines.line = l;
-    if (!isMap(pair.value)) break;
-    for (const kv of pair.value.items) {
-      if (!isScalar(kv.key)) continue;
-      const key = String(kv.key.value);
-      const kl = at(kv.key.range?.[0]);
-      if (kl !== undefined) lines.keys[key] = kl;
-      const items = new Map<string, number>();
-      if (isSeq(kv.value)) {
-        for (const item of kv.value.items) {
-          const il = at((item as { range?: [number, number, number] }).range?.[0]);
-          if (il === undefined) continue;
-          const v = interpolateDeep((item as { toJSON(): unknown }).toJSON(), vars);
-          items.set(
-            key === 'environment' ? (String(v).split('=')[0] ?? '') : JSON.stringify(v),
-            il,
-          );
-        }
-      } else if (isMap(kv.value)) {
-        for (const e of kv.value.items) {
-          const il = at(isScalar(e.key) ? e.key.range?.[0] : undefined);
-          if (il !== undefined && isScalar(e.key)) items.set(String(e.key.value), il);
-        }
-      }
-      if (items.size) lines.items[key] = items;
-    }
-    break;
-  }
-  return lines;
+  /** Top-level named volumes (driver, driver_opts), interpolated. */
+  volumes: Record<string, Record<string, unknown>>;
 }
 
 /** `environment` as a map (list form `K=V` or `K`; map form with null values). */
@@ -192,6 +109,29 @@ export function mergeService(base: RawService, over: RawService): RawService {
   return out;
 }
 
+/** The same merge for locations: the extending service's keys and items win. */
+function mergeLines(base: ServiceLines, over: ServiceLines): ServiceLines {
+  const items: Record<string, Map<string, Loc>> = { ...base.items };
+  for (const [k, m] of Object.entries(over.items))
+    items[k] = new Map([...(base.items[k] ?? new Map<string, Loc>()), ...m]);
+  return {
+    ...(over.line ? { line: over.line } : base.line ? { line: base.line } : {}),
+    keys: { ...base.keys, ...over.keys },
+    items,
+  };
+}
+
+function rebaseEnvFiles(v: unknown, from: string, to: string): unknown {
+  const rebase = (p: string) =>
+    p.startsWith('/') ? p : posix.relative(posix.resolve(to), posix.resolve(from, p));
+  const one = (f: unknown): unknown => {
+    if (typeof f === 'string') return rebase(f);
+    if (isRecord(f) && typeof f.path === 'string') return { ...f, path: rebase(f.path) };
+    return f;
+  };
+  return Array.isArray(v) ? v.map(one) : one(v);
+}
+
 export interface LoadOptions {
   /** Path of the compose file (used for messages, relative paths and `.env`). */
   file: string;
@@ -200,22 +140,47 @@ export interface LoadOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** A location as model fields: the line, and the file when it is not the audited one. */
+export function located(c: LoadedCompose, loc: Loc | undefined): Located {
+  if (!loc) return {};
+  return loc.file === c.file ? { line: loc.line } : { line: loc.line, file: loc.file };
+}
+
+/** `a/b/../c` → `a/c`, keeping a relative path relative (and `./x` → `x`). */
+export function joinPath(dir: string, path: string): string {
+  return posix.normalize(path.startsWith('/') ? path : posix.join(dir, path));
+}
+
 export async function loadCompose(text: string, opts: LoadOptions): Promise<LoadedCompose> {
   const file = opts.file;
   const dir = posix.dirname(file);
-  let dotEnv: Record<string, string> = {};
+  const env = opts.env ?? {};
+  const dotEnvFile = joinPath(dir, '.env');
+  let dotEnvText: string | undefined;
   try {
-    dotEnv = parseDotEnv(await opts.readFile(posix.join(dir, '.env')));
+    dotEnvText = await opts.readFile(dotEnvFile);
   } catch {
     // no .env: nothing to interpolate from it
   }
-  const vars: Record<string, string | undefined> = { ...dotEnv, ...(opts.env ?? {}) };
+  let entries: DotEnvEntry[] = [];
+  if (dotEnvText !== undefined) {
+    try {
+      // compose interpolates `.env` itself from the shell.
+      entries = parseDotEnvEntries(dotEnvText, (k) => env[k]);
+    } catch (err) {
+      if (err instanceof DotEnvError)
+        throw new UserError(`${dotEnvFile}:${err.line}: ${err.message}`);
+      throw err;
+    }
+  }
+  const dotEnv: Record<string, string> = {};
+  for (const e of entries) dotEnv[e.name] = e.value;
+  const vars: Record<string, string | undefined> = { ...dotEnv, ...env };
   const main = parseYaml(text, file, vars);
-  const services = servicesOf(main, file);
-  const cache = new Map<string, Record<string, RawService>>([[file, services]]);
+  const parsed = new Map<string, ParsedFile>([[file, main]]);
 
-  const servicesIn = async (path: string): Promise<Record<string, RawService>> => {
-    const hit = cache.get(path);
+  const parsedFile = async (path: string): Promise<ParsedFile> => {
+    const hit = parsed.get(path);
     if (hit) return hit;
     let other: string;
     try {
@@ -223,34 +188,55 @@ export async function loadCompose(text: string, opts: LoadOptions): Promise<Load
     } catch (err) {
       throw new UserError(`cannot read ${path} (extended from ${file}): ${errorMessage(err)}`);
     }
-    const parsed = servicesOf(parseYaml(other, path, vars), path);
-    cache.set(path, parsed);
-    return parsed;
+    const p = parseYaml(other, path, vars);
+    parsed.set(path, p);
+    return p;
   };
 
-  const resolve = async (path: string, name: string, seen: string[]): Promise<RawService> => {
+  const resolve = async (
+    path: string,
+    name: string,
+    seen: string[],
+  ): Promise<{ raw: RawService; lines: ServiceLines }> => {
     const key = `${path}#${name}`;
     if (seen.includes(key))
       throw new UserError(`${file}: circular extends: ${[...seen, key].join(' → ')}`);
-    const svc = (await servicesIn(path))[name];
+    const p = await parsedFile(path);
+    let svc = servicesOf(p)[name];
     if (!svc) throw new UserError(`${path}: extends names an unknown service ${name}`);
+    const lines = linesFor(p, name, vars);
     const ext = svc.extends;
-    if (ext === undefined) return svc;
+    // An extended file's `env_file` paths are relative to that file: rebase them on the main one.
+    if (path !== file && svc.env_file !== undefined)
+      svc = { ...svc, env_file: rebaseEnvFiles(svc.env_file, posix.dirname(path), dir) };
+    if (ext === undefined) return { raw: svc, lines };
     const ref = typeof ext === 'string' ? { service: ext } : isRecord(ext) ? ext : undefined;
     if (!ref || typeof ref.service !== 'string')
       throw new UserError(`${path}: service ${name}: invalid extends`);
-    const basePath =
-      typeof ref.file === 'string' ? posix.resolve(posix.dirname(path), ref.file) : path;
+    const basePath = typeof ref.file === 'string' ? joinPath(posix.dirname(path), ref.file) : path;
     const base = await resolve(basePath, ref.service, [...seen, key]);
-    return mergeService(base, svc);
+    return { raw: mergeService(base.raw, svc), lines: mergeLines(base.lines, lines) };
   };
 
   const loaded: LoadedService[] = [];
-  for (const name of Object.keys(services)) {
-    loaded.push({ name, raw: await resolve(file, name, []), lines: linesFor(main, name, vars) });
+  for (const name of Object.keys(servicesOf(main))) {
+    const { raw, lines } = await resolve(file, name, []);
+    loaded.push({ name, raw, lines });
   }
+  const volumes: Record<string, Record<string, unknown>> = {};
+  if (isRecord(main.data.volumes))
+    for (const [k, v] of Object.entries(main.data.volumes)) volumes[k] = isRecord(v) ? v : {};
   const project = projectName(main.data.name, vars, dir);
-  return { file, dir, project, vars, services: loaded };
+  return {
+    file,
+    dir,
+    project,
+    vars,
+    env,
+    dotEnv: { file: dotEnvFile, entries },
+    services: loaded,
+    volumes,
+  };
 }
 
 function projectName(

@@ -1,21 +1,16 @@
 /** Compose services as ContainerModels. Pure; `env_file` is read through the injected readFile. */
 import { posix } from 'node:path';
-import { UserError, errorMessage } from '../errors.js';
-import type { ContainerModel, EnvVarModel, MountModel, PortModel } from './model.js';
-import { parseDotEnv } from './compose-env.js';
+import type { ContainerModel, MountModel, PortModel } from './model.js';
+import { serviceEnvironment } from './compose-environment.js';
 import {
-  envMap,
   loadCompose,
+  located,
   type LoadOptions,
   type LoadedCompose,
   type LoadedService,
+  type Loc,
 } from './compose-load.js';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const str = (v: unknown): string | undefined =>
-  v === undefined || v === null ? undefined : String(v);
+import { isRecord, str } from './values.js';
 
 const strList = (v: unknown): string[] =>
   v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).map(String);
@@ -37,7 +32,7 @@ const num = (v: unknown): number | undefined => {
   return Number.isFinite(n) ? n : undefined;
 };
 
-function itemLine(s: LoadedService, key: string, item: unknown): number | undefined {
+function itemLoc(s: LoadedService, key: string, item: unknown): Loc | undefined {
   return s.lines.items[key]?.get(JSON.stringify(item)) ?? s.lines.keys[key];
 }
 
@@ -75,10 +70,10 @@ export function parseShortPort(spec: string): PortModel {
   };
 }
 
-function ports(s: LoadedService): PortModel[] {
+function ports(c: LoadedCompose, s: LoadedService): PortModel[] {
   const out: PortModel[] = [];
   for (const p of Array.isArray(s.raw.ports) ? s.raw.ports : []) {
-    const line = itemLine(s, 'ports', p);
+    const loc = located(c, itemLoc(s, 'ports', p));
     let port: PortModel;
     if (isRecord(p)) {
       port = {
@@ -87,7 +82,7 @@ function ports(s: LoadedService): PortModel[] {
         ...(p.published !== undefined ? { hostPort: String(p.published) } : {}),
       };
     } else port = parseShortPort(String(p));
-    out.push(line !== undefined ? { ...port, line } : port);
+    out.push({ ...port, ...loc });
   }
   return out;
 }
@@ -99,15 +94,31 @@ function hostPath(source: string, dir: string): string {
 
 const looksLikePath = (s: string) => /^(\/|\.|~)/.test(s);
 
-function mounts(s: LoadedService, dir: string): MountModel[] {
+const PROPAGATIONS = ['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate'];
+
+/** A named volume whose local driver binds a host directory: its device. */
+function volumeDevice(c: LoadedCompose, name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const v = c.volumes[name];
+  const o = v && isRecord(v.driver_opts) ? v.driver_opts : undefined;
+  if (!o || typeof o.device !== 'string') return undefined;
+  const opts = String(o.o ?? '').split(',');
+  if (!opts.includes('bind') && !opts.includes('rbind')) return undefined;
+  return hostPath(o.device, c.dir);
+}
+
+function mounts(c: LoadedCompose, s: LoadedService): MountModel[] {
   const out: MountModel[] = [];
+  const dir = c.dir;
   for (const v of Array.isArray(s.raw.volumes) ? s.raw.volumes : []) {
-    const line = itemLine(s, 'volumes', v);
+    const loc = located(c, itemLoc(s, 'volumes', v));
     let m: MountModel;
     if (isRecord(v)) {
       const type = str(v.type) ?? 'volume';
       const source = str(v.source);
       const tmpfs = isRecord(v.tmpfs) ? v.tmpfs : {};
+      const bind = isRecord(v.bind) ? v.bind : {};
+      const device = type === 'volume' ? volumeDevice(c, source) : undefined;
       m = {
         type:
           type === 'bind' || type === 'volume' || type === 'tmpfs' || type === 'npipe'
@@ -116,6 +127,8 @@ function mounts(s: LoadedService, dir: string): MountModel[] {
         ...(source ? { source: type === 'bind' ? hostPath(source, dir) : source } : {}),
         target: str(v.target) ?? '',
         readOnly: truthy(v.read_only),
+        ...(typeof bind.propagation === 'string' ? { propagation: bind.propagation } : {}),
+        ...(device ? { device } : {}),
         // The mount API takes size/mode only: the engine's defaults (noexec,nosuid) apply.
         ...(type === 'tmpfs' && tmpfs.size !== undefined
           ? { options: `size=${String(tmpfs.size)}` }
@@ -126,70 +139,35 @@ function mounts(s: LoadedService, dir: string): MountModel[] {
       if (parts.length === 1) m = { type: 'volume', target: parts[0] ?? '', readOnly: false };
       else {
         const source = parts[0] ?? '';
-        const mode = parts.slice(2).join(':');
+        const mode = parts.slice(2).join(':').split(',');
         const bind = looksLikePath(source);
+        const propagation = mode.find((x) => PROPAGATIONS.includes(x));
+        const device = bind ? undefined : volumeDevice(c, source);
         m = {
           type: bind ? 'bind' : 'volume',
           source: bind ? hostPath(source, dir) : source,
           target: parts[1] ?? '',
-          readOnly: /(^|,)ro(,|$)/.test(mode),
+          readOnly: mode.includes('ro'),
+          ...(propagation ? { propagation } : {}),
+          ...(device ? { device } : {}),
         };
       }
     }
-    out.push(line !== undefined ? { ...m, line } : m);
+    out.push({ ...m, ...loc });
   }
   for (const t of strList(s.raw.tmpfs)) {
     const i = t.indexOf(':');
     const target = i < 0 ? t : t.slice(0, i);
     const options = i < 0 ? '' : t.slice(i + 1);
-    const line = itemLine(s, 'tmpfs', t);
     out.push({
       type: 'tmpfs',
       target,
       readOnly: false,
       options,
-      ...(line !== undefined ? { line } : {}),
+      ...located(c, itemLoc(s, 'tmpfs', t)),
     });
   }
   return out;
-}
-
-async function env(s: LoadedService, dir: string, opts: LoadOptions): Promise<EnvVarModel[]> {
-  const vars = new Map<string, EnvVarModel>();
-  const files = Array.isArray(s.raw.env_file)
-    ? s.raw.env_file
-    : s.raw.env_file === undefined
-      ? []
-      : [s.raw.env_file];
-  for (const f of files) {
-    const path = isRecord(f) ? str(f.path) : str(f);
-    const required = isRecord(f) ? f.required !== false : true;
-    if (!path) continue;
-    const full = posix.resolve(dir, path);
-    let text: string;
-    try {
-      text = await opts.readFile(full);
-    } catch (err) {
-      if (!required) continue;
-      throw new UserError(
-        `${opts.file}: service ${s.name}: cannot read env_file ${path}: ${errorMessage(err)}`,
-      );
-    }
-    for (const [name, value] of Object.entries(parseDotEnv(text))) {
-      const line = s.lines.keys.env_file;
-      vars.set(name, { name, value, ...(line !== undefined ? { line } : {}) });
-    }
-  }
-  for (const [name, value] of Object.entries(envMap(s.raw.environment))) {
-    const line = s.lines.items.environment?.get(name) ?? s.lines.keys.environment;
-    vars.set(name, {
-      name,
-      // `- NAME` with no value passes the shell's variable through: unknown here.
-      ...(value !== null ? { value } : {}),
-      ...(line !== undefined ? { line } : {}),
-    });
-  }
-  return [...vars.values()];
 }
 
 function restart(raw: Record<string, unknown>): ContainerModel['restart'] {
@@ -208,6 +186,39 @@ function restart(raw: Record<string, unknown>): ContainerModel['restart'] {
     return { name: 'on-failure', ...(max !== undefined ? { maxRetries: max } : {}) };
   }
   return { name: 'no' };
+}
+
+/**
+ * `command`/`entrypoint` as argv: lists as given; strings split the way compose splits them
+ * (shell words: quotes and backslashes, no expansion).
+ */
+function argv(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === 'string') return shellWords(v);
+  return [];
+}
+
+export function shellWords(text: string): string[] {
+  const out: string[] = [];
+  let word: string | undefined;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"' && i + 1 < text.length) word += text[++i] as string;
+      else word += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      word ??= '';
+    } else if (ch === '\\' && i + 1 < text.length) word = (word ?? '') + (text[++i] as string);
+    else if (/\s/.test(ch)) {
+      if (word !== undefined) out.push(word);
+      word = undefined;
+    } else word = (word ?? '') + ch;
+  }
+  if (word !== undefined) out.push(word);
+  return out;
 }
 
 export async function serviceModel(
@@ -231,6 +242,14 @@ export async function serviceModel(
     num(r.cpus) ??
     num(limits.cpus) ??
     (cpuQuota ? cpuQuota / (num(r.cpu_period) ?? 100_000) : undefined);
+  const pullPolicy = str(r.pull_policy)?.toLowerCase();
+  const command = [...argv(r.entrypoint), ...argv(r.command)];
+  const lines: Record<string, number> = {};
+  const lineFiles: Record<string, string> = {};
+  for (const [k, loc] of Object.entries(s.lines.keys)) {
+    lines[k] = loc.line;
+    if (loc.file !== c.file) lineFiles[k] = loc.file;
+  }
   const model: ContainerModel = {
     source: 'compose',
     name: s.name,
@@ -247,6 +266,8 @@ export async function serviceModel(
     ipcMode: str(r.ipc) ?? '',
     utsMode: str(r.uts) ?? '',
     usernsMode: str(r.userns_mode) ?? '',
+    cgroupnsMode: str(r.cgroup) ?? '',
+    cgroupParent: str(r.cgroup_parent) ?? '',
     capAdd: strList(r.cap_add),
     capDrop: strList(r.cap_drop),
     securityOpt: strList(r.security_opt),
@@ -254,17 +275,23 @@ export async function serviceModel(
     cpuLimit: cpuLimit ?? (r.cpuset ? String(r.cpuset).split(',').length : 0),
     pidsLimit: num(r.pids_limit ?? limits.pids) ?? 0,
     restart: restart(r),
-    ports: ports(s),
-    mounts: mounts(s, c.dir),
+    ports: ports(c, s),
+    mounts: mounts(c, s),
     devices: strList(
       (Array.isArray(r.devices) ? r.devices : []).map((d: unknown) =>
         isRecord(d) ? `${str(d.source) ?? '?'}:${str(d.target) ?? '?'}` : d,
       ),
     ),
-    env: await env(s, c.dir, opts),
-    lines: { ...s.lines.keys },
+    env: await serviceEnvironment(c, s, opts),
+    lines,
+    ...(Object.keys(lineFiles).length ? { lineFiles } : {}),
+    ...(command.length ? { command } : {}),
+    localImage:
+      (r.build !== undefined && pullPolicy !== 'always') ||
+      pullPolicy === 'never' ||
+      pullPolicy === 'build',
   };
-  if (s.lines.line !== undefined) model.line = s.lines.line;
+  if (s.lines.line?.file === c.file) model.line = s.lines.line.line;
   if (typeof r.image === 'string') model.image = r.image;
   if (health) {
     model.healthcheck = {

@@ -2,7 +2,9 @@
 import type {
   ContainerInspect,
   ContainerTop,
+  ImageInspect,
   PortBindingJson,
+  VolumeOptions,
 } from '../engine/docker-read-port.js';
 import type { ContainerModel, MountModel, PortModel, ProcessModel } from './model.js';
 import { splitEnv } from './mask.js';
@@ -11,13 +13,22 @@ export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
 export const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
 export const COMPOSE_FILES_LABEL = 'com.docker.compose.project.config_files';
 
-function mounts(c: ContainerInspect): MountModel[] {
+/** What a local volume's driver options bind (`-o type=none -o o=bind -o device=/etc`). */
+function boundDevice(v: VolumeOptions | undefined): string | undefined {
+  const o = v?.Options ?? {};
+  if (typeof o.device !== 'string') return undefined;
+  const opts = String(o.o ?? '').split(',');
+  return opts.includes('bind') || opts.includes('rbind') ? o.device : undefined;
+}
+
+function mounts(c: ContainerInspect, volumes: Record<string, VolumeOptions>): MountModel[] {
   const out: MountModel[] = [];
   for (const m of c.Mounts ?? []) {
     const type =
       m.Type === 'bind' || m.Type === 'volume' || m.Type === 'tmpfs' || m.Type === 'npipe'
         ? m.Type
         : 'other';
+    const device = type === 'volume' && m.Name ? boundDevice(volumes[m.Name]) : undefined;
     out.push({
       type,
       ...(type === 'volume'
@@ -27,6 +38,8 @@ function mounts(c: ContainerInspect): MountModel[] {
           : {}),
       target: m.Destination ?? '',
       readOnly: m.RW === false,
+      ...(m.Propagation ? { propagation: m.Propagation } : {}),
+      ...(device ? { device } : {}),
     });
   }
   // `--tmpfs` entries (HostConfig.Tmpfs) are not listed in Mounts.
@@ -101,7 +114,17 @@ export function processesFromTop(top: ContainerTop): ProcessModel[] {
   });
 }
 
-export function modelFromInspect(c: ContainerInspect, top?: ContainerTop): ContainerModel {
+/** What else the engine says about a container's image and volumes, when it was asked. */
+export interface InspectExtras {
+  image?: ImageInspect;
+  volumes?: Record<string, VolumeOptions>;
+}
+
+export function modelFromInspect(
+  c: ContainerInspect,
+  top?: ContainerTop,
+  extras: InspectExtras = {},
+): ContainerModel {
   const h = c.HostConfig ?? {};
   const cfg = c.Config ?? {};
   const labels = cfg.Labels ?? {};
@@ -123,6 +146,8 @@ export function modelFromInspect(c: ContainerInspect, top?: ContainerTop): Conta
     networkMode: h.NetworkMode ?? 'default',
     networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
     pidMode: h.PidMode ?? '',
+    cgroupnsMode: h.CgroupnsMode ?? '',
+    cgroupParent: h.CgroupParent ?? '',
     ipcMode: h.IpcMode ?? '',
     utsMode: h.UTSMode ?? '',
     usernsMode: h.UsernsMode ?? '',
@@ -138,10 +163,14 @@ export function modelFromInspect(c: ContainerInspect, top?: ContainerTop): Conta
         : {}),
     },
     ports: ports(c),
-    mounts: mounts(c),
+    mounts: mounts(c, extras.volumes ?? {}),
     devices: (h.Devices ?? []).map((d) => `${d.PathOnHost ?? '?'}:${d.PathInContainer ?? '?'}`),
     env: (cfg.Env ?? []).map(splitEnv),
   };
+  const command = [...(cfg.Entrypoint ?? []), ...(cfg.Cmd ?? [])];
+  if (command.length) model.command = command;
+  // Pulled images carry a registry digest; built, imported or loaded ones have none.
+  if (extras.image) model.localImage = (extras.image.RepoDigests ?? []).length === 0;
   const cpus = cpuLimit(c);
   if (cpus !== undefined) model.cpuLimit = cpus;
   if (health) model.healthcheck = { test: health, disabled: health[0] === 'NONE' };

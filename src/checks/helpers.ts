@@ -1,5 +1,5 @@
 /** Small pure helpers shared by the check rules. */
-import type { ContainerModel, MountModel } from './model.js';
+import type { ContainerModel, Located, MountModel } from './model.js';
 import type { CheckVerdictDetail } from './types.js';
 
 export const pass = (evidence?: string): CheckVerdictDetail =>
@@ -61,22 +61,92 @@ export function isUnder(path: string, root: string): boolean {
   return p === root || p.startsWith(root + '/');
 }
 
+/**
+ * The host path a mount exposes: a bind's source, or the directory a named volume's driver
+ * options bind (`driver_opts: {type: none, o: bind, device: /etc}`).
+ */
+export function hostPathOf(m: MountModel): string | undefined {
+  if (m.type === 'bind') return m.source;
+  if (m.type === 'volume') return m.device;
+  return undefined;
+}
+
+/**
+ * Directories that hold the engine's socket: mounting one exposes the socket as surely as
+ * mounting the socket itself. `/var` is left out: its `run` is a symlink to `/run`, which resolves
+ * inside the container.
+ */
+const SOCKET_DIRS = [
+  '/',
+  '/run',
+  '/var/run',
+  '/run/docker',
+  '/var/run/docker',
+  '/run/containerd',
+  '/var/run/containerd',
+];
+
 export function isDockerSocket(m: MountModel): boolean {
-  if (m.type !== 'bind' || !m.source) return false;
-  const p = cleanPath(m.source);
-  return DOCKER_SOCKETS.some((s) => p === s) || /\/docker\.sock$/.test(p);
+  const source = hostPathOf(m);
+  if (!source) return false;
+  const p = cleanPath(source);
+  return (
+    DOCKER_SOCKETS.some((s) => p === s) || /\/docker\.sock$/.test(p) || SOCKET_DIRS.includes(p)
+  );
+}
+
+/** True when the mount is a directory holding the socket rather than the socket itself. */
+export function isSocketDir(m: MountModel): boolean {
+  const source = hostPathOf(m);
+  return source !== undefined && SOCKET_DIRS.includes(cleanPath(source));
+}
+
+/** The clock's files: mounting them read-only is harmless and very common. */
+const CLOCK_FILES = ['/etc/localtime', '/etc/timezone'];
+
+function isReadOnlyClock(p: string, m: MountModel): boolean {
+  return m.readOnly && (CLOCK_FILES.includes(p) || isUnder(p, '/usr/share/zoneinfo'));
 }
 
 export function isSensitiveBind(m: MountModel): boolean {
-  if (m.type !== 'bind' || !m.source || isDockerSocket(m)) return false;
-  const p = cleanPath(m.source);
+  const source = hostPathOf(m);
+  if (!source || isDockerSocket(m)) return false;
+  const p = cleanPath(source);
+  if (isReadOnlyClock(p, m)) return false;
   if (p === '/') return true;
   if (p === '~' || p.startsWith('~/')) return true; // a home directory
   return SENSITIVE_PATHS.some((root) => isUnder(p, root));
 }
 
 export function bindLabel(m: MountModel): string {
-  return `${m.source ?? '?'}:${m.target}${m.readOnly ? ':ro' : ''}`;
+  const source = hostPathOf(m);
+  const from =
+    m.type === 'volume' && m.device ? `${m.source ?? '?'} (device ${m.device})` : (source ?? '?');
+  return `${from}:${m.target}${m.readOnly ? ':ro' : ''}`;
+}
+
+/**
+ * Where a finding points: the first of the given items (settings in the audited file first), or
+ * the key's own location. Spread into a verdict: `{ verdict: 'fail', ...locOf(m, 'ports', hits) }`.
+ */
+export function locOf(
+  model: ContainerModel,
+  key: string,
+  items: readonly (Located | undefined)[] = [],
+): Located {
+  const withLine = items.filter(
+    (i): i is Located & { line: number } => typeof i?.line === 'number',
+  );
+  if (withLine.length) {
+    const here = withLine.filter((i) => i.file === undefined);
+    const pool = here.length ? here : withLine;
+    const best = pool.reduce((a, b) => (b.line < a.line ? b : a));
+    return best.file !== undefined ? { line: best.line, file: best.file } : { line: best.line };
+  }
+  const line = model.lines?.[key];
+  if (line === undefined) return {};
+  const file = model.lineFiles?.[key];
+  return file !== undefined ? { line, file } : { line };
 }
 
 /** Lowest line among the given ones, or the key's line, for compose locations. */

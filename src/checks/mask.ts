@@ -3,6 +3,8 @@
  * journal and reports show `NAME=***`. Other modules use `maskSecrets` and `maskEnvList` too.
  */
 
+import { knownDefault } from './credentials.js';
+
 export const MASK = '***';
 
 /**
@@ -10,7 +12,7 @@ export const MASK = '***';
  * the free-text redactor (src/engine/redact.ts) both use it.
  */
 export const SECRET_NAME =
-  /(PASSW(OR)?D|PASSWD|PASSPHRASE|PWD|(^|_)PASS($|_)|SECRET|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|PRIVATE[_-]?KEY|CREDENTIAL|AUTH[_-]?KEY|(^|_)AUTH$|SESSION[_-]?KEY|ENCRYPTION[_-]?KEY|SIGNING[_-]?KEY|MASTER[_-]?KEY|DSN|CONNECTION[_-]?STRING|DATABASE[_-]?URL|COOKIE|SALT)/i;
+  /(PASSW(OR)?D|PASSWD|PASSPHRASE|PWD|(^|_)PASS($|_)|(^|_)PW$|SECRET|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|PRIVATE[_-]?KEY|CREDENTIAL|AUTH[_-]?KEY|(^|_)AUTH$|SESSION[_-]?KEY|ENCRYPTION[_-]?KEY|SIGNING[_-]?KEY|MASTER[_-]?KEY|DSN|CONNECTION[_-]?STRING|DATABASE[_-]?URL|COOKIE|SALT)/i;
 
 /** Names that contain a secret word but carry none (file pointers, booleans, usernames). */
 export const NOT_SECRET =
@@ -73,43 +75,11 @@ export function envValues(env: readonly string[]): string[] {
   return env.map((e) => splitEnv(e).value ?? '').filter((v) => v !== '');
 }
 
-/** Known default or demo credential values, compared case-insensitively and never printed. */
-const DEMO_VALUES = new Set([
-  'postgres',
-  'admin',
-  'administrator',
-  'changeme',
-  'change_me',
-  'changeit',
-  'password',
-  'password1',
-  'password123',
-  'passw0rd',
-  'p@ssw0rd',
-  'secret',
-  'root',
-  'toor',
-  '123456',
-  '12345678',
-  '1234',
-  '12345',
-  'qwerty',
-  'example',
-  'test',
-  'default',
-  'letmein',
-  'guest',
-  'mysql',
-  'pass',
-  'demo',
-  'user',
-  'welcome',
-  'minioadmin',
-  'rabbitmq',
-]);
-
-/** True when `value` is a known default/demo credential. Returns a boolean only. */
+/**
+ * True when `value` is a known default or demo credential: a vendor's documented default or a
+ * generic word (credentials.ts holds the list and its sources). Returns a boolean only.
+ */
 export function isDemoCredential(value: string | undefined): boolean {
   if (!value) return false;
-  return DEMO_VALUES.has(value.trim().toLowerCase());
+  return knownDefault(value) !== undefined;
 }

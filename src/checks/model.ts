@@ -3,19 +3,24 @@
  * Every field is optional: `undefined` means "not known from this source", never "off".
  */
 
-export interface PortModel {
+/** Where a compose setting is written: the file (when not the audited one) and the line. */
+export interface Located {
+  line?: number;
+  /** The file holding the setting, when it is not the audited compose file (extends, env_file). */
+  file?: string;
+}
+
+export interface PortModel extends Located {
   /** e.g. `5432/tcp`. */
   containerPort: string;
   /** Empty, `0.0.0.0` or `::` means all interfaces. */
   hostIp?: string;
   hostPort?: string;
-  /** Where the port is declared in a compose file. */
-  line?: number;
 }
 
 export type MountType = 'bind' | 'volume' | 'tmpfs' | 'npipe' | 'other';
 
-export interface MountModel {
+export interface MountModel extends Located {
   type: MountType;
   /** Host path (bind) or volume name. */
   source?: string;
@@ -23,17 +28,24 @@ export interface MountModel {
   readOnly: boolean;
   /** tmpfs options, e.g. `rw,noexec,nosuid,size=64m`. */
   options?: string;
-  line?: number;
+  /** Bind propagation (`rprivate`, `shared`, `rshared`, ...), when set. */
+  propagation?: string;
+  /** A named volume whose driver options bind a host directory (`o: bind`, `device: /x`). */
+  device?: string;
 }
 
-export interface EnvVarModel {
+export interface EnvVarModel extends Located {
   name: string;
   /**
    * The value, held in memory only so checks can compare it. It is never copied into a finding:
    * evidence shows `NAME=***`.
    */
   value?: string;
-  line?: number;
+  /**
+   * Compose: where the value comes from: the `environment` entry, the shell or the project `.env`
+   * (a bare name), or an `env_file`.
+   */
+  origin?: 'environment' | 'shell' | 'dotenv' | 'env_file';
 }
 
 export interface ProcessModel {
@@ -63,6 +75,13 @@ export interface ContainerModel {
   project?: string;
   composeService?: string;
   image?: string;
+  /**
+   * The image is built or loaded locally, not pulled: compose `build:` (unless `pull_policy:
+   * always`) or `pull_policy: never|build`; live, an image without a registry digest.
+   */
+  localImage?: boolean;
+  /** Command line (entrypoint then command), when known. Never copied into evidence. */
+  command?: string[];
   /** Live: engine state (`running`, `exited`, `created`...). */
   state?: string;
   running?: boolean;
@@ -77,6 +96,9 @@ export interface ContainerModel {
   ipcMode?: string;
   utsMode?: string;
   usernsMode?: string;
+  /** `host` or `private` (compose `cgroup`, live `CgroupnsMode`). */
+  cgroupnsMode?: string;
+  cgroupParent?: string;
   capAdd?: string[];
   capDrop?: string[];
   securityOpt?: string[];
@@ -100,6 +122,8 @@ export interface ContainerModel {
   processes?: ProcessModel[];
   /** Compose: line of each service key (`privileged`, `ports`, ...), for locations. */
   lines?: Record<string, number>;
+  /** Compose: the file of each service key written outside the audited file (extends). */
+  lineFiles?: Record<string, string>;
 }
 
 /** Engine-wide facts that change verdicts, read once from `info`. */
@@ -113,6 +137,8 @@ export interface EngineFacts {
   noNewPrivileges: boolean;
   /** Names of user-defined networks that are `internal`. */
   internalNetworks?: string[];
+  /** `1` or `2`, from `info`; on cgroup v1 every container shares the host cgroup namespace. */
+  cgroupVersion?: string;
 }
 
 export const NO_ENGINE_FACTS: EngineFacts = {

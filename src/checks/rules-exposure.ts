@@ -1,8 +1,8 @@
 /** Checks about what the container exposes: secrets, ports, networks, images, processes. */
 import type { CheckDefinition } from './types.js';
-import { isDemoCredential, isSecretName, maskedVar } from './mask.js';
-import { lineOf, notApplicable, pass } from './helpers.js';
-import type { ContainerModel, PortModel } from './model.js';
+import { locOf, notApplicable, pass } from './helpers.js';
+import type { PortModel } from './model.js';
+import { floatingTag } from './images.js';
 
 /** Ports that usually carry an admin UI or a database: published on all interfaces → high. */
 export const ADMIN_PORTS = new Set([
@@ -26,73 +26,9 @@ function portLabel(p: PortModel): string {
   return `${host || '*'}:${p.hostPort || '(random)'}->${p.containerPort}`;
 }
 
-function secretVars(m: ContainerModel) {
-  return (m.env ?? []).filter(
-    (v) => isSecretName(v.name) && v.value !== undefined && v.value !== '',
-  );
-}
-
-/** Image reference without a tag, or `:latest`, and without a digest. */
-export function isFloatingImage(image: string): boolean {
-  const ref = image.trim();
-  if (ref.includes('@') || /^sha256:[0-9a-f]{12,}$/i.test(ref) || /^[0-9a-f]{64}$/i.test(ref))
-    return false;
-  const lastSegment = ref.slice(ref.lastIndexOf('/') + 1);
-  const colon = lastSegment.lastIndexOf(':');
-  if (colon < 0) return true;
-  return lastSegment.slice(colon + 1) === 'latest';
-}
+export { isFloatingImage } from './images.js';
 
 export const exposureChecks: CheckDefinition[] = [
-  {
-    id: 'demo-credential',
-    title: 'Credential variable holds a default/demo value',
-    severity: 'critical',
-    remediation: {
-      compose: 'environment:\n  DB_PASSWORD_FILE: /run/secrets/db_password\nsecrets: [db_password]',
-      run: 'use a generated secret: `--env-file` with a strong value, or a secret file',
-      live: false,
-    },
-    evaluate(m) {
-      // Compares in memory; only the variable name reaches the evidence.
-      const hits = secretVars(m).filter((v) => isDemoCredential(v.value));
-      if (hits.length === 0) return pass();
-      return {
-        verdict: 'fail',
-        evidence: hits
-          .map((v) => `${maskedVar(v.name, v.value)} (a known default value)`)
-          .join(', '),
-        line: lineOf(
-          m,
-          'environment',
-          hits.map((h) => h.line),
-        ),
-      };
-    },
-  },
-  {
-    id: 'secret-in-env',
-    title: 'Secret passed in an environment variable',
-    severity: 'high',
-    remediation: {
-      compose: 'secrets: [db_password]\nenvironment:\n  DB_PASSWORD_FILE: /run/secrets/db_password',
-      run: 'mount the secret as a file (`-v ./secret:/run/secrets/x:ro`) and point the app at it',
-      live: false,
-    },
-    evaluate(m) {
-      const hits = secretVars(m);
-      if (hits.length === 0) return pass();
-      return {
-        verdict: 'fail',
-        evidence: hits.map((v) => maskedVar(v.name, v.value)).join(', '),
-        line: lineOf(
-          m,
-          'environment',
-          hits.map((h) => h.line),
-        ),
-      };
-    },
-  },
   {
     id: 'public-port',
     title: 'Port published on all interfaces',
@@ -114,11 +50,7 @@ export const exposureChecks: CheckDefinition[] = [
         verdict: 'fail',
         severity: admin ? 'high' : 'medium',
         evidence: hits.map(portLabel).join(', '),
-        line: lineOf(
-          m,
-          'ports',
-          hits.map((h) => h.line),
-        ),
+        ...locOf(m, 'ports', hits),
       };
     },
   },
@@ -145,13 +77,13 @@ export const exposureChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: 'network: bridge (default)',
-        line: lineOf(m, 'network_mode'),
+        ...locOf(m, 'network_mode'),
       };
     },
   },
   {
     id: 'latest-tag',
-    title: 'Image not pinned (no tag, or :latest, and no digest)',
+    title: 'Image not pinned (no tag, :latest or another floating tag, and no digest)',
     severity: 'low',
     remediation: {
       compose: 'image: postgres:16.4@sha256:<digest>',
@@ -160,8 +92,19 @@ export const exposureChecks: CheckDefinition[] = [
     },
     evaluate(m) {
       if (!m.image) return notApplicable('no image (built from a Dockerfile)');
-      if (!isFloatingImage(m.image)) return pass(`image: ${m.image}`);
-      return { verdict: 'fail', evidence: `image: ${m.image}`, line: lineOf(m, 'image') };
+      if (m.localImage)
+        return notApplicable(
+          m.source === 'compose'
+            ? 'built locally (build:, or pull_policy never/build): never pulled by tag'
+            : 'a local image (no registry digest): never pulled by tag',
+        );
+      const f = floatingTag(m.image);
+      if (f === undefined) return pass(`image: ${m.image}`);
+      return {
+        verdict: 'fail',
+        evidence: f === 'floating' ? `image: ${m.image} (a floating tag)` : `image: ${m.image}`,
+        ...locOf(m, 'image'),
+      };
     },
   },
   {

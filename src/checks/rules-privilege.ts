@@ -4,7 +4,8 @@ import {
   bindLabel,
   isDockerSocket,
   isSensitiveBind,
-  lineOf,
+  isSocketDir,
+  locOf,
   namespaceIsHost,
   normalizeCap,
   notApplicable,
@@ -55,7 +56,7 @@ const hostNamespace = (
   evaluate(m) {
     const value = m[key];
     if (!namespaceIsHost(value)) return pass(value ? `${composeKey}: ${value}` : undefined);
-    return { verdict: 'fail', evidence: `${composeKey}: host`, line: lineOf(m, composeKey) };
+    return { verdict: 'fail', evidence: `${composeKey}: host`, ...locOf(m, composeKey) };
   },
 });
 
@@ -72,7 +73,7 @@ export const privilegeChecks: CheckDefinition[] = [
     },
     evaluate(m) {
       if (m.privileged !== true) return pass();
-      return { verdict: 'fail', evidence: 'privileged: true', line: lineOf(m, 'privileged') };
+      return { verdict: 'fail', evidence: 'privileged: true', ...locOf(m, 'privileged') };
     },
   },
   {
@@ -91,12 +92,10 @@ export const privilegeChecks: CheckDefinition[] = [
       if (hits.length === 0) return pass();
       return {
         verdict: 'fail',
-        evidence: hits.map(bindLabel).join(', '),
-        line: lineOf(
-          m,
-          'volumes',
-          hits.map((h) => h.line),
-        ),
+        evidence: hits
+          .map((h) => `${bindLabel(h)}${isSocketDir(h) ? ' (holds the Docker socket)' : ''}`)
+          .join(', '),
+        ...locOf(m, 'volumes', hits),
       };
     },
   },
@@ -117,11 +116,7 @@ export const privilegeChecks: CheckDefinition[] = [
         verdict: 'fail',
         severity: hits.some((h) => !h.readOnly) ? 'high' : 'medium',
         evidence: hits.map(bindLabel).join(', '),
-        line: lineOf(
-          m,
-          'volumes',
-          hits.map((h) => h.line),
-        ),
+        ...locOf(m, 'volumes', hits),
       };
     },
   },
@@ -184,10 +179,14 @@ export const privilegeChecks: CheckDefinition[] = [
       const added = (m.capAdd ?? []).map(normalizeCap);
       const bad = added.filter((c) => DANGEROUS_CAPS.includes(c));
       if (bad.length === 0) return pass(added.length ? `cap_add: ${added.join(', ')}` : undefined);
+      // With the host's PID namespace, SYS_PTRACE (or ALL) attaches to host processes: an escape.
+      const ptraceHost =
+        namespaceIsHost(m.pidMode) && (bad.includes('SYS_PTRACE') || bad.includes('ALL'));
       return {
         verdict: 'fail',
-        evidence: `cap_add: ${bad.join(', ')}`,
-        line: lineOf(m, 'cap_add'),
+        ...(ptraceHost ? { severity: 'critical' as const } : {}),
+        evidence: `cap_add: ${bad.join(', ')}${ptraceHost ? ' with pid: host (can trace host processes)' : ''}`,
+        ...locOf(m, 'cap_add'),
       };
     },
   },
@@ -207,7 +206,7 @@ export const privilegeChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: dropped.length ? `cap_drop: ${dropped.join(', ')}` : 'cap_drop not set',
-        line: lineOf(m, 'cap_drop'),
+        ...locOf(m, 'cap_drop'),
       };
     },
   },
@@ -227,7 +226,7 @@ export const privilegeChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: 'security_opt: seccomp=unconfined',
-        line: lineOf(m, 'security_opt'),
+        ...locOf(m, 'security_opt'),
       };
     },
   },
@@ -257,7 +256,7 @@ export const privilegeChecks: CheckDefinition[] = [
       if (apparmorOff && apparmorHost) evidence.push('security_opt: apparmor=unconfined');
       if (selinuxOff && selinuxHost) evidence.push('security_opt: label=disable');
       if (evidence.length === 0) return pass();
-      return { verdict: 'fail', evidence: evidence.join(', '), line: lineOf(m, 'security_opt') };
+      return { verdict: 'fail', evidence: evidence.join(', '), ...locOf(m, 'security_opt') };
     },
   },
   {
@@ -278,7 +277,7 @@ export const privilegeChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: opt ? `no-new-privileges:${opt.value}` : 'no-new-privileges not set',
-        line: lineOf(m, 'security_opt'),
+        ...locOf(m, 'security_opt'),
       };
     },
   },
@@ -307,7 +306,7 @@ export const privilegeChecks: CheckDefinition[] = [
               ? 'user not set (the image default applies, usually root)'
               : 'user not set (root)'
             : `user: ${user}`,
-        line: lineOf(m, 'user'),
+        ...locOf(m, 'user'),
       };
     },
   },
@@ -323,7 +322,7 @@ export const privilegeChecks: CheckDefinition[] = [
     },
     evaluate(m) {
       if (m.readOnlyRootfs === true) return pass('read_only: true');
-      return { verdict: 'fail', evidence: 'read_only: false', line: lineOf(m, 'read_only') };
+      return { verdict: 'fail', evidence: 'read_only: false', ...locOf(m, 'read_only') };
     },
   },
   {
@@ -342,7 +341,7 @@ export const privilegeChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: `devices: ${devices.join(', ')}`,
-        line: lineOf(m, 'devices'),
+        ...locOf(m, 'devices'),
       };
     },
   },

@@ -1,6 +1,6 @@
 /** Checks about runtime limits and mounts: cgroup limits, health, restart, tmpfs, binds. */
 import type { CheckDefinition } from './types.js';
-import { bindLabel, isDockerSocket, isSensitiveBind, lineOf, pass } from './helpers.js';
+import { bindLabel, hostPathOf, isDockerSocket, isSensitiveBind, locOf, pass } from './helpers.js';
 import type { MountModel } from './model.js';
 
 /** Effective tmpfs options the way the engine merges them (defaults: noexec,nosuid,nodev). */
@@ -29,7 +29,7 @@ export const runtimeChecks: CheckDefinition[] = [
     remediation: { compose: 'mem_limit: 512m', run: '--memory 512m', live: true },
     evaluate(m) {
       if ((m.memoryLimit ?? 0) > 0) return pass(`memory: ${formatBytes(m.memoryLimit ?? 0)}`);
-      return { verdict: 'fail', evidence: 'memory: unlimited', line: lineOf(m, 'mem_limit') };
+      return { verdict: 'fail', evidence: 'memory: unlimited', ...locOf(m, 'mem_limit') };
     },
   },
   {
@@ -40,7 +40,7 @@ export const runtimeChecks: CheckDefinition[] = [
     remediation: { compose: 'cpus: 1.0', run: '--cpus 1', live: true },
     evaluate(m) {
       if ((m.cpuLimit ?? 0) > 0) return pass(`cpus: ${m.cpuLimit}`);
-      return { verdict: 'fail', evidence: 'cpus: unlimited', line: lineOf(m, 'cpus') };
+      return { verdict: 'fail', evidence: 'cpus: unlimited', ...locOf(m, 'cpus') };
     },
   },
   {
@@ -51,7 +51,7 @@ export const runtimeChecks: CheckDefinition[] = [
     remediation: { compose: 'pids_limit: 200', run: '--pids-limit 200', live: true },
     evaluate(m) {
       if ((m.pidsLimit ?? 0) > 0) return pass(`pids_limit: ${m.pidsLimit}`);
-      return { verdict: 'fail', evidence: 'pids_limit: unlimited', line: lineOf(m, 'pids_limit') };
+      return { verdict: 'fail', evidence: 'pids_limit: unlimited', ...locOf(m, 'pids_limit') };
     },
   },
   {
@@ -74,7 +74,7 @@ export const runtimeChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: h?.disabled || test[0] === 'NONE' ? 'healthcheck disabled' : 'no healthcheck',
-        line: lineOf(m, 'healthcheck'),
+        ...locOf(m, 'healthcheck'),
       };
     },
   },
@@ -92,7 +92,7 @@ export const runtimeChecks: CheckDefinition[] = [
       const r = m.restart;
       const name = (r?.name ?? 'no').toLowerCase();
       if (name === 'always' || name === 'unless-stopped')
-        return { verdict: 'fail', evidence: `restart: ${name}`, line: lineOf(m, 'restart') };
+        return { verdict: 'fail', evidence: `restart: ${name}`, ...locOf(m, 'restart') };
       if (name === 'on-failure') {
         const n = r?.maxRetries ?? 0;
         // 0 means "retry forever" to the engine.
@@ -101,7 +101,7 @@ export const runtimeChecks: CheckDefinition[] = [
             verdict: 'fail',
             evidence:
               n === 0 ? 'restart: on-failure (unlimited retries)' : `restart: on-failure:${n}`,
-            line: lineOf(m, 'restart'),
+            ...locOf(m, 'restart'),
           };
         return pass(`restart: on-failure:${n}`);
       }
@@ -128,11 +128,7 @@ export const runtimeChecks: CheckDefinition[] = [
       return {
         verdict: 'fail',
         evidence: bad.map((t) => `${t.target}:${t.options ?? ''}`).join(', '),
-        line: lineOf(
-          m,
-          'tmpfs',
-          bad.map((b) => b.line),
-        ),
+        ...locOf(m, 'tmpfs', bad),
       };
     },
   },
@@ -146,19 +142,16 @@ export const runtimeChecks: CheckDefinition[] = [
       live: false,
     },
     evaluate(m) {
+      // Binds, and named volumes whose driver options bind a host directory.
       const bad = (m.mounts ?? []).filter(
         (x: MountModel) =>
-          x.type === 'bind' && !x.readOnly && !isSensitiveBind(x) && !isDockerSocket(x),
+          hostPathOf(x) !== undefined && !x.readOnly && !isSensitiveBind(x) && !isDockerSocket(x),
       );
       if (bad.length === 0) return pass();
       return {
         verdict: 'fail',
         evidence: bad.map(bindLabel).join(', '),
-        line: lineOf(
-          m,
-          'volumes',
-          bad.map((b) => b.line),
-        ),
+        ...locOf(m, 'volumes', bad),
       };
     },
   },

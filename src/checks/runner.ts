@@ -6,8 +6,7 @@ import { errorMessage } from '../errors.js';
 import { CHECK_IDS } from './catalog.js';
 import { runAuditCore } from './audit-core.js';
 import type { ReadFile } from './compose-load.js';
-import { isDemoCredential, isSecretName, maskSecrets, MASK } from './mask.js';
-import type { ContainerModel } from './model.js';
+import { scrubber, secretCandidates } from './secret-net.js';
 import type { Evaluation, FindingTarget } from './types.js';
 
 export interface CheckRunnerDeps {
@@ -22,59 +21,15 @@ function targetText(t: FindingTarget): string {
 }
 
 /**
- * What a result must never show: the values of credential-like variables of every model
- * evaluated. Known demo values (`root`, `test`...) are ordinary words too, so they are masked only
- * as whole tokens; the others wherever they occur. Values stay in memory, never printed.
+ * A result as the journal may store it. Evidence is built without values (see secret-net.ts);
+ * the net scrubs what could still be a secret from the evidence, and the free-text redactor
+ * masks `NAME=value` shapes. The target and remediation are identifiers and the check's own
+ * text: left as they are.
  */
-export interface SecretSet {
-  values: string[];
-  demo: string[];
-}
-
-export function secretSet(models: readonly ContainerModel[]): SecretSet {
-  const values = new Set<string>();
-  const demo = new Set<string>();
-  for (const m of models)
-    for (const v of m.env ?? [])
-      if (v.value && isSecretName(v.name)) (isDemoCredential(v.value) ? demo : values).add(v.value);
-  return { values: [...values], demo: [...demo] };
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * Masks every secret of `secrets` in `text`, then whatever the free-text redactor finds. Demo
- * values only when `demo` is set (evidence: the setting as found), as whole words.
- */
-export function maskResultText(text: string, secrets: SecretSet, demo = true): string {
-  let out = maskSecrets(text, secrets.values);
-  if (demo && secrets.demo.length)
-    out = out.replace(
-      new RegExp(
-        `(?<![A-Za-z0-9_])(?:${secrets.demo.map(escapeRegExp).join('|')})(?![A-Za-z0-9_])`,
-        'gi',
-      ),
-      MASK,
-    );
-  return redact(out);
-}
-
-/**
- * A result as the journal may store it: every text field masked. Demo values are masked in the
- * evidence only: the target names the container (`postgres` with POSTGRES_PASSWORD=postgres) and
- * the remediation is the check's own text.
- */
-export function maskResult(r: CheckResult, secrets: SecretSet): CheckResult {
+export function maskResult(r: CheckResult, scrub: (t: string) => string): CheckResult {
   return {
     ...r,
-    title: redact(r.title),
-    target: maskResultText(r.target, secrets, false),
-    ...(r.evidence !== undefined ? { evidence: maskResultText(r.evidence, secrets) } : {}),
-    ...(r.remediation !== undefined
-      ? { remediation: maskResultText(r.remediation, secrets, false) }
-      : {}),
+    ...(r.evidence !== undefined ? { evidence: redact(scrub(r.evidence)) } : {}),
   };
 }
 
@@ -131,9 +86,11 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
           ctx.onOutput(
             `engine not reached (${run.engine.message ?? 'unknown'}); compose file only`,
           );
-        const secrets = secretSet([...run.live, ...run.composes.flatMap((c) => c.services)]);
+        const scrub = scrubber(
+          secretCandidates([...run.live, ...run.composes.flatMap((c) => c.services)]),
+        );
         const results = [...errors, ...run.evaluations.map(toResult)].map((r) =>
-          maskResult(r, secrets),
+          maskResult(r, scrub),
         );
         const failing = results.filter((r) => r.verdict === 'fail' || r.verdict === 'error');
         const targets = new Set(results.map((r) => r.target));

@@ -18,6 +18,10 @@ export interface CheckVerdictDetail {
   evidence?: string;
   /** Compose: the line of the offending setting. */
   line?: number;
+  /** Compose: the file holding that line, when it is not the audited file (extends, env_file). */
+  file?: string;
+  /** A fix specific to what was found (the product's own variable), replacing the default's. */
+  remediation?: Partial<Remediation>;
   /** Why the check does not apply, for not-applicable verdicts. */
   reason?: string;
 }
@@ -41,13 +45,38 @@ export interface CheckDefinition {
   evaluate(model: ContainerModel, ctx: CheckContext): CheckVerdictDetail;
 }
 
+/**
+ * A check over a whole stack (a compose file's services, or the engine's containers): one verdict
+ * per model, in the order given. Used for what no single container shows: a secret shared by two
+ * services, a host directory written by two.
+ */
+export interface StackCheckDefinition {
+  id: string;
+  title: string;
+  severity: Severity;
+  cis?: string;
+  remediation: Remediation;
+  evaluate(models: readonly ContainerModel[], ctx: CheckContext): CheckVerdictDetail[];
+}
+
 export interface FindingTarget {
   kind: 'container' | 'compose';
   name: string;
   id?: string;
+  /** Compose: the audited file (the one named on the command line). */
   file?: string;
   service?: string;
+  /**
+   * Compose: the line in the audited file: the setting's, or the service's when the setting is
+   * written in another file (see `location`).
+   */
   line?: number;
+}
+
+/** Where a compose setting is written: the audited file or the one it extends or reads. */
+export interface SourceLocation {
+  file: string;
+  line: number;
 }
 
 /** One check evaluated against one target. Findings are the `fail` ones. */
@@ -61,4 +90,6 @@ export interface Evaluation {
   reason?: string;
   remediation: Remediation;
   refs: { cis?: string };
+  /** Compose: the file and line holding the offending setting. */
+  location?: SourceLocation;
 }

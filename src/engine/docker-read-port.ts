@@ -13,6 +13,8 @@ export interface EngineInfo {
   /** e.g. `name=seccomp,profile=default`, `name=apparmor`, `name=selinux`, `name=userns`, `name=rootless`. */
   SecurityOptions?: string[];
   Containers?: number;
+  /** `1` or `2` (API 1.40+). */
+  CgroupVersion?: string;
 }
 
 /** One row of `GET /containers/json`. */
@@ -42,6 +44,9 @@ export interface MountPointJson {
   Destination?: string;
   Mode?: string;
   RW?: boolean;
+  /** `rprivate`, `shared`, `rshared`, ... (binds). */
+  Propagation?: string;
+  Driver?: string;
 }
 
 export interface HostConfigJson {
@@ -55,6 +60,9 @@ export interface HostConfigJson {
   CapDrop?: string[] | null;
   IpcMode?: string;
   PidMode?: string;
+  /** `host` or `private`. */
+  CgroupnsMode?: string;
+  CgroupParent?: string;
   UTSMode?: string;
   UsernsMode?: string;
   Privileged?: boolean;
@@ -85,6 +93,8 @@ export interface ContainerConfigJson {
   Healthcheck?: { Test?: string[] | null } | null;
   /** Ports the image or `--expose` declares, e.g. `{"8080/tcp": {}}`. */
   ExposedPorts?: Record<string, unknown> | null;
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
 }
 
 /** `GET /containers/{id}/json`, the parts the audit reads. */
@@ -118,6 +128,20 @@ export interface NetworkSummary {
   Internal?: boolean;
 }
 
+/** `GET /images/{id}/json`: an image pulled from a registry has repo digests; a local one none. */
+export interface ImageInspect {
+  Id?: string;
+  RepoTags?: string[] | null;
+  RepoDigests?: string[] | null;
+}
+
+/** `GET /volumes/{name}`, the part the audit reads: a local volume's options (`type`, `o`, `device`). */
+export interface VolumeOptions {
+  Name?: string;
+  Driver?: string;
+  Options?: Record<string, string> | null;
+}
+
 export interface DockerReadPort {
   /** Engine-wide facts (security options). Throws DockerError('daemon-unreachable'). */
   info(): Promise<EngineInfo>;
@@ -135,4 +159,8 @@ export interface DockerReadPort {
    */
   top(idOrName: string, psArgs?: string): Promise<ContainerTop>;
   listNetworks(): Promise<NetworkSummary[]>;
+  /** Optional: lets the audit tell locally built images from pulled ones. */
+  inspectImage?(idOrName: string): Promise<ImageInspect>;
+  /** Optional: lets the audit see what a named volume's driver options bind. */
+  volumeOptions?(name: string): Promise<VolumeOptions>;
 }

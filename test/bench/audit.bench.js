@@ -1,5 +1,7 @@
-// Audit benchmark: N = 10, 100, 500 labelled running containers; wall time and peak RSS of
-// `warden audit --format json` (the built handler from dist/, in a child process per run).
+// Audit benchmarks. (1) A compose file with 200 anchors merged into 60 services (the issue 8 goal:
+// under 1 s), beside a one-service file audited the same way in the same run. (2) N = 10, 100, 500
+// labelled running containers; wall time and peak RSS of `warden audit --format json` (the built
+// handler from dist/, in a child process per run).
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -40,7 +42,64 @@ function measure(script) {
   });
 }
 
+/** Times runAudit on compose files in a fresh process: the first (cold) run and the best of 3. */
+export async function composeFileBench() {
+  const handler = join(root, 'dist/cli/commands/audit.js');
+  if (!existsSync(handler)) throw new Error('dist/ missing: run `npm run build` first');
+  const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
+  const small = join(dir, 'compose.yaml');
+  writeFileSync(small, 'services:\n  app:\n    image: example/app:1.0.0\n    read_only: true\n');
+  const script = join(dir, 'compose-measure.mjs');
+  writeFileSync(
+    script,
+    `import { runAudit } from ${JSON.stringify(handler)};
+import { readFile } from 'node:fs/promises';
+const file = process.argv[2];
+const times = [];
+let targets = 0;
+for (let i = 0; i < 4; i++) {
+  const t0 = performance.now();
+  await runAudit({ compose: [file], format: 'json' }, {
+    readFile: (p) => readFile(p, 'utf8'),
+    stdout: { write: (s) => { targets = JSON.parse(s).targets.length; } },
+    stderr: process.stderr,
+    now: () => new Date(),
+    env: {},
+  });
+  times.push(performance.now() - t0);
+}
+console.log(JSON.stringify({ cold: times[0], warm: Math.min(...times.slice(1)), targets }));
+`,
+  );
+  const run = (file) =>
+    new Promise((res, rej) => {
+      const child = spawn(process.execPath, [script, file], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('error', rej);
+      child.on('close', () => res(JSON.parse(out.trim().split('\n').at(-1))));
+    });
+  try {
+    const big = await run(join(root, 'test/fixtures/compose/anchors/compose.yaml'));
+    const ref = await run(small);
+    console.log(
+      `compose, 200 anchors into ${big.targets} services: first run ${big.cold.toFixed(0)} ms, ` +
+        `warm ${big.warm.toFixed(0)} ms; one service: first run ${ref.cold.toFixed(0)} ms, warm ` +
+        `${ref.warm.toFixed(1)} ms (ratio warm ${(big.warm / ref.warm).toFixed(0)}x for 60x the services)`,
+    );
+    console.log(
+      `compose goal (200 anchors into 60 services < 1000 ms): ${big.cold < 1000 ? 'met' : 'NOT met'} (first run in a fresh process)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export default async function auditBench() {
+  await composeFileBench();
   try {
     await docker(['info', '--format', '{{.ServerVersion}}']);
   } catch {

@@ -3,8 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeModels, parseShortPort } from '../../src/checks/compose-model.js';
-import { interpolate, parseDotEnv } from '../../src/checks/compose-env.js';
-import { CHECK_IDS, evaluateModel } from '../../src/checks/catalog.js';
+import { interpolate } from '../../src/checks/compose-env.js';
+import { parseDotEnv } from '../../src/checks/dotenv.js';
+import { CHECK_IDS, STACK_CHECKS, evaluateModel } from '../../src/checks/catalog.js';
+import { hostChecks } from '../../src/checks/rules-host.js';
+import { serviceChecks } from '../../src/checks/rules-services.js';
 import type { Evaluation } from '../../src/checks/types.js';
 import { UserError } from '../../src/errors.js';
 
@@ -23,7 +26,15 @@ describe('compose: misconfigured fixture', () => {
   it('fails every check except live-only ones somewhere, with lines', async () => {
     const { evals } = await evaluate(join(dir, 'insecure/compose.yaml'));
     const failed = new Set(evals.filter((e) => e.verdict === 'fail').map((e) => e.check));
-    const expected = CHECK_IDS.filter((id) => id !== 'drift' && id !== 'sshd-running');
+    // Live-only checks, stack checks, host-sharing and service checks have fixtures of their own.
+    const elsewhere = new Set([
+      'drift',
+      'sshd-running',
+      ...STACK_CHECKS.map((c) => c.id),
+      ...hostChecks.map((c) => c.id),
+      ...serviceChecks.map((c) => c.id),
+    ]);
+    const expected = CHECK_IDS.filter((id) => !elsewhere.has(id));
     expect([...failed].sort()).toEqual([...expected].sort());
     for (const e of evals.filter((x) => x.verdict === 'fail'))
       expect(e.target.line).toBeGreaterThan(0);
@@ -78,11 +89,13 @@ describe('compose: misconfigured fixture', () => {
 });
 
 describe('compose: hardened fixture', () => {
-  it('has no failing check (sshd-running not applicable)', async () => {
+  it("has no failing check (sshd-running and the other products' checks not applicable)", async () => {
     const { evals } = await evaluate(join(dir, 'hardened/compose.yaml'));
     expect(evals.filter((e) => e.verdict === 'fail')).toEqual([]);
     const na = evals.filter((e) => e.verdict === 'not-applicable').map((e) => e.check);
-    expect([...new Set(na)]).toEqual(['sshd-running']);
+    expect([...new Set(na)].sort()).toEqual(
+      ['sshd-running', ...serviceChecks.map((c) => c.id)].sort(),
+    );
   });
 });
 

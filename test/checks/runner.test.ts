@@ -3,7 +3,8 @@
  * so no field may carry a secret value, whether the finding passes or fails.
  */
 import { describe, expect, it } from 'vitest';
-import { createCheckRunner, maskResultText } from '../../src/checks/runner.js';
+import { createCheckRunner, maskResult } from '../../src/checks/runner.js';
+import { scrubber } from '../../src/checks/secret-net.js';
 import type { DockerReadPort } from '../../src/engine/docker-read-port.js';
 import type { StepContext } from '../../src/engine/executors.js';
 
@@ -78,13 +79,25 @@ describe('check runner results', () => {
     expect(lines.join('\n')).not.toContain(SECRET);
   });
 
-  it('masks demo values as whole words only, and runs the free-text redactor', () => {
-    const secrets = { values: [SECRET], demo: ['root'] };
-    expect(maskResultText(`user: root, image: rootless:1, ${SECRET}`, secrets)).toBe(
-      'user: ***, image: rootless:1, ***',
+  it('scrubs distinctive secrets from evidence, never words, numbers or the target', () => {
+    const scrub = scrubber([SECRET, 'pass']);
+    const r = maskResult(
+      {
+        check: 'writable-bind',
+        verdict: 'fail',
+        severity: 'low',
+        title: 'Bind mount is read-write',
+        target: 'compose.yaml service db line 7',
+        evidence: `/srv/${SECRET}/data:/data, user: root`,
+      },
+      scrubber([SECRET]),
     );
-    expect(maskResultText('/run/secrets/db_root', secrets)).toBe('/run/secrets/db_root');
-    expect(maskResultText('container root', secrets, false)).toBe('container root');
-    expect(maskResultText('API_TOKEN=abcdef123', { values: [], demo: [] })).toBe('API_TOKEN=***');
+    expect(r.evidence).toBe('/srv/***/data:/data, user: root');
+    expect(r.target).toBe('compose.yaml service db line 7');
+    // `pass` is too short to search for: masking it would garble `passwd` and hide nothing.
+    expect(scrub('passwd pass')).toBe('passwd pass');
+    expect(maskResult({ ...r, evidence: 'API_TOKEN=abcdef123' }, scrub).evidence).toBe(
+      'API_TOKEN=***',
+    );
   });
 });

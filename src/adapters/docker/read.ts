@@ -6,7 +6,9 @@ import type {
   ContainerTop,
   DockerReadPort,
   EngineInfo,
+  ImageInspect,
   NetworkSummary,
+  VolumeOptions,
 } from '../../engine/docker-read-port.js';
 import { classifyDockerError, type DockerEndpoint } from './client.js';
 
@@ -58,6 +60,22 @@ export function createDockerReadAdapter(docker: Docker, endpoint: DockerEndpoint
           }
         }
         throw e;
+      }
+    },
+
+    async inspectImage(idOrName: string): Promise<ImageInspect> {
+      try {
+        return (await docker.getImage(idOrName).inspect()) as unknown as ImageInspect;
+      } catch (err) {
+        throw fail(err, `inspect image ${idOrName}`);
+      }
+    },
+
+    async volumeOptions(name: string): Promise<VolumeOptions> {
+      try {
+        return (await docker.getVolume(name).inspect()) as unknown as VolumeOptions;
+      } catch (err) {
+        throw fail(err, `inspect volume ${name}`);
       }
     },
 

@@ -1,21 +1,20 @@
 /** `warden audit`: hardening audit of the live engine and/or compose files. Headless. */
 import { Command, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { CommandContext } from '../main.js';
 import { wardenVersion } from '../version.js';
 import type { DockerReadPort } from '../../engine/docker-read-port.js';
 import { DockerError, ExternalError, UserError, errorMessage } from '../../errors.js';
 import { SEVERITIES, type Severity } from '../../runbook/types.js';
 import { auditReport } from '../../audit/run.js';
-import { isSecretName, isDemoCredential, maskSecrets } from '../../checks/mask.js';
 import { parseIgnoreFile } from '../../audit/ignore.js';
-import { buildReport, exitCodeFor, targetKey } from '../../audit/report.js';
+import { exitCodeFor } from '../../audit/report.js';
 import { formatJson } from '../../audit/format-json.js';
-import { formatSarif } from '../../audit/format-sarif.js';
+import { formatSarif, type SarifOptions } from '../../audit/format-sarif.js';
 import { formatJunit } from '../../audit/format-junit.js';
 import { formatTable } from '../../audit/format-table.js';
 import type { AuditReport } from '../../audit/types.js';
-import type { ContainerModel } from '../../checks/model.js';
-import { targetOf } from '../../checks/catalog.js';
 
 export const AUDIT_FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
@@ -27,6 +26,8 @@ export interface AuditOptions {
   failOn?: string;
   ignoreFile?: string;
   output?: string;
+  /** SARIF: the directory compose URIs are relative to (default: the git work tree, else cwd). */
+  sourceRoot?: string;
 }
 
 export interface Writable {
@@ -45,9 +46,12 @@ export interface AuditDeps {
   now: () => Date;
   env?: Readonly<Record<string, string | undefined>>;
   version?: string;
+  /** The current directory, and the repository root SARIF URIs are made relative to. */
+  cwd?: string;
+  sourceRoot?: string;
 }
 
-const render: Record<AuditFormat, (r: AuditReport) => string> = {
+const render: Record<AuditFormat, (r: AuditReport, o: SarifOptions) => string> = {
   table: formatTable,
   json: formatJson,
   sarif: formatSarif,
@@ -76,7 +80,7 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
     }
 
     const docker = typeof deps.docker === 'function' ? await deps.docker() : deps.docker;
-    const { report, secrets } = await auditReport({
+    const { report } = await auditReport({
       composeFiles: options.compose ?? [],
       containers: options.container ?? [],
       ...(docker ? { docker } : {}),
@@ -87,7 +91,12 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
       ...(deps.endpoint ? { endpoint: deps.endpoint } : {}),
       ...(ignores ? { ignores } : {}),
     });
-    const text = maskSecrets(render[format](report), secrets);
+    const sourceRoot = options.sourceRoot ?? deps.sourceRoot;
+    // No text rewriting here: the report holds no secret value (see audit/run.ts).
+    const text = render[format](report, {
+      ...(sourceRoot ? { sourceRoot } : {}),
+      ...(deps.cwd ? { cwd: deps.cwd } : {}),
+    });
     if (options.output) {
       if (!deps.writeFile) throw new UserError('writing --output is not available here');
       try {
@@ -114,6 +123,14 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** The nearest directory at or above `dir` holding `.git` (a work tree), if any. */
+export function gitWorkTree(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
 export function registerAuditCommand(program: Command, ctx: CommandContext): void {
   program
     .command('audit')
@@ -130,6 +147,10 @@ export function registerAuditCommand(program: Command, ctx: CommandContext): voi
     )
     .option('--ignore-file <file>', 'YAML file of suppressions')
     .option('--output <file>', 'write the report to a file instead of stdout')
+    .option(
+      '--source-root <dir>',
+      'SARIF: make compose URIs relative to this directory (default: the git work tree)',
+    )
     .action((opts: AuditOptions) =>
       ctx.handle(async () => {
         const app = ctx.app();
@@ -143,6 +164,8 @@ export function registerAuditCommand(program: Command, ctx: CommandContext): voi
           now: () => app.clock.now(),
           env: process.env,
           version: wardenVersion(),
+          cwd: process.cwd(),
+          sourceRoot: gitWorkTree(process.cwd()) ?? process.cwd(),
         });
       }),
     );

@@ -1,0 +1,8 @@
+/** Small guards for values read from parsed YAML. Pure. */
+
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A present value as a string; undefined for a missing or null one. */
+export const str = (v: unknown): string | undefined =>
+  v === undefined || v === null ? undefined : String(v);

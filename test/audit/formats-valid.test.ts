@@ -1,0 +1,99 @@
+/**
+ * Done when: every format (json, sarif, junit, table) is valid and its identifiers unaltered on a
+ * fixture with boolean, short and common-word values in credential-named variables. The old
+ * scrubber string-replaced those values in the rendered text (`"reached": ***`, `***-server`).
+ */
+import { describe, expect, it } from 'vitest';
+import { runAudit } from '../../src/cli/commands/audit.js';
+import { captureAudit } from '../helpers/audit-capture.js';
+import { DockerError } from '../../src/errors.js';
+import type { DockerReadPort } from '../../src/engine/docker-read-port.js';
+import { sarifSchema } from '../helpers/sarif.js';
+import { xmlAttributes, xmlProblem } from '../helpers/xml.js';
+
+const FILE = 'test/fixtures/compose/masking/compose.yaml';
+const SERVICES = ['zabbix-server', 'sentry', 'web'];
+
+const deadEngine = new Proxy({} as DockerReadPort, {
+  get: () => async () => {
+    throw new DockerError(
+      'the Docker engine is not reachable at unix:///nowhere',
+      'daemon-unreachable',
+    );
+  },
+});
+
+async function render(format: string): Promise<string> {
+  const { deps, out } = captureAudit({ docker: deadEngine, version: '9.9.9' });
+  await runAudit({ compose: [FILE], format, failOn: 'critical' }, deps);
+  return out.stdout;
+}
+
+/** Every `***` in a text must be a masked value (`NAME=***`), never a replaced identifier. */
+function strayMasks(text: string): string[] {
+  return [...text.matchAll(/.{0,24}\*\*\*.{0,8}/g)]
+    .map((m) => m[0])
+    .filter((s) => !/[A-Za-z0-9_.-]=\*\*\*/.test(s));
+}
+
+describe('every format stays valid with flag, short and common-word values', () => {
+  it('json parses; booleans stay booleans; every target and path is intact', async () => {
+    const text = await render('json');
+    const json = JSON.parse(text);
+    expect(json.engine.reached).toBe(false);
+    expect(json.targets.map((t: { service: string }) => t.service)).toEqual(SERVICES);
+    for (const f of json.findings as {
+      remediation: { live: unknown };
+      target: { service: string };
+    }[]) {
+      expect(typeof f.remediation.live).toBe('boolean');
+      expect(SERVICES).toContain(f.target.service);
+    }
+    const evidence = (json.findings as { evidence: string }[]).map((f) => f.evidence);
+    expect(evidence).toContain('read_only: false');
+    expect(evidence.some((e) => e.endsWith('/srv/sentry/data:/var/lib/zabbix'))).toBe(true);
+    expect(strayMasks(text)).toEqual([]);
+    // The flags and the file reference are not secrets; zabbix (a real, weak password) is.
+    const secrets = json.findings.filter((f: { check: string }) => f.check === 'secret-in-env');
+    expect(secrets.map((f: { evidence: string }) => f.evidence).sort()).toEqual([
+      'MYSQL_PASSWORD=***',
+      'SENTRY_SECRET_KEY=***',
+    ]);
+  });
+
+  it('sarif validates, with intact URIs and service names', async () => {
+    const text = await render('sarif');
+    const sarif = sarifSchema.parse(JSON.parse(text));
+    const results = sarif.runs[0]?.results ?? [];
+    expect(results.length).toBeGreaterThan(5);
+    for (const r of results) {
+      expect(r.locations[0]?.physicalLocation?.artifactLocation.uri).toBe(FILE);
+      expect(SERVICES).toContain(r.locations[0]?.logicalLocations?.[0]?.name);
+    }
+    expect(strayMasks(text)).toEqual([]);
+  });
+
+  it('junit is well-formed XML with one suite per service', async () => {
+    const text = await render('junit');
+    expect(xmlProblem(text)).toBeUndefined();
+    expect(xmlAttributes(text, 'testsuite', 'name')).toEqual(
+      SERVICES.map((s) => `${FILE} service ${s}`),
+    );
+    expect(strayMasks(text)).toEqual([]);
+  });
+
+  it('the table names every service and keeps advice and evidence readable', async () => {
+    const text = await render('table');
+    for (const s of SERVICES.slice(0, 2)) expect(text).toContain(`${FILE} service ${s}\n`);
+    expect(text).toContain('read_only: false');
+    expect(text).toMatch(/\d+ critical, \d+ high, \d+ medium, \d+ low across 3 target\(s\)/);
+    expect(strayMasks(text)).toEqual([]);
+  });
+
+  it('the XML checker itself rejects what the old scrubber produced', () => {
+    expect(xmlProblem('<a b="1"><c>ok</c></a>')).toBeUndefined();
+    expect(xmlProblem('<a b=***><c/></a>')).toMatch(/bad attribute/);
+    expect(xmlProblem('<a><b></a>')).toMatch(/mismatched/);
+    expect(xmlProblem('<a>x & y</a>')).toMatch(/bad entity/);
+  });
+});
