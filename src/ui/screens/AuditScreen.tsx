@@ -72,12 +72,13 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
   const width = Math.max(20, columns);
   const height = Math.max(10, termRows - 1);
   const side = width >= SIDE_BY_SIDE;
-  const listWidth = side ? Math.min(40, Math.floor(width * 0.4)) : width;
-  const detailWidth = side ? width - listWidth - 2 : width;
-
   const report = s.report;
   const findings = report ? orderedFindings(report, s.filter.text) : [];
   const rows: AuditRow[] = report ? auditRows(report, s.filter.text) : [];
+  // As wide as the findings' lines need, up to half the screen (wider terminals cut less).
+  const longest = Math.max(0, ...rows.map((r) => r.text.length + 3));
+  const listWidth = side ? Math.max(32, Math.min(longest, Math.floor(width * 0.5) - 8)) : width;
+  const detailWidth = side ? width - listWidth - 2 : width;
   const finding = findings[s.selected];
   const lines = finding ? findingLines(finding, detailWidth) : [];
 

@@ -119,7 +119,7 @@ export function homeRows(
         kind: 'info',
         lines: [
           `  ✓ ${s.title} · ${targetText(s)}`,
-          `    signed by ${s.signedBy ?? '?'} at ${shortTime(s.signedAt ?? s.lastActivity)} · ${s.id}`,
+          `    ${s.id} · signed by ${s.signedBy ?? '?'} at ${shortTime(s.signedAt ?? s.lastActivity)}`,
         ],
       });
     }
