@@ -7,7 +7,7 @@ import type { Catalog } from '../../runbook/load.js';
 import type { LoadedRunbook } from '../../runbook/types.js';
 import type { ContainerRow, SessionRow } from '../hooks/useDeps.js';
 import { shortTime } from '../text.js';
-import { matchesFilter } from './sessionNav.js';
+import { matchesFilter } from '../filter.js';
 
 export type HomeItem =
   | { kind: 'resume'; row: SessionRow }
