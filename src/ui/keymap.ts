@@ -134,7 +134,7 @@ export const KEYMAP: readonly Binding[] = [
   b('reopen', 'u', 'reopen', ['session'], false, ch('u'), 'Reopen a resolved step (back to pending; recorded)'),
   b('signoff', 'S', 'sign off', ['session'], false, ch('S'), 'Sign off once every step is resolved: first a review of what you sign for (accepted risks, failures)'),
   b('cancel', 'c', 'cancel', ['session', 'running', 'details'], ['running'], ch('c'), 'Cancel the running step (and the rest of a run of all checks)'),
-  b('interrupt', 'Ctrl-C', 'cancel', SCREENS, false, ctrlC, 'Cancel the running step; when nothing runs, ask before quitting'),
+  b('interrupt', 'Ctrl-C', 'cancel', SCREENS, false, ctrlC, 'Cancel what runs (a step); when nothing runs, ask before quitting'),
 
   b('nextOpen', ']', 'next open', ['session', 'running'], ['session'], ch(']'), 'Next open step (pending, interrupted or failed), wrapping around'),
   b('prevOpen', '[', 'previous open', ['session', 'running'], false, ch('['), 'Previous open step'),

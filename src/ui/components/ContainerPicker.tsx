@@ -11,7 +11,7 @@ import { useDeps } from '../hooks/useDeps.js';
 import { useKeys } from '../hooks/useKeys.js';
 import type { KeyContext } from '../keymap.js';
 import { tone } from '../theme.js';
-import { truncate } from '../text.js';
+import { truncate, wrapText } from '../text.js';
 import { Banner, bannerLines, type BannerMessage } from './Banner.js';
 import { Footer } from './Footer.js';
 import { windowTop } from './ScrollView.js';
@@ -140,10 +140,15 @@ export function ContainerPicker(props: ContainerPickerProps) {
   const widths = columnWidths(s.rows ?? [], width - 2);
   const head = `  ${headText(widths)}`;
   const filterLine = s.mode === 'filter' || s.filter ? 1 : 0;
+  // The label wraps (two rows at most) rather than losing the count.
+  const headLines = wrapText(
+    `${label} — ${s.rows?.length ?? 0} container(s) on this engine`,
+    width,
+  ).slice(0, 2);
   // label, banner, filter line, column heads, list, footer
   const listHeight = Math.max(
     2,
-    height - 1 - bannerLines(banner, width).length - filterLine - 1 - 1,
+    height - headLines.length - bannerLines(banner, width).length - filterLine - 1 - 1,
   );
   // The last row says how many more there are when the list does not fit.
   const fits = items.length <= listHeight;
@@ -155,9 +160,11 @@ export function ContainerPicker(props: ContainerPickerProps) {
 
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text color={tone('accent')} bold wrap="truncate">
-        {truncate(`${label} — ${s.rows?.length ?? 0} container(s) on this engine`, width)}
-      </Text>
+      {headLines.map((l, i) => (
+        <Text key={i} color={tone('accent')} bold wrap="truncate">
+          {l}
+        </Text>
+      ))}
       <Banner message={banner} width={width} />
       {s.mode === 'filter' ? (
         <Box>

@@ -3,14 +3,10 @@
  * clear it. The list below shows only what matches.
  */
 import { Box, Text } from 'ink';
+import type { ListFilter } from '../filter.js';
 import { tone } from '../theme.js';
 import { truncate } from '../text.js';
 import { TextField } from './TextField.js';
-
-export interface FilterState {
-  text: string;
-  editing: boolean;
-}
 
 export function FilterLine({
   filter,
@@ -20,7 +16,7 @@ export function FilterLine({
   isFocused,
   onChange,
 }: {
-  filter: FilterState;
+  filter: ListFilter;
   shown: number;
   total: number;
   width: number;

@@ -6,6 +6,7 @@ import type { Dispatch } from 'react';
 import type { Session } from '../../engine/session.js';
 import type { KeyContext } from '../keymap.js';
 import type { Planned } from '../chunk.js';
+import { filterKey } from '../filter.js';
 import { maxScroll, pageSize } from '../components/ScrollView.js';
 import type { Line } from '../text.js';
 import type { ScreenEvent, ScreenState } from '../screens/sessionModel.js';
@@ -85,18 +86,12 @@ export function useSessionKeys(k: SessionKeysInput): void {
     common(p);
   };
 
-  const onFilter = ({ action, times }: Planned) => {
-    switch (action) {
-      case 'up':
-        return dispatch({ type: 'move', delta: -times, order: visible });
-      case 'down':
-        return dispatch({ type: 'move', delta: times, order: visible });
-      case 'apply':
-        return dispatch({ type: 'filterMode', editing: false });
-      case 'back':
-        return dispatch({ type: 'filterMode', editing: false, clear: true });
-    }
-  };
+  const onFilter = (p: Planned) =>
+    filterKey(p, {
+      move: (delta) => dispatch({ type: 'move', delta, order: visible }),
+      keep: () => dispatch({ type: 'filterMode', editing: false }),
+      clear: () => dispatch({ type: 'filterMode', editing: false, clear: true }),
+    });
 
   const onList = (p: Planned) => {
     const { action, times } = p;

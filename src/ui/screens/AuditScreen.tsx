@@ -7,9 +7,9 @@ import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { errorMessage } from '../../errors.js';
 import { Banner, bannerLines, type BannerMessage } from '../components/Banner.js';
 import { FilterLine } from '../components/FilterLine.js';
-import { Footer } from '../components/Footer.js';
-import { ConfirmPrompt } from '../components/TextPrompt.js';
-import { ScrollView, maxScroll, pageSize, windowTop } from '../components/ScrollView.js';
+import { ScreenFooter } from '../components/ScreenFooter.js';
+import { DetailsPane } from '../components/DetailsPane.js';
+import { maxScroll, pageSize, windowTop } from '../components/ScrollView.js';
 import { useDeps } from '../hooks/useDeps.js';
 import { unknownKeyText, useFlash } from '../hooks/useFlash.js';
 import { useKeys } from '../hooks/useKeys.js';
@@ -27,7 +27,7 @@ import {
 } from './auditModel.js';
 import type { KeyContext } from '../keymap.js';
 import { SIDE_BY_SIDE } from './sessionLayout.js';
-import { NO_FILTER } from './sessionModel.js';
+import { filterKey, NO_FILTER } from '../filter.js';
 import { auditReducer } from './auditState.js';
 
 export interface AuditScreenProps {
@@ -72,12 +72,13 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
   const width = Math.max(20, columns);
   const height = Math.max(10, termRows - 1);
   const side = width >= SIDE_BY_SIDE;
-  const listWidth = side ? Math.min(40, Math.floor(width * 0.4)) : width;
-  const detailWidth = side ? width - listWidth - 2 : width;
-
   const report = s.report;
   const findings = report ? orderedFindings(report, s.filter.text) : [];
   const rows: AuditRow[] = report ? auditRows(report, s.filter.text) : [];
+  // As wide as the findings' lines need, up to half the screen (wider terminals cut less).
+  const longest = Math.max(0, ...rows.map((r) => r.text.length + 3));
+  const listWidth = side ? Math.max(32, Math.min(longest, Math.floor(width * 0.5) - 8)) : width;
+  const detailWidth = side ? width - listWidth - 2 : width;
   const finding = findings[s.selected];
   const lines = finding ? findingLines(finding, detailWidth) : [];
 
@@ -95,18 +96,17 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
 
   useKeys(
     context,
-    ({ action, times }) => {
+    (p) => {
+      const { action, times } = p;
       const page = pageSize(lines, detailHeight, focusDetails);
       const move = (delta: number) => dispatch({ type: 'move', delta, count: findings.length });
       const scroll = (delta: number) => dispatch({ type: 'scroll', delta, max });
-      if (context === 'listFilter') {
-        if (action === 'up') return move(-times);
-        if (action === 'down') return move(times);
-        if (action === 'apply')
-          return dispatch({ type: 'filter', filter: { ...s.filter, editing: false } });
-        if (action === 'back') return dispatch({ type: 'filter', filter: NO_FILTER });
-        return;
-      }
+      if (context === 'listFilter')
+        return filterKey(p, {
+          move,
+          keep: () => dispatch({ type: 'filter', filter: { ...s.filter, editing: false } }),
+          clear: () => dispatch({ type: 'filter', filter: NO_FILTER }),
+        });
       switch (action) {
         case 'up':
           return focusDetails ? scroll(-times) : move(-times);
@@ -216,8 +216,9 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
               ),
             )}
           </Box>
-          {side ? <Box width={2} /> : <Text color={tone('muted')}>{'─'.repeat(width)}</Text>}
-          <ScrollView
+          <DetailsPane
+            side={side}
+            screenWidth={width}
             lines={lines}
             height={detailHeight}
             width={detailWidth}
@@ -228,19 +229,13 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
       ) : (
         <Box height={body} />
       )}
-      {s.askQuit ? (
-        <ConfirmPrompt
-          question="Quit warden? (Ctrl-C again quits)"
-          context="quitConfirm"
-          width={width}
-          isFocused={isFocused}
-          onAnswer={(yes) => (yes ? onQuit() : dispatch({ type: 'askQuit', ask: false }))}
-        />
-      ) : null}
-      <Footer
-        contexts={[s.askQuit ? 'quitConfirm' : context]}
+      <ScreenFooter
+        context={context}
+        askQuit={s.askQuit}
+        flash={flash}
         width={width}
-        flash={s.askQuit ? undefined : flash}
+        isFocused={isFocused}
+        onQuitAnswer={(yes) => (yes ? onQuit() : dispatch({ type: 'askQuit', ask: false }))}
       />
     </Box>
   );

@@ -9,8 +9,7 @@ import { errorMessage } from '../../errors.js';
 import { Banner, bannerLines, type BannerMessage } from '../components/Banner.js';
 import { EngineLine, type EngineState } from '../components/EngineLine.js';
 import { FilterLine } from '../components/FilterLine.js';
-import { Footer } from '../components/Footer.js';
-import { ConfirmPrompt } from '../components/TextPrompt.js';
+import { ScreenFooter } from '../components/ScreenFooter.js';
 import { useDeps, type HomeData } from '../hooks/useDeps.js';
 import { unknownKeyText, useFlash } from '../hooks/useFlash.js';
 import { useKeys } from '../hooks/useKeys.js';
@@ -19,7 +18,7 @@ import type { KeyContext } from '../keymap.js';
 import { tone } from '../theme.js';
 import { truncate } from '../text.js';
 import { homeRows, items, type HomeItem, type HomeRow } from './homeModel.js';
-import { type ListFilter, NO_FILTER } from './sessionModel.js';
+import { filterKey, NO_FILTER, type ListFilter } from '../filter.js';
 
 interface HomeState {
   data?: HomeData;
@@ -148,17 +147,16 @@ export function HomeScreen(props: HomeScreenProps) {
 
   useKeys(
     context,
-    ({ action, times }) => {
+    (p) => {
+      const { action, times } = p;
       const move = (i: number) =>
         dispatch({ type: 'select', key: keys[Math.max(0, Math.min(keys.length - 1, i))] });
-      if (context === 'listFilter') {
-        if (action === 'up') return move(at - times);
-        if (action === 'down') return move(at + times);
-        if (action === 'apply')
-          return dispatch({ type: 'filter', filter: { ...s.filter, editing: false } });
-        if (action === 'back') return dispatch({ type: 'filter', filter: NO_FILTER });
-        return;
-      }
+      if (context === 'listFilter')
+        return filterKey(p, {
+          move: (d) => move(at + d),
+          keep: () => dispatch({ type: 'filter', filter: { ...s.filter, editing: false } }),
+          clear: () => dispatch({ type: 'filter', filter: NO_FILTER }),
+        });
       switch (action) {
         case 'up':
           return move(at - times);
@@ -257,19 +255,13 @@ export function HomeScreen(props: HomeScreenProps) {
           ),
         )}
       </Box>
-      {s.askQuit ? (
-        <ConfirmPrompt
-          question="Quit warden? (Ctrl-C again quits)"
-          context="quitConfirm"
-          width={width}
-          isFocused={isFocused}
-          onAnswer={(yes) => (yes ? onQuit() : dispatch({ type: 'askQuit', ask: false }))}
-        />
-      ) : null}
-      <Footer
-        contexts={[s.askQuit ? 'quitConfirm' : context]}
+      <ScreenFooter
+        context={context}
+        askQuit={s.askQuit}
+        flash={flash}
         width={width}
-        flash={s.askQuit ? undefined : flash}
+        isFocused={isFocused}
+        onQuitAnswer={(yes) => (yes ? onQuit() : dispatch({ type: 'askQuit', ask: false }))}
       />
     </Box>
   );

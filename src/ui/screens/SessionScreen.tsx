@@ -3,11 +3,12 @@
  * sign-off review, prompts, and a footer of the keys that work now. Keys: useSessionKeys;
  * intents: useSessionControls; sizes: sessionLayout.
  */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useReducer, useRef } from 'react';
 import { nextStep } from '../../engine/reducer.js';
 import type { Session } from '../../engine/session.js';
 import { staleSteps } from '../../engine/staleness.js';
+import { DetailsPane } from '../components/DetailsPane.js';
 import { FilterLine } from '../components/FilterLine.js';
 import { Footer } from '../components/Footer.js';
 import { ScrollView } from '../components/ScrollView.js';
@@ -27,7 +28,6 @@ import { useSpinner } from '../hooks/useSpinner.js';
 import { useTermSize } from '../hooks/useTermSize.js';
 import type { KeyContext } from '../keymap.js';
 import { signoffLines } from '../signoffReview.js';
-import { tone } from '../theme.js';
 import { sessionBanner, sessionLayout } from './sessionLayout.js';
 import { initialScreen, screenReducer } from './sessionModel.js';
 import { nextOpenStep, visibleSteps } from './sessionNav.js';
@@ -184,8 +184,9 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
               focused={!detailsFocused}
             />
           </Box>
-          {side ? <Box width={2} /> : <Text color={tone('muted')}>{'─'.repeat(width)}</Text>}
-          <ScrollView
+          <DetailsPane
+            side={side}
+            screenWidth={width}
             lines={lines}
             height={detailHeight}
             width={detailWidth}

@@ -8,7 +8,7 @@ import {
 } from '../../audit/types.js';
 import type { Tone } from '../theme.js';
 import { shortTime, wrapLines, type Line } from '../text.js';
-import { matchesFilter } from './sessionNav.js';
+import { matchesFilter } from '../filter.js';
 
 export type AuditRow =
   | { kind: 'severity'; text: string; tone: Tone }

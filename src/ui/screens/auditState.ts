@@ -1,6 +1,6 @@
 /** The audit screen's own state (run, selection, scroll, filter, focus): one reducer. Pure. */
 import type { AuditReport } from '../../audit/types.js';
-import type { ListFilter } from './sessionModel.js';
+import type { ListFilter } from '../filter.js';
 
 export interface AuditState {
   running: boolean;

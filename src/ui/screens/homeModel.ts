@@ -7,7 +7,7 @@ import type { Catalog } from '../../runbook/load.js';
 import type { LoadedRunbook } from '../../runbook/types.js';
 import type { ContainerRow, SessionRow } from '../hooks/useDeps.js';
 import { shortTime } from '../text.js';
-import { matchesFilter } from './sessionNav.js';
+import { matchesFilter } from '../filter.js';
 
 export type HomeItem =
   | { kind: 'resume'; row: SessionRow }
@@ -119,7 +119,7 @@ export function homeRows(
         kind: 'info',
         lines: [
           `  ✓ ${s.title} · ${targetText(s)}`,
-          `    signed by ${s.signedBy ?? '?'} at ${shortTime(s.signedAt ?? s.lastActivity)} · ${s.id}`,
+          `    ${s.id} · signed by ${s.signedBy ?? '?'} at ${shortTime(s.signedAt ?? s.lastActivity)}`,
         ],
       });
     }

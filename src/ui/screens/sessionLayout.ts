@@ -57,6 +57,8 @@ export function sessionLayout({
  */
 export function sessionBanner(state: SessionState, ui: ScreenState): BannerMessage | undefined {
   if (ui.banner) return ui.banner;
+  // Signing: the review below says it all.
+  if (ui.prompt?.kind === 'signer' || ui.prompt?.kind === 'statement') return undefined;
   if (ui.cancelling.length > 0)
     return {
       tone: 'warn',

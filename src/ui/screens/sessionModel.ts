@@ -2,6 +2,7 @@
 import type { BannerMessage } from '../components/Banner.js';
 import type { JournalEntry } from '../../journal/types.js';
 import type { InterruptedView } from '../hooks/useDeps.js';
+import { NO_FILTER, type ListFilter } from '../filter.js';
 
 /** What the live re-read of an interrupted action found (by the action's intent seq). */
 export type InterruptedInfo =
@@ -33,14 +34,6 @@ export type Prompt =
    */
   | { kind: 'signer'; failed?: string[]; accepted?: number }
   | { kind: 'statement'; signer: string; failed?: string[]; accepted?: number };
-
-/** `/` on the step list: the text, and whether the field is being typed in. */
-export interface ListFilter {
-  text: string;
-  editing: boolean;
-}
-
-export const NO_FILTER: ListFilter = { text: '', editing: false };
 
 /** A run of every open check step (R): how far it got. */
 export interface RunAllProgress {
@@ -94,6 +87,9 @@ export type ScreenEvent =
   | { type: 'interrupted'; seq: number; info: InterruptedInfo };
 
 export const LIVE_LINES = 200;
+
+/** Asked on Ctrl-C when nothing runs (home, audit, session). */
+export const QUIT_QUESTION = 'Quit warden? (Ctrl-C again quits)';
 
 export function initialScreen(
   selected: string | undefined,
@@ -241,7 +237,7 @@ export function promptLabel(p: Prompt): string {
       return `Run "${p.stepId}"?`;
     case 'quit':
       return p.idle
-        ? 'Quit warden? (Ctrl-C again quits)'
+        ? QUIT_QUESTION
         : 'A step is running. Quit cancels it (the journal records the cancel). Quit?';
     case 'sessionNote':
       return 'Note on the session, not on a step (recorded in the journal; Esc cancels)';

@@ -2,12 +2,7 @@
 import { findStep } from '../../engine/reducer.js';
 import { isOpen } from '../../engine/outcomes.js';
 import type { SessionState } from '../../engine/state.js';
-
-/** Case-insensitive substring match of `filter` in any of the fields. */
-export function matchesFilter(filter: string, ...fields: (string | undefined)[]): boolean {
-  const f = filter.trim().toLowerCase();
-  return !f || fields.some((x) => x?.toLowerCase().includes(f));
-}
+import { matchesFilter } from '../filter.js';
 
 /** The steps the list shows, in runbook order: those whose title or id matches the filter. */
 export function visibleSteps(state: SessionState, filter: string): string[] {

@@ -1,0 +1,30 @@
+/**
+ * The `/` filter of a list (steps, home screen, findings): its state, what matches, and what the
+ * keys of the filter field do. Pure.
+ */
+import type { Planned } from './chunk.js';
+
+export interface ListFilter {
+  text: string;
+  /** The field is being typed in (letters go to it, not to the list's keys). */
+  editing: boolean;
+}
+
+export const NO_FILTER: ListFilter = { text: '', editing: false };
+
+/** Case-insensitive substring match of `filter` in any of the fields. */
+export function matchesFilter(filter: string, ...fields: (string | undefined)[]): boolean {
+  const f = filter.trim().toLowerCase();
+  return !f || fields.some((x) => x?.toLowerCase().includes(f));
+}
+
+/** The keys of the filter field (the `listFilter` context): move in the list, keep, clear. */
+export function filterKey(
+  { action, times }: Planned,
+  on: { move(delta: number): void; keep(): void; clear(): void },
+): void {
+  if (action === 'up') on.move(-times);
+  else if (action === 'down') on.move(times);
+  else if (action === 'apply') on.keep();
+  else if (action === 'back') on.clear();
+}
