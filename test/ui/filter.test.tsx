@@ -67,10 +67,11 @@ describe('/ on the audit findings', () => {
     await tui.pressUntil(KEYS.down + KEYS.down + KEYS.enter, 'WARDEN Audit this host');
     await tui.waitFor('1 critical, 1 high');
     await tui.pressUntil('/', '/ filter');
-    let f = await tui.pressUntil('secret', /1 of \d+/);
+    let f = await tui.pressUntil('in-env', /1 of \d+/);
     expect(f).toContain('›  secret-in-env');
     expect(f).not.toContain('privileged —');
-    f = await tui.pressUntil(KEYS.enter, /\/secret · 1 of \d+ · Esc clears/);
+    expect(f).not.toContain('weak-secret');
+    f = await tui.pressUntil(KEYS.enter, /\/in-env · 1 of \d+ · Esc clears/);
     f = await tui.pressUntil(KEYS.escape, 'privileged');
     expect(f).not.toContain('Esc clears');
   });
