@@ -30,8 +30,9 @@ export async function eventsWithCoverage(
     want?: 'creation' | 'window';
   },
 ): Promise<{ events: EngineEvent[]; coverage: EventsCoverage }> {
-  const nowS = Math.floor(o.now.getTime() / 1000);
-  const windowStart = nowS - o.windowS;
+  // Up to this very moment: an event of the current second is not left out.
+  const nowS = o.now.getTime() / 1000;
+  const windowStart = Math.floor(nowS - o.windowS);
   const createdMs = c.Created ? Date.parse(c.Created) : NaN;
   const createdS = Number.isNaN(createdMs) ? undefined : Math.floor(createdMs / 1000);
   const sinceCreation = createdS !== undefined && createdS >= windowStart;

@@ -77,7 +77,7 @@ export interface EngineEvent {
 }
 
 export interface EventQuery {
-  /** Unix seconds. */
+  /** Unix seconds, fractions allowed. */
   since: number;
   until: number;
   /** Engine filters, e.g. `{container: ['web'], type: ['container']}`. */

@@ -94,7 +94,9 @@ export async function preflight(
         ...gone,
         message: gone.removed
           ? `${reference} was removed in this session (${gone.removed.at} by ${gone.removed.by}): pick the container that replaces it`
-          : `no container named ${reference || '(none)'} on the engine: ${errorMessage(err)}`,
+          : input
+            ? `no container ${reference || '(none)'} on the engine: pick the container that replaces it (recorded), or Esc`
+            : `no container named ${reference || '(none)'} on the engine: ${errorMessage(err)}`,
       };
     }
     throw err;

@@ -3,7 +3,8 @@
  * output tail (live while running, recorded after), check verdicts with remediation, notes and the
  * guidance. Pure: derived from the session state every render.
  */
-import type { CheckResult } from '../engine/executors.js';
+import type { CheckResult, Progress } from '../engine/executors.js';
+import { formatBytes } from '../actions/progress.js';
 import { outcomeOf } from '../engine/outcomes.js';
 import { staleText, type StaleVerdict } from '../engine/staleness.js';
 import type { NoteRecord, SessionState, StepResultRecord } from '../engine/state.js';
@@ -27,6 +28,8 @@ export interface DetailInput {
   argv?: string[];
   /** Live output lines while the step runs in this process. */
   live?: readonly string[];
+  /** How far it has got (bytes and rate, a countdown to the engine's SIGKILL). */
+  progress?: Progress;
   /** For an interrupted action step: what it left behind, re-read from the engine and disk. */
   interrupted?: InterruptedInfo;
   /** Verdicts of its last check run about containers that are gone or were recreated. */
@@ -164,6 +167,25 @@ function pendingHint(step: Step, answered: boolean, last: StepResultRecord | und
   return 'Enter to run · x dry run · d / s / f to resolve by hand';
 }
 
+/** `logs: 120 MiB written · 40 MiB/s`; `stop: SIGKILL in 7 s`; what cannot be called back. */
+export function progressLines(p: Progress, now: number): { text: string; tone?: Line['tone'] }[] {
+  const out: { text: string; tone?: Line['tone'] }[] = [];
+  if (p.bytes !== undefined)
+    out.push({
+      text: `${p.label}: ${formatBytes(p.bytes)} written${p.rate ? ` · ${formatBytes(p.rate)}/s` : ''}`,
+      tone: 'accent',
+    });
+  if (p.deadline) {
+    const left = Math.max(0, Math.ceil((Date.parse(p.deadline) - now) / 1000));
+    out.push({
+      text: `${p.label}: ${p.deadlineLabel ?? 'deadline'} ${left > 0 ? `in ${left} s` : 'now'} (at ${shortTime(p.deadline)}) unless it exits first`,
+      tone: 'warn',
+    });
+  }
+  if (p.uncancellable) out.push({ text: `! ${p.uncancellable}`, tone: 'warn' });
+  return out;
+}
+
 export function detailLines({
   state,
   step,
@@ -171,6 +193,7 @@ export function detailLines({
   safety,
   argv,
   live,
+  progress,
   interrupted,
   stale = [],
   now,
@@ -218,6 +241,7 @@ export function detailLines({
         : `running${clock}… (c to cancel)`,
       'running',
     );
+    if (progress) for (const p of progressLines(progress, now)) add(p.text, p.tone, '  ');
     for (const l of (live ?? []).slice(-OUTPUT_TAIL)) add(l, undefined, '  ');
   } else if (last) {
     const warnings = Array.isArray(last.data.warnings) ? last.data.warnings.map(String) : [];

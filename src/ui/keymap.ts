@@ -41,6 +41,7 @@ export type Action =
   | 'signoff'
   | 'dryRun'
   | 'sessionNote'
+  | 'incidentStart'
   | 'pick'
   | 'filter'
   | 'apply'
@@ -130,6 +131,7 @@ export const KEYMAP: readonly Binding[] = [
   b('rerun', 'r', 're-run', ['session'], true, ch('r'), 'Run the step again / re-check after a fix or a stale verdict'),
   b('dryRun', 'x', 'dry run', ['session'], false, ch('x'), 'Dry run: what a command, check or action step would do, changing nothing (recorded)'),
   b('sessionNote', 'N', 'session note', ['session'], false, ch('N'), 'Add a note to the session itself (not to a step)'),
+  b('incidentStart', 'T', 'incident start', ['session', 'running'], false, ch('T'), 'Set when the incident started (the alert time: ISO, HH:MM UTC or 18m ago); time to contain and to recover are measured from it (recorded)'),
   b('override', 'o', 'override gate', ['session'], false, ch('o'), 'Override the step’s "requires" gate (asks for a reason)'),
   b('reopen', 'u', 'reopen', ['session'], false, ch('u'), 'Reopen a resolved step (back to pending; recorded)'),
   b('signoff', 'S', 'sign off', ['session'], false, ch('S'), 'Sign off once every step is resolved: first a review of what you sign for (accepted risks, failures)'),

@@ -56,7 +56,9 @@ function gatewayOf(network: string): string {
     for (const a of list ?? [])
       if (a.family === 'IPv4' && toInt(a.address) >= start && toInt(a.address) < start + mask)
         return a.address;
-  throw new Error(`no host address on ${network} (${cfg?.Subnet ?? '?'})`);
+  // Not listed right now: the engine gives a bridge's first address to the host.
+  const first = start + 1;
+  return [24, 16, 8, 0].map((sh) => (first >>> sh) & 255).join('.');
 }
 
 function ipOn(container: string, network: string): string {

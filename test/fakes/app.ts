@@ -183,16 +183,25 @@ export function loaded(runbook: Runbook): LoadedRunbook {
   };
 }
 
-export function fakeActions(): ActionRunner & { ran: string[] } {
+/** Fake incident actions: `plan` and `act` replace the default dry run and run. */
+export function fakeActions(
+  over: { plan?: ActionRunner['dryRun']; act?: ActionRunner['run'] } = {},
+): ActionRunner & { ran: string[] } {
   const ran: string[] = [];
   return {
     ran,
-    actions: [{ id: 'isolate', title: 'Isolate', destructive: true, confirmParam: 'container' }],
-    async dryRun() {
+    actions: [
+      { id: 'isolate', title: 'Isolate', destructive: true, confirmParam: 'container' },
+      { id: 'snapshot', title: 'Snapshot', destructive: false },
+      { id: 'stop', title: 'Stop', destructive: true, confirmParam: 'container' },
+    ],
+    async dryRun(id, ctx) {
+      if (over.plan) return over.plan(id, ctx);
       return { ok: true, summary: 'would disconnect web from 2 networks', data: {} };
     },
     async run(id, ctx) {
       ran.push(`${id}:${ctx.params.container}`);
+      if (over.act) return over.act(id, ctx);
       return { ok: true, summary: `disconnected ${ctx.params.container}`, data: {} };
     },
   };
@@ -213,7 +222,14 @@ export interface Harness {
 }
 
 export function harness(
-  opts: { shell?: FakeShell; runbooks?: Runbook[]; docker?: FakeDocker; checks?: CheckRunner } = {},
+  opts: {
+    shell?: FakeShell;
+    runbooks?: Runbook[];
+    docker?: FakeDocker;
+    checks?: CheckRunner;
+    actions?: ReturnType<typeof fakeActions>;
+    targetSecrets?: SessionDeps['targetSecrets'];
+  } = {},
 ): Harness {
   const docker = opts.docker ?? fakeDocker();
   const interrupted: Harness['interrupted'] = {
@@ -227,7 +243,7 @@ export function harness(
   const store = memoryStore(fixedClock());
   const shell = opts.shell ?? fakeShell({ lines: ['line one', 'line two'], exitCode: 0 });
   const checks = (opts.checks ?? flipCheckRunner()) as CheckRunner & { runs: number };
-  const actions = fakeActions();
+  const actions = opts.actions ?? fakeActions();
   let n = 0;
   const sessionDeps: SessionDeps = {
     store,
@@ -236,6 +252,7 @@ export function harness(
     clock: fixedClock(),
     checks,
     actions,
+    ...(opts.targetSecrets ? { targetSecrets: opts.targetSecrets } : {}),
     randomHex: () => (n++).toString(16).padStart(6, '0'),
   };
   const runbooks = (opts.runbooks ?? [incidentRunbook(), checklistRunbook()]).map(loaded);

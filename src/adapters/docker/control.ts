@@ -73,6 +73,18 @@ export async function* demuxLogs(source: AsyncIterable<Uint8Array>): AsyncGenera
   }
 }
 
+/**
+ * The engine reads `since`/`until` as `seconds.nanoseconds`: a fraction must carry nine digits
+ * (`.5` would read as 5 ns), so `until: now` does not drop the events of the current second.
+ */
+export function timestamp(seconds: number): string {
+  // Milliseconds are all the precision Warden has (Date); they are exact in a double.
+  const ms = Math.round(seconds * 1000);
+  const whole = Math.floor(ms / 1000);
+  const frac = ms - whole * 1000;
+  return frac > 0 ? `${whole}.${String(frac * 1_000_000).padStart(9, '0')}` : String(whole);
+}
+
 export function createDockerControlAdapter(
   docker: Docker,
   endpoint: DockerEndpoint,
@@ -154,11 +166,11 @@ export function createDockerControlAdapter(
       const limit = query.limit ?? 1000;
       const stream = await call(what, () =>
         docker.getEvents({
-          since: query.since,
-          until: query.until,
+          since: timestamp(query.since),
+          until: timestamp(query.until),
           ...(query.filters ? { filters: JSON.stringify(query.filters) } : {}),
           ...(query.signal ? { abortSignal: query.signal } : {}),
-        } as Parameters<Docker['getEvents']>[0]),
+        } as unknown as Parameters<Docker['getEvents']>[0]),
       );
       const out: EngineEvent[] = [];
       let rest = '';

@@ -7,7 +7,7 @@ import { Box, Text } from 'ink';
 import { useEffect, useReducer, useState } from 'react';
 import { errorMessage } from '../../errors.js';
 import type { RunbookInput } from '../../runbook/types.js';
-import { useDeps } from '../hooks/useDeps.js';
+import { useDeps, type ContainerRow } from '../hooks/useDeps.js';
 import { useKeys } from '../hooks/useKeys.js';
 import type { KeyContext } from '../keymap.js';
 import { tone } from '../theme.js';
@@ -27,7 +27,8 @@ export interface ContainerPickerProps {
   /** Rows available to the picker (label, banner, filter line, list and its footer). */
   height: number;
   isFocused: boolean;
-  onSubmit(value: string): void;
+  /** The name picked (or typed); `row` when it was picked from the engine's list. */
+  onSubmit(value: string, row?: ContainerRow): void;
   onCancel(): void;
 }
 
@@ -84,7 +85,7 @@ export function ContainerPicker(props: ContainerPickerProps) {
         case 'pick': {
           const it = items[s.selected];
           if (!it) return;
-          return onSubmit(it.kind === 'empty' ? '' : it.row.name);
+          return it.kind === 'empty' ? onSubmit('') : onSubmit(it.row.name, it.row);
         }
         case 'filter':
           return dispatch({ type: 'mode', mode: 'filter' });
@@ -127,7 +128,12 @@ export function ContainerPicker(props: ContainerPickerProps) {
           initial={s.missing ?? initial}
           width={width}
           isFocused={isFocused}
-          onSubmit={onSubmit}
+          onSubmit={(v) =>
+            onSubmit(
+              v,
+              s.rows?.find((r) => r.name === v.trim()),
+            )
+          }
           onCancel={() => (listed ? dispatch({ type: 'mode', mode: 'list' }) : onCancel())}
         />
         <Box flexGrow={1} />

@@ -5,8 +5,10 @@
 import { DEFAULT_STATEMENT, type SessionControls } from '../hooks/useSessionControls.js';
 import { useDeps } from '../hooks/useDeps.js';
 import { promptLabel, type Prompt } from '../screens/sessionModel.js';
+import { tone } from '../theme.js';
 import { wrapText } from '../text.js';
 import { ConfirmPrompt, TextPrompt } from './TextPrompt.js';
+import { Box, Text } from 'ink';
 
 /** Rows kept for a text prompt's field: a note longer than a row wraps instead of overflowing. */
 export const PROMPT_FIELD_ROWS = 2;
@@ -15,12 +17,25 @@ function isQuestion(p: Prompt): p is Extract<Prompt, { kind: 'yes' | 'quit' }> {
   return p.kind === 'yes' || p.kind === 'quit';
 }
 
-/** Rows the prompt takes at this width (none when no prompt is open). */
+/** Rows kept for what a confirmed step will do (its blast radius), above the question. */
+export const RADIUS_ROWS = 4;
+
+/** What the step will cut, write or overwrite, wrapped (at most RADIUS_ROWS rows). */
+export function radiusLines(prompt: Prompt | undefined, width: number): string[] {
+  if (!prompt || (prompt.kind !== 'typed' && prompt.kind !== 'yes') || !prompt.radius) return [];
+  const lines = wrapText(`This will: ${prompt.radius}`, width);
+  return lines.length > RADIUS_ROWS
+    ? [...lines.slice(0, RADIUS_ROWS - 1), `${lines[RADIUS_ROWS - 1]?.slice(0, width - 1)}…`]
+    : lines;
+}
+
+/** Rows the prompt takes at this width (none when no prompt is open, or a picker takes the body). */
 export function promptRows(prompt: Prompt | undefined, error: string | undefined, width: number) {
-  if (!prompt) return 0;
+  if (!prompt || prompt.kind === 'replacement') return 0;
   const question = isQuestion(prompt);
   const label = promptLabel(prompt) + (question ? ' [y/N]' : '');
   return (
+    radiusLines(prompt, width).length +
     Math.min(2, wrapText(label, width).length) +
     (question ? 0 : PROMPT_FIELD_ROWS) +
     (error ? 1 : 0)
@@ -45,35 +60,53 @@ export function SessionPrompt({
   onCancel(): void;
 }) {
   const { ports } = useDeps();
-  if (!prompt) return null;
+  if (!prompt || prompt.kind === 'replacement') return null;
+  const radius = radiusLines(prompt, width);
+  const above = radius.length ? (
+    <Box flexDirection="column">
+      {radius.map((l, i) => (
+        <Text key={i} color={tone('warn')} wrap="truncate">
+          {l}
+        </Text>
+      ))}
+    </Box>
+  ) : null;
   if (isQuestion(prompt))
     return (
-      <ConfirmPrompt
-        question={promptLabel(prompt)}
-        context={prompt.kind === 'quit' && prompt.idle ? 'quitConfirm' : 'confirm'}
-        width={width}
-        isFocused={isFocused}
-        onAnswer={(yes) => controls.answer(prompt, yes)}
-      />
+      <>
+        {above}
+        <ConfirmPrompt
+          question={promptLabel(prompt)}
+          context={prompt.kind === 'quit' && prompt.idle ? 'quitConfirm' : 'confirm'}
+          width={width}
+          isFocused={isFocused}
+          onAnswer={(yes) => controls.answer(prompt, yes)}
+        />
+      </>
     );
   return (
-    <TextPrompt
-      key={promptSeq}
-      label={promptLabel(prompt)}
-      initial={
-        prompt.kind === 'signer'
-          ? ports.operator()
-          : prompt.kind === 'statement'
-            ? DEFAULT_STATEMENT
-            : ''
-      }
-      error={error}
-      clearOnSubmit={prompt.kind === 'typed'}
-      width={width}
-      fieldRows={PROMPT_FIELD_ROWS}
-      isFocused={isFocused}
-      onSubmit={(v) => void controls.submit(prompt, v)}
-      onCancel={onCancel}
-    />
+    <>
+      {above}
+      <TextPrompt
+        key={promptSeq}
+        label={promptLabel(prompt)}
+        initial={
+          prompt.kind === 'signer'
+            ? ports.operator()
+            : prompt.kind === 'statement'
+              ? DEFAULT_STATEMENT
+              : prompt.kind === 'incidentStart'
+                ? (prompt.current ?? '')
+                : ''
+        }
+        error={error}
+        clearOnSubmit={prompt.kind === 'typed'}
+        width={width}
+        fieldRows={PROMPT_FIELD_ROWS}
+        isFocused={isFocused}
+        onSubmit={(v) => void controls.submit(prompt, v)}
+        onCancel={onCancel}
+      />
+    </>
   );
 }

@@ -5,6 +5,7 @@
  */
 import { useCallback, type Dispatch } from 'react';
 import { UserError } from '../../errors.js';
+import type { JournalEntry } from '../../journal/types.js';
 import { outcomeCounts } from '../../engine/outcomes.js';
 import type { Session } from '../../engine/session.js';
 import {
@@ -26,6 +27,16 @@ export interface PromptAnswerDeps {
   onResolved(stepId: string): void;
 }
 
+/** Said once an entry is written whose operator text had secrets masked (kinds, never values). */
+export function maskedBanner(entry: JournalEntry | undefined) {
+  const masked = Array.isArray(entry?.data.masked) ? entry.data.masked.map(String) : [];
+  if (masked.length === 0) return undefined;
+  return {
+    tone: 'warn' as const,
+    text: `Recorded with secrets masked (${masked.join('; ')}): the journal never holds them`,
+  };
+}
+
 export function usePromptAnswers(
   session: Session,
   dispatch: Dispatch<ScreenEvent>,
@@ -44,14 +55,37 @@ export function usePromptAnswers(
       }
       if (prompt.kind === 'sessionNote') {
         try {
-          await session.addNote(undefined, value);
+          const entry = await session.addNote(undefined, value);
           dispatch({ type: 'closePrompt' });
-          dispatch({ type: 'banner', banner: { tone: 'ok', text: 'Session note recorded' } });
+          dispatch({
+            type: 'banner',
+            banner: maskedBanner(entry) ?? { tone: 'ok', text: 'Session note recorded' },
+          });
         } catch (err) {
           refuse(err);
         }
         return;
       }
+      if (prompt.kind === 'incidentStart') {
+        try {
+          const entry = await session.setIncidentStart(value);
+          dispatch({ type: 'closePrompt' });
+          const at = session.state.inputs['incident-start'] ?? '';
+          dispatch({
+            type: 'banner',
+            banner: {
+              tone: 'ok',
+              text: entry
+                ? `Incident start recorded: ${at}; time to contain and to recover are measured from it`
+                : `The incident start is already ${at}`,
+            },
+          });
+        } catch (err) {
+          refuse(err);
+        }
+        return;
+      }
+      if (prompt.kind === 'replacement') return;
       if (prompt.kind === 'signer') {
         if (!value.trim()) return refuse(new UserError("sign-off needs the signer's name"));
         dispatch({
@@ -67,13 +101,14 @@ export function usePromptAnswers(
       }
       try {
         if (prompt.kind === 'statement') {
-          await session.signOff(prompt.signer, value);
+          const entry = await session.signOff(prompt.signer, value);
           dispatch({ type: 'closePrompt' });
+          const masked = maskedBanner(entry);
           dispatch({
             type: 'banner',
             banner: {
-              tone: 'info',
-              text: `Signed. \`warden verify ${session.id}\` checks the chain and signature.`,
+              tone: masked ? 'warn' : 'info',
+              text: `Signed. \`warden verify ${session.id}\` checks the chain and signature.${masked ? ` ${masked.text}` : ''}`,
             },
           });
           return;
@@ -81,17 +116,19 @@ export function usePromptAnswers(
         if (prompt.kind !== 'reason') return;
         const id = prompt.stepId;
         const { purpose } = prompt;
-        if (purpose === 'skip') await session.skip(id, value);
-        else if (purpose === 'fail') await session.fail(id, value);
-        else if (purpose === 'note') await session.addNote(id, value);
+        let entry: JournalEntry | undefined;
+        if (purpose === 'skip') entry = await session.skip(id, value);
+        else if (purpose === 'fail') entry = await session.fail(id, value);
+        else if (purpose === 'note') entry = await session.addNote(id, value);
         else if (purpose === 'answer') {
           if (!value.trim())
             throw new UserError('an answer cannot be empty (s skips the question)');
-          await session.markDone(id, { note: value });
-        } else if (purpose === 'accept') await session.markDone(id, { acceptReason: value });
-        else if (purpose === 'override') await session.overrideGate(id, value);
+          entry = await session.markDone(id, { note: value });
+        } else if (purpose === 'accept')
+          entry = await session.markDone(id, { acceptReason: value });
+        else if (purpose === 'override') entry = await session.overrideGate(id, value);
         dispatch({ type: 'closePrompt' });
-        dispatch({ type: 'banner', banner: undefined });
+        dispatch({ type: 'banner', banner: maskedBanner(entry) });
         if (purpose === 'override' && prompt.then) begin(id, prompt.then, true);
         if (['skip', 'fail', 'answer', 'accept'].includes(purpose)) onResolved(id);
       } catch (err) {

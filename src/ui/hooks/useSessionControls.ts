@@ -5,7 +5,9 @@
  */
 import { useCallback, type Dispatch } from 'react';
 import { UserError, errorMessage } from '../../errors.js';
-import type { Session } from '../../engine/session.js';
+import type { Preflight, Session } from '../../engine/session.js';
+import type { ContainerIdentity } from '../../engine/targets.js';
+import type { BannerMessage } from '../components/Banner.js';
 import { type Intent, type Prompt, type ScreenEvent } from '../screens/sessionModel.js';
 import { usePromptAnswers } from './usePromptAnswers.js';
 import { useStepRuns } from './useStepRuns.js';
@@ -15,8 +17,11 @@ export const DEFAULT_STATEMENT =
 
 export interface SessionControls {
   begin(stepId: string, intent: Intent, force?: boolean): void;
-  /** After gates and the safety rule: ask the confirmation the step needs, then run. */
-  confirmAndRun(stepId: string, overrideReason?: string): void;
+  /**
+   * Action steps: the dry run (the target is there, what it will do), the safety rule, then the
+   * confirmation the step needs, then the run. `notice` stays in the banner meanwhile.
+   */
+  confirmAndRun(stepId: string, overrideReason?: string, notice?: BannerMessage): void;
   submit(prompt: Prompt, value: string): Promise<void>;
   answer(prompt: Prompt, yes: boolean): void;
   cancelRuns(stepId?: string): boolean;
@@ -30,6 +35,10 @@ export interface SessionControls {
   note(stepId: string): void;
   /** R: every open check step in turn. */
   runAll(): void;
+  /** T: ask when the incident started. */
+  askIncidentStart(): void;
+  /** The operator picked the container that replaces a step's removed target. */
+  replaceTarget(stepId: string, replacement: ContainerIdentity): Promise<void>;
 }
 
 export function bannerFor(err: unknown) {
@@ -107,27 +116,87 @@ export function useSessionControls(
     [session, dispatch, startRun],
   );
 
-  const confirmAndRun = useCallback(
-    (stepId: string, overrideReason?: string) => {
-      try {
+  /** Asks the confirmation the step needs (with what it will do), or runs it. */
+  const ask = useCallback(
+    (stepId: string, overrideReason: string | undefined, radius?: string) => {
+      const step = session.step(stepId);
+      const mode = session.confirmation(step);
+      if (mode === 'typed') {
+        const target = session.confirmationTarget(step);
+        return dispatch({
+          type: 'prompt',
+          prompt: { kind: 'typed', stepId, target, overrideReason, ...(radius ? { radius } : {}) },
+        });
+      }
+      if (mode === 'yes')
+        return dispatch({
+          type: 'prompt',
+          prompt: { kind: 'yes', stepId, overrideReason, ...(radius ? { radius } : {}) },
+        });
+      dispatch({ type: 'closePrompt' });
+      void startRun(stepId, { overrideReason });
+    },
+    [session, dispatch, startRun],
+  );
+
+  /** What the dry run found: a target that is gone or replaced is dealt with before any question. */
+  const afterPreview = useCallback(
+    (stepId: string, overrideReason: string | undefined, p: Preflight, notice?: BannerMessage) => {
+      dispatch({ type: 'banner', banner: notice });
+      if (p.kind === 'ready') {
+        // The engine's safety rule (a complete snapshot before containment) asks for a reason.
         const step = session.step(stepId);
-        const mode = session.confirmation(step);
-        if (mode === 'typed') {
-          const target = session.confirmationTarget(step);
+        const safety = overrideReason
+          ? undefined
+          : session.safetyBlocker(step.action ?? '', session.params(step));
+        if (safety)
           return dispatch({
             type: 'prompt',
-            prompt: { kind: 'typed', stepId, target, overrideReason },
+            prompt: { kind: 'reason', purpose: 'safety', stepId, message: safety },
           });
-        }
-        if (mode === 'yes')
-          return dispatch({ type: 'prompt', prompt: { kind: 'yes', stepId, overrideReason } });
-        dispatch({ type: 'closePrompt' });
-        void startRun(stepId, { overrideReason });
+        return ask(stepId, overrideReason, p.blastRadius);
+      }
+      if (p.kind === 'refused')
+        return dispatch({ type: 'banner', banner: { tone: 'danger', text: p.message } });
+      if (p.kind === 'replaced' || (p.kind === 'missing' && p.input))
+        return dispatch({
+          type: 'prompt',
+          prompt: {
+            kind: 'replacement',
+            stepId,
+            input: p.input ?? '',
+            message: p.message,
+            ...(p.kind === 'replaced' ? { preselect: p.current.name } : {}),
+          },
+        });
+      dispatch({ type: 'banner', banner: { tone: 'danger', text: p.message } });
+    },
+    [session, dispatch, ask],
+  );
+
+  /**
+   * Action steps are dry-run first (read-only, not journaled): the target must exist and be the
+   * container this session knows before the operator is asked to type its name, and the question
+   * shows what the step will cut, write or overwrite.
+   */
+  const confirmAndRun = useCallback(
+    (stepId: string, overrideReason?: string, notice?: BannerMessage) => {
+      try {
+        const step = session.step(stepId);
+        if (step.type !== 'action') return ask(stepId, overrideReason);
+        const target = session.params(step).container;
+        dispatch({
+          type: 'banner',
+          banner: { tone: 'info', text: `checking ${target ?? 'the target'}…` },
+        });
+        session
+          .preview(stepId, new AbortController().signal)
+          .then((p) => afterPreview(stepId, overrideReason, p, notice), fail);
       } catch (err) {
         fail(err);
       }
     },
-    [session, dispatch, fail, startRun],
+    [session, dispatch, fail, ask, afterPreview],
   );
 
   const begin = useCallback(
@@ -170,16 +239,7 @@ export function useSessionControls(
           session.markDone(stepId).then(() => onResolved(stepId), fail);
           return;
         }
-        const safety =
-          step.type === 'action'
-            ? session.safetyBlocker(step.action ?? '', session.params(step))
-            : undefined;
-        if (safety) {
-          return dispatch({
-            type: 'prompt',
-            prompt: { kind: 'reason', purpose: 'safety', stepId, message: safety },
-          });
-        }
+        // Action steps: the dry run first (is the target there?), then the safety rule.
         confirmAndRun(stepId);
       } catch (err) {
         fail(err);
@@ -215,6 +275,34 @@ export function useSessionControls(
     [session, dispatch],
   );
 
+  const askIncidentStart = useCallback(() => {
+    const has = session.state.runbook.inputs.some((i) => i.id === 'incident-start');
+    if (!has) return info('this runbook records no incident start (only incident runbooks do)');
+    const current = session.state.inputs['incident-start'];
+    dispatch({
+      type: 'prompt',
+      prompt: { kind: 'incidentStart', ...(current ? { current } : {}) },
+    });
+  }, [session, dispatch, info]);
+
+  const replaceTarget = useCallback(
+    async (stepId: string, replacement: ContainerIdentity) => {
+      try {
+        const entry = await session.replaceTarget(stepId, replacement);
+        const original = entry.data.original as ContainerIdentity;
+        dispatch({ type: 'closePrompt' });
+        // The step goes on with the replacement; the notice stays above its confirmation.
+        confirmAndRun(stepId, undefined, {
+          tone: 'ok',
+          text: `Recorded: ${replacement.name} (${replacement.id.slice(0, 12)}) replaces ${original.name || 'the original'}${original.id ? ` (${original.id.slice(0, 12)})` : ''}`,
+        });
+      } catch (err) {
+        refuse(err);
+      }
+    },
+    [session, dispatch, refuse, confirmAndRun],
+  );
+
   const answers = usePromptAnswers(session, dispatch, {
     begin,
     confirmAndRun,
@@ -235,5 +323,7 @@ export function useSessionControls(
     isRunning: runs.isRunning,
     stopAll: runs.stopAll,
     note,
+    askIncidentStart,
+    replaceTarget,
   };
 }

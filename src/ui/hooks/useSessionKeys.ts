@@ -130,6 +130,8 @@ export function useSessionKeys(k: SessionKeysInput): void {
         return dispatch({ type: 'prompt', prompt: { kind: 'sessionNote' } });
       case 'runAll':
         return controls.runAll();
+      case 'incidentStart':
+        return controls.askIncidentStart();
     }
     if (common(p) || !selected) return;
     switch (action) {

@@ -51,6 +51,7 @@ export function useStepRuns(
         .run(stepId, {
           signal: ac.signal,
           onOutput: (line) => dispatch({ type: 'output', stepId, line }),
+          onProgress: (progress) => dispatch({ type: 'progress', stepId, progress }),
           ...extra,
         })
         .then(

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useLayoutEffect, useReducer, useRef } from 'rea
 import { nextStep } from '../../engine/reducer.js';
 import type { Session } from '../../engine/session.js';
 import { staleSteps } from '../../engine/staleness.js';
+import { ContainerPicker } from '../components/ContainerPicker.js';
 import { DetailsPane } from '../components/DetailsPane.js';
 import { FilterLine } from '../components/FilterLine.js';
 import { Footer } from '../components/Footer.js';
@@ -83,6 +84,7 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
   const interrupted = useInterrupted(session, state, selected, ui.interrupted, dispatch);
   const prompt = ui.prompt;
   const signing = prompt?.kind === 'signer' || prompt?.kind === 'statement';
+  const picking = prompt?.kind === 'replacement' ? prompt : undefined;
 
   const banner = sessionBanner(state, ui);
   const header = headerModel(state, Math.max(20, term.columns), session.journalPath);
@@ -114,6 +116,7 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
               : undefined,
           argv: step.type === 'command' ? session.argv(step) : undefined,
           live: ui.live[step.id],
+          progress: ui.progress[step.id],
           interrupted,
           stale: selected ? stale[selected] : undefined,
           now,
@@ -159,7 +162,39 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
   return (
     <Box flexDirection="column" width={width} height={layout.height} overflow="hidden">
       <SessionHeader model={header} banner={banner} sessionId={state.id} width={width} />
-      {signing ? (
+      {picking ? (
+        <ContainerPicker
+          input={{
+            ...(state.runbook.inputs.find((i) => i.id === picking.input) ?? {
+              id: picking.input,
+              title: picking.input,
+              type: 'container',
+            }),
+            required: true,
+          }}
+          label={picking.message}
+          initial={picking.preselect ?? ''}
+          width={width}
+          height={body}
+          isFocused={isFocused}
+          onSubmit={(name, row) =>
+            row
+              ? void controls.replaceTarget(picking.stepId, {
+                  id: row.id,
+                  name: row.name,
+                  ...(row.image ? { image: row.image } : {}),
+                })
+              : dispatch({
+                  type: 'banner',
+                  banner: {
+                    tone: 'danger',
+                    text: `no container "${name}" on the engine: pick one from the list (Tab)`,
+                  },
+                })
+          }
+          onCancel={() => dispatch({ type: 'closePrompt' })}
+        />
+      ) : signing ? (
         <ScrollView lines={lines} height={body} width={width} scroll={ui.scroll} />
       ) : (
         <Box flexDirection={side ? 'row' : 'column'} height={body}>
@@ -204,14 +239,18 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
         controls={controls}
         onCancel={() => dispatch({ type: 'closePrompt' })}
       />
-      <Footer
-        contexts={footerContexts}
-        width={width}
-        flash={prompt ? undefined : flash}
-        extra={
-          !prompt && context === 'session' && state.status === 'ready-to-sign' ? ['S sign off'] : []
-        }
-      />
+      {picking ? null : (
+        <Footer
+          contexts={footerContexts}
+          width={width}
+          flash={prompt ? undefined : flash}
+          extra={
+            !prompt && context === 'session' && state.status === 'ready-to-sign'
+              ? ['S sign off']
+              : []
+          }
+        />
+      )}
     </Box>
   );
 }

@@ -1,5 +1,6 @@
 /** The session screen's own state (selection, scroll, prompt, banner, live output): one reducer. */
 import type { BannerMessage } from '../components/Banner.js';
+import type { Progress } from '../../engine/executors.js';
 import type { JournalEntry } from '../../journal/types.js';
 import type { InterruptedView } from '../hooks/useDeps.js';
 import { NO_FILTER, type ListFilter } from '../filter.js';
@@ -23,8 +24,16 @@ export type Prompt =
       then?: Intent;
       blockers?: string[];
     }
-  | { kind: 'typed'; stepId: string; target: string; overrideReason?: string }
-  | { kind: 'yes'; stepId: string; overrideReason?: string }
+  /** `radius`: what the step will cut, write or overwrite (its dry run), shown above the field. */
+  | { kind: 'typed'; stepId: string; target: string; overrideReason?: string; radius?: string }
+  | { kind: 'yes'; stepId: string; overrideReason?: string; radius?: string }
+  /** T: when the incident started (the alert time). */
+  | { kind: 'incidentStart'; current?: string }
+  /**
+   * The step's target is gone (or its name now belongs to another container): pick the container
+   * that replaces it; `preselect` is the same name re-created, when there is one.
+   */
+  | { kind: 'replacement'; stepId: string; input: string; message: string; preselect?: string }
   /** `idle`: Ctrl-C with nothing running (quit asks first, a second Ctrl-C quits). */
   | { kind: 'quit'; idle?: boolean }
   | { kind: 'sessionNote' }
@@ -59,6 +68,8 @@ export interface ScreenState {
   banner?: BannerMessage;
   /** Live output of steps running in this process, bounded. */
   live: Record<string, string[]>;
+  /** How far each running step has got (bytes, a countdown): shown, never journaled. */
+  progress: Record<string, Progress>;
   /** Interrupted actions re-read on resume, by the intent entry's seq. */
   interrupted: Record<number, InterruptedInfo>;
 }
@@ -84,6 +95,7 @@ export type ScreenEvent =
   | { type: 'banner'; banner: BannerMessage | undefined }
   | { type: 'runStarted'; stepId: string }
   | { type: 'output'; stepId: string; line: string }
+  | { type: 'progress'; stepId: string; progress: Progress }
   | { type: 'interrupted'; seq: number; info: InterruptedInfo };
 
 export const LIVE_LINES = 200;
@@ -104,6 +116,7 @@ export function initialScreen(
     cancelling: [],
     promptSeq: 0,
     live: {},
+    progress: {},
     interrupted: {},
     ...(banner ? { banner } : {}),
   };
@@ -155,10 +168,26 @@ export function screenReducer(s: ScreenState, e: ScreenEvent): ScreenState {
       return { ...s, filter: { text: e.clear ? '' : s.filter.text, editing: e.editing } };
     case 'cancelling':
       return { ...s, cancelling: [...new Set([...s.cancelling, ...e.stepIds])] };
-    case 'runFinished':
-      return s.cancelling.includes(e.stepId)
-        ? { ...s, cancelling: s.cancelling.filter((id) => id !== e.stepId) }
-        : s;
+    case 'runFinished': {
+      const { [e.stepId]: _done, ...progress } = s.progress;
+      void _done;
+      return {
+        ...s,
+        progress,
+        cancelling: s.cancelling.includes(e.stepId)
+          ? s.cancelling.filter((id) => id !== e.stepId)
+          : s.cancelling,
+      };
+    }
+    case 'progress': {
+      // An uncancellable notice stays with the step until it ends (a later byte count keeps it).
+      const prev = s.progress[e.stepId];
+      const keep =
+        prev?.uncancellable && !e.progress.uncancellable
+          ? { uncancellable: prev.uncancellable }
+          : {};
+      return { ...s, progress: { ...s.progress, [e.stepId]: { ...e.progress, ...keep } } };
+    }
     case 'runAll':
       return { ...s, runAll: e.progress };
     case 'scroll':
@@ -172,8 +201,11 @@ export function screenReducer(s: ScreenState, e: ScreenEvent): ScreenState {
       return { ...s, promptError: e.error };
     case 'banner':
       return { ...s, banner: e.banner };
-    case 'runStarted':
-      return { ...s, live: { ...s.live, [e.stepId]: [] }, banner: undefined };
+    case 'runStarted': {
+      const { [e.stepId]: _old, ...progress } = s.progress;
+      void _old;
+      return { ...s, live: { ...s.live, [e.stepId]: [] }, progress, banner: undefined };
+    }
     case 'interrupted':
       return { ...s, interrupted: { ...s.interrupted, [e.seq]: e.info } };
     case 'output': {
@@ -233,6 +265,10 @@ export function promptLabel(p: Prompt): string {
       break;
     case 'typed':
       return `Destructive step. Type "${p.target}" to confirm (Esc cancels)`;
+    case 'incidentStart':
+      return `When did the incident start (the alert, UTC)? An ISO time, HH:MM, or a time ago such as 18m${p.current ? ` (now ${p.current})` : ''} (Esc cancels)`;
+    case 'replacement':
+      return p.message;
     case 'yes':
       return `Run "${p.stepId}"?`;
     case 'quit':
