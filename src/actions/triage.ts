@@ -224,7 +224,7 @@ export async function scanImage(deps: ActionDeps, ctx: StepContext): Promise<Act
   // saying what to do. The engine records it as an attempt.
   const missing = () =>
     new UserError(
-      `Trivy is not installed: install it (https://trivy.dev) and run the step again, or skip it with a reason (s); by hand: trivy image --severity HIGH,CRITICAL ${image}, grype or docker scout`,
+      `Trivy is not installed: install it (https://trivy.dev) and run the step again; or scan by hand (trivy image --severity HIGH,CRITICAL ${image}, grype or docker scout) and d marks it done with what you found; s skips it with a reason`,
     );
   if (!deps.shell) throw missing();
   // The engine keeps what is printed (ctx.onOutput) as the result's tail: count lines only.

@@ -230,3 +230,22 @@ describe('operator text', () => {
     );
   });
 });
+
+describe("the incident's start at the inputs", () => {
+  it('a time that cannot be read is said on the inputs screen, which stays', async () => {
+    const h = harness({ actions: fakeActions({ plan: plan() }), runbooks: [runbook()] });
+    const r = await renderApp(h, { kind: 'run', loaded: loaded(runbook()), inputs: {} });
+    tui = r.tui;
+    await tui.waitFor('Target (target, container, required)');
+    await tui.pressUntil(KEYS.enter, 'Incident start (incident-start, time)');
+    let f = await tui.answer('yesterday', 'cannot read "yesterday" as a time');
+    expect(f).toContain('inputs 2/2');
+    expect(r.holder.current).toBeUndefined();
+    tui.stdin.write('\u0015'); // Ctrl-U clears the field
+    await tui.waitFor((s) => !s.includes('› yesterday'));
+    f = await tui.answer('02:55', 'Isolate the target');
+    expect((r.holder.current as Session).state.inputs['incident-start']).toBe(
+      '2025-01-15T02:55:00.000Z',
+    );
+  });
+});

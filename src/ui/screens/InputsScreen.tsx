@@ -7,6 +7,9 @@ import { ContainerPicker } from '../components/ContainerPicker.js';
 import { Footer } from '../components/Footer.js';
 import { TextPrompt } from '../components/TextPrompt.js';
 import { useTermSize } from '../hooks/useTermSize.js';
+import { useDeps } from '../hooks/useDeps.js';
+import { parseIncidentStart } from '../../engine/safety.js';
+import { errorMessage } from '../../errors.js';
 import { tone } from '../theme.js';
 import { truncate, wrapText } from '../text.js';
 
@@ -33,6 +36,7 @@ export interface InputsScreenProps {
 
 export function InputsScreen({ loaded, given, isFocused, onStart, onCancel }: InputsScreenProps) {
   const { columns, rows } = useTermSize();
+  const { now } = useDeps();
   const width = Math.max(20, columns);
   const height = Math.max(10, rows - 1);
   const inputs = loaded.runbook.inputs;
@@ -61,6 +65,13 @@ export function InputsScreen({ loaded, given, isFocused, onStart, onCancel }: In
     const v = value.trim();
     if (input.required && !v)
       return dispatch({ type: 'error', message: `${input.title} is required` });
+    // A time is read now (18m, HH:MM, ISO), so a typo is said here, not after the session starts.
+    if (input.type === 'time' && v)
+      try {
+        parseIncidentStart(v, new Date((now ?? Date.now)()));
+      } catch (err) {
+        return dispatch({ type: 'error', message: errorMessage(err) });
+      }
     const values = { ...s.values };
     if (v) values[input.id] = v;
     else delete values[input.id];
