@@ -167,7 +167,7 @@ function pendingHint(step: Step, answered: boolean, last: StepResultRecord | und
   return 'Enter to run · x dry run · d / s / f to resolve by hand';
 }
 
-/** `logs: 120 MiB written · 40 MiB/s`; `stop: SIGKILL in 7 s`; what cannot be called back. */
+/** `logs: 120 MiB written · 40 MiB/s`; `stop: SIGKILL in 7 s`. */
 export function progressLines(p: Progress, now: number): { text: string; tone?: Line['tone'] }[] {
   const out: { text: string; tone?: Line['tone'] }[] = [];
   if (p.bytes !== undefined)
@@ -182,7 +182,7 @@ export function progressLines(p: Progress, now: number): { text: string; tone?: 
       tone: 'warn',
     });
   }
-  if (p.uncancellable) out.push({ text: `! ${p.uncancellable}`, tone: 'warn' });
+  // What cannot be called back is in the banner (and the output), not repeated here.
   return out;
 }
 

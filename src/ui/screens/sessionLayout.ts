@@ -59,6 +59,9 @@ export function sessionBanner(state: SessionState, ui: ScreenState): BannerMessa
   if (ui.banner) return ui.banner;
   // Signing: the review below says it all.
   if (ui.prompt?.kind === 'signer' || ui.prompt?.kind === 'statement') return undefined;
+  // A cancel the engine cannot honour (a stop waiting out its grace period) is said as such.
+  const stuck = ui.cancelling.map((id) => ui.progress[id]?.uncancellable).find(Boolean);
+  if (stuck) return { tone: 'warn', text: `cancel asked, but ${stuck}; waiting for it` };
   if (ui.cancelling.length > 0)
     return {
       tone: 'warn',
