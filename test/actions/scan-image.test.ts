@@ -48,7 +48,7 @@ describe('scan-image without Trivy', () => {
     ['not on PATH', noTrivy],
     ['no shell at all', undefined],
   ] as const) {
-    it(`leaves the step pending with "install it, or skip it with a reason" (${what})`, async () => {
+    it(`leaves the step pending with "install it, or scan by hand and d" (${what})`, async () => {
       const s = await Session.start(
         deps(tempHome(), { actions: createActionRunner(actionDeps(shell)) }),
         loadedFrom(runbook),
@@ -60,7 +60,7 @@ describe('scan-image without Trivy', () => {
       expect(st.status).toBe('pending');
       expect(st.results.at(-1)).toMatchObject({ outcome: 'error' });
       expect(st.results.at(-1)?.summary).toMatch(
-        /^Trivy is not installed: install it .* or skip it with a reason \(s\); by hand: trivy image --severity HIGH,CRITICAL nginx:1\.27/,
+        /^Trivy is not installed: install it .*; or scan by hand \(trivy image --severity HIGH,CRITICAL nginx:1\.27, grype or docker scout\) and d marks it done with what you found; s skips it with a reason/,
       );
       // Skipping it is a recorded decision, with the reason.
       await s.skip('scan', 'no scanner on this host; image rebuilt from a patched base');
