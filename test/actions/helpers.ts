@@ -169,3 +169,44 @@ export async function createChattyContainer(
   }, 60_000);
   return name;
 }
+
+/**
+ * The victim re-created under its name, as `docker compose up` would after a removal: the same
+ * volume, on its first network only, without its aliases; it exits on SIGTERM (no wait for the
+ * engine's grace period). Returns the new container's id.
+ */
+export function recreateVictim(runId: string, v: Victim): string {
+  dockerCli([
+    'run',
+    '-d',
+    ...labelArgs(runId),
+    '--name',
+    v.name,
+    '--network',
+    v.netA,
+    '-v',
+    `${v.volume}:/data`,
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    "trap 'exit 0' TERM; while true; do sleep 0.2; done",
+  ]);
+  return dockerCli(['inspect', v.name, '--format', '{{.Id}}']);
+}
+
+/** A container whose shell ignores SIGTERM: a stop waits out the grace period, then SIGKILLs. */
+export function createStubborn(runId: string, prefix: string): string {
+  const name = testName(`${prefix}-stubborn`);
+  dockerCli([
+    'run',
+    '-d',
+    ...labelArgs(runId),
+    '--name',
+    name,
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    "trap '' TERM; while true; do sleep 0.2; done",
+  ]);
+  return name;
+}

@@ -20,12 +20,11 @@ import {
   dockerAvailable,
   dockerCli,
   ensureTestImage,
-  labelArgs,
   noDockerReason,
   TEST_IMAGE,
 } from '../helpers/docker.js';
 import { deps as sessionDeps, loadedFrom, tempHome } from '../helpers/session.js';
-import { actionDeps, createVictim, networksOf, type Victim } from './helpers.js';
+import { actionDeps, createVictim, networksOf, recreateVictim, type Victim } from './helpers.js';
 
 const runId = `recover-${randomBytes(3).toString('hex')}`;
 const runbookFile = join(import.meta.dirname, '..', '..', 'runbooks', 'incident-response.yaml');
@@ -83,23 +82,7 @@ describe.skipIf(!dockerAvailable)(`recovery into a replacement (${noDockerReason
     expect(gone.kind === 'missing' && gone.message).toMatch(/was removed in this session/);
 
     // Re-created under the same name (as `docker compose up` would), on one network, no aliases.
-    dockerCli([
-      'run',
-      '-d',
-      ...labelArgs(runId),
-      '--name',
-      v.name,
-      '--network',
-      v.netA,
-      '-v',
-      `${v.volume}:/data`,
-      TEST_IMAGE,
-      'sh',
-      '-c',
-      // Exits on SIGTERM, so restarts do not wait out the engine's grace period.
-      "trap 'exit 0' TERM; while true; do sleep 0.2; done",
-    ]);
-    const replacementId = dockerCli(['inspect', v.name, '--format', '{{.Id}}']);
+    const replacementId = recreateVictim(runId, v);
     const seen = await s.preview('restore-volumes', signal);
     expect(seen).toMatchObject({
       kind: 'replaced',

@@ -9,16 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChattyContainer } from '../actions/helpers.js';
+import { createChattyContainer, createStubborn } from '../actions/helpers.js';
 import {
   cleanupLabelled,
   dockerAvailable,
-  dockerCli,
   ensureTestImage,
-  labelArgs,
   noDockerReason,
-  TEST_IMAGE,
-  testName,
 } from '../helpers/docker.js';
 import { tempHome } from '../helpers/session.js';
 import { Tmux, tmuxAvailable } from '../helpers/tmux.js';
@@ -120,18 +116,7 @@ describe.skipIf(!dockerAvailable || !tmuxAvailable)(
     }, 120_000);
 
     it('a stop the engine cannot call back: the countdown, then the screen says so and records what the engine did', async () => {
-      const stubborn = testName('tc-stubborn');
-      dockerCli([
-        'run',
-        '-d',
-        ...labelArgs(runId),
-        '--name',
-        stubborn,
-        TEST_IMAGE,
-        'sh',
-        '-c',
-        "trap '' TERM; while true; do sleep 0.2; done",
-      ]);
+      const stubborn = createStubborn(runId, 'tc');
       const home = tempHome('warden-cancel-stop-');
       const term = (t = new Tmux({ WARDEN_HOME: home, NO_COLOR: '1' }));
       term.start(['run', file, '--input', `target=${stubborn}`]);

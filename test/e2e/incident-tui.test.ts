@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createVictim, networksOf, type Victim } from '../actions/helpers.js';
+import { createVictim, networksOf, recreateVictim, type Victim } from '../actions/helpers.js';
 import { warden } from '../helpers/cli.js';
 import {
   cleanupLabelled,
@@ -338,22 +338,7 @@ describe.skipIf(!dockerAvailable || !tmuxAvailable)(
 
       // Recover into a replacement: the same name re-created (as `docker compose up` would),
       // with the volume, on one of the networks, without its aliases.
-      dockerCli([
-        'run',
-        '-d',
-        ...labelArgs(runId),
-        '--name',
-        v.name,
-        '--network',
-        v.netA,
-        '-v',
-        `${v.volume}:/data`,
-        TEST_IMAGE,
-        'sh',
-        '-c',
-        "trap 'exit 0' TERM; while true; do sleep 0.2; done",
-      ]);
-      const replacementId = dockerCli(['inspect', v.name, '--format', '{{.Id}}']);
+      const replacementId = recreateVictim(runId, v);
       await select(term, 'restore-volumes');
       term.keys('Enter');
       // The name now belongs to another container: said before anything is asked, with the
