@@ -8,11 +8,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDockerAdapter } from '../adapters/docker/index.js';
-import { resolveEndpoint } from '../adapters/docker/client.js';
+import { resolveEndpoint } from '../adapters/docker/endpoint.js';
+import { lazyPort } from '../adapters/lazy.js';
 import { runbookFiles } from '../adapters/runbook-files.js';
 import { createSettings } from '../adapters/settings.js';
-import { createShell } from '../adapters/shell.js';
 import { createSigner } from '../adapters/signer.js';
 import type { ActionRunner, CheckRunner } from '../engine/executors.js';
 import type {
@@ -81,11 +80,17 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
   const clock: Clock = { now: () => new Date() };
   const settings = createSettings(home);
   const store = createFileSessionStore(home, clock);
-  const shell = createShell();
+  // Loaded on first use: the home screen draws before the engine and shell adapters are read.
+  const shell = lazyPort<ShellPort>(() =>
+    import('../adapters/shell.js').then((m) => m.createShell()),
+  );
   const signer = createSigner(home);
   const endpoint = resolveEndpoint(env.DOCKER_HOST || settings.get('docker.host'));
   let docker: DockerPort | undefined;
-  const getDocker = () => (docker ??= createDockerAdapter(endpoint));
+  const getDocker = () =>
+    (docker ??= lazyPort<DockerPort>(() =>
+      import('../adapters/docker/index.js').then((m) => m.createDockerAdapter(endpoint)),
+    ));
   let runners: ReturnType<typeof buildRunners> | undefined;
   const files = createEvidenceFiles();
   const readText = (path: string) => readFile(path, 'utf8');

@@ -1,38 +1,8 @@
 import Docker from 'dockerode';
 import { DockerError } from '../../errors.js';
+import { resolveEndpoint, type DockerEndpoint } from './endpoint.js';
 
-/** Where the engine is: DOCKER_HOST (unix://, tcp://, http(s)://) or the default socket. */
-export interface DockerEndpoint {
-  /** Human-readable, e.g. `unix:///var/run/docker.sock` or `tcp://127.0.0.1:2375`. */
-  display: string;
-  options: Docker.DockerOptions;
-}
-
-export function resolveEndpoint(dockerHost = process.env.DOCKER_HOST): DockerEndpoint {
-  const host = dockerHost?.trim();
-  if (!host) {
-    return {
-      display: 'unix:///var/run/docker.sock',
-      options: { socketPath: '/var/run/docker.sock' },
-    };
-  }
-  if (host.startsWith('unix://')) {
-    return { display: host, options: { socketPath: host.slice('unix://'.length) } };
-  }
-  if (host.startsWith('npipe://')) {
-    return { display: host, options: { socketPath: host.slice('npipe://'.length) } };
-  }
-  const url = new URL(host.replace(/^tcp:\/\//, 'http://'));
-  const protocol = url.protocol === 'https:' ? 'https' : 'http';
-  return {
-    display: host,
-    options: {
-      host: url.hostname,
-      port: url.port ? Number(url.port) : protocol === 'https' ? 2376 : 2375,
-      protocol,
-    },
-  };
-}
+export { resolveEndpoint, type DockerEndpoint } from './endpoint.js';
 
 export function createDockerClient(endpoint: DockerEndpoint = resolveEndpoint()): Docker {
   // Short timeouts would break log streaming; connection failures surface fast anyway.
