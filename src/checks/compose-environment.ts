@@ -74,7 +74,7 @@ export async function serviceEnvironment(
         name,
         value: fromDotEnv.value,
         origin: 'dotenv',
-        ...located(c, { file: c.dotEnv.file, line: fromDotEnv.line }),
+        ...located(c, { file: fromDotEnv.file, line: fromDotEnv.line }),
       });
     else if (!vars.has(name)) vars.set(name, { name, origin: 'environment', ...loc });
   }
