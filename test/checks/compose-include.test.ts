@@ -49,9 +49,7 @@ describe('compose include', () => {
       [`${dir}/a.yaml`]: 'include: [b.yaml]\nservices: {}\n',
       [`${dir}/b.yaml`]: 'include: [a.yaml]\nservices: {}\n',
     };
-    await expect(load('include: [a.yaml]\nservices: {}\n', loop)).rejects.toThrow(
-      /include cycle/,
-    );
+    await expect(load('include: [a.yaml]\nservices: {}\n', loop)).rejects.toThrow(/include cycle/);
     await expect(load('include: [missing.yaml]\nservices: {}\n')).rejects.toThrow(
       /cannot read .*missing\.yaml \(included from/,
     );
