@@ -45,6 +45,8 @@ export interface LoadedCompose {
   dotEnv: { file: string; entries: (DotEnvEntry & { file: string })[] };
   /** Top-level `include:` entries, interpolated (paths as written). */
   include: unknown[];
+  /** Required variables (`${VAR:?}`) not set, in this file and the files it extends. */
+  unset: string[];
   services: LoadedService[];
   /** Top-level named volumes (driver, driver_opts), interpolated. */
   volumes: Record<string, Record<string, unknown>>;
@@ -251,6 +253,7 @@ export async function loadCompose(text: string, opts: LoadOptions): Promise<Load
     env,
     dotEnv: { file: dotEnvFile, entries },
     include: Array.isArray(main.data.include) ? main.data.include : [],
+    unset: [...new Set([...parsed.values()].flatMap((p) => p.unset))],
     services: loaded,
     volumes,
   };

@@ -142,6 +142,8 @@ export interface ComposeAudit {
   file: string;
   project: string;
   services: ContainerModel[];
+  /** Required variables (`${VAR:?}`) the files need and the environment does not set. */
+  unset: string[];
 }
 
 /**
@@ -152,6 +154,7 @@ export async function composeModels(text: string, opts: LoadOptions): Promise<Co
   const loaded = await loadCompose(text, opts);
   const services: ContainerModel[] = [];
   for (const s of loaded.services) services.push(await serviceModel(loaded, s, opts));
+  const unset = [...loaded.unset];
   const chain = [...(opts.including ?? []), loaded.file];
   for (const inc of includeEntries(loaded.include, loaded.file)) {
     const [path, ...overrides] = inc.paths;
@@ -186,6 +189,7 @@ export async function composeModels(text: string, opts: LoadOptions): Promise<Co
         );
       services.push({ ...m, project: loaded.project });
     }
+    for (const name of sub.unset) if (!unset.includes(name)) unset.push(name);
   }
-  return { file: loaded.file, project: loaded.project, services };
+  return { file: loaded.file, project: loaded.project, services, unset };
 }
