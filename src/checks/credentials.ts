@@ -179,6 +179,24 @@ const GENERIC = new Set([
 ]);
 
 /**
+ * Generic words that name a product: under another variable they are still that product's
+ * default (`minioadmin` in `--s3-secret-key`, `guest` in an AMQP URL), unlike `admin`, `changeme`
+ * or `example`, which many products document.
+ */
+const PRODUCT_WORDS = new Set([
+  'minioadmin',
+  'kibanaserver',
+  'guest',
+  'rabbitmq',
+  'elastic',
+  'redis',
+  'mongo',
+  'mariadb',
+  'mysql',
+  'postgres',
+]);
+
+/**
  * `redispassword`, `admin123`, `mysecretpassword`, `db_pass`: a product or role word followed by a
  * password word or a short run of digits.
  */
@@ -207,12 +225,13 @@ export function knownDefault(value: string, variable?: string): DefaultMatch | u
   if (!v) return undefined;
   const entries = VENDOR_DEFAULTS.filter((d) => d.value === v);
   const same = entries.find((d) => variable !== undefined && d.variables.includes(variable));
-  const hit = same ?? entries[0];
+  const lower = v.toLowerCase();
+  const generic = GENERIC.has(lower) || GENERIC_PATTERN.test(lower) || PLACEHOLDER.test(v);
+  // `changeme` in ADMIN_PASSWORD is nobody's default in particular, not Elastic's.
+  const hit = same ?? (generic && !PRODUCT_WORDS.has(lower) ? undefined : entries[0]);
   if (hit)
     return { kind: 'vendor', product: hit.product, sameVariable: !!same, source: hit.source };
-  const lower = v.toLowerCase();
-  if (GENERIC.has(lower) || GENERIC_PATTERN.test(lower) || PLACEHOLDER.test(v))
-    return { kind: 'generic', sameVariable: false };
+  if (generic) return { kind: 'generic', sameVariable: false };
   return undefined;
 }
 
