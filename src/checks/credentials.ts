@@ -129,6 +129,21 @@ export const VENDOR_DEFAULTS: readonly VendorDefault[] = [
     source: 'https://github.com/docker-library/docs/blob/master/rabbitmq/content.md',
   },
   {
+    product: 'Graylog (Docker guide)',
+    variables: ['GRAYLOG_PASSWORD_SECRET'],
+    value: 'somepasswordpepper',
+    source:
+      'https://github.com/Graylog2/documentation/blob/0107e642f0e4d7e4cbdda89f06b223dabfa21640/pages/installation/docker.rst',
+  },
+  {
+    // The SHA-256 of `admin`, the guide's root password.
+    product: 'Graylog (Docker guide)',
+    variables: ['GRAYLOG_ROOT_PASSWORD_SHA2'],
+    value: '8c6976e5b5410415bde908bd4dee15dfb167a9c873fc4bb8a81f6f2ab448a918',
+    source:
+      'https://github.com/Graylog2/documentation/blob/0107e642f0e4d7e4cbdda89f06b223dabfa21640/pages/installation/docker.rst',
+  },
+  {
     product: 'pgAdmin',
     variables: ['PGADMIN_DEFAULT_PASSWORD'],
     value: 'SuperSecret',

@@ -102,3 +102,19 @@ describe('attribution of common words', () => {
     );
   });
 });
+
+describe('Graylog', () => {
+  it("the Docker guide's password secret and root hash (of admin) are its documented defaults", () => {
+    expect(knownDefault('somepasswordpepper', 'GRAYLOG_PASSWORD_SECRET')).toMatchObject({
+      kind: 'vendor',
+      product: 'Graylog (Docker guide)',
+      sameVariable: true,
+    });
+    expect(
+      knownDefault(
+        '8c6976e5b5410415bde908bd4dee15dfb167a9c873fc4bb8a81f6f2ab448a918',
+        'GRAYLOG_ROOT_PASSWORD_SHA2',
+      )?.product,
+    ).toBe('Graylog (Docker guide)');
+  });
+});
