@@ -222,6 +222,9 @@ const GENERIC_PATTERN =
 const PLACEHOLDER =
   /^(<[^>]*>|\[[^\]]*\]|(your|my|enter|insert|put)[-_ ]?(own[-_ ]?)?(secret|password|passwd|pass|token|key|api[-_ ]?key)([-_ ]?here)?|x{4,}|\*{3,}|todo|tbd|fixme|replace[-_ ]?me)$/i;
 
+/** `ChangeMe`, `ChangeMe_UUIDv4`, `changeme-please`, `change_it_now`: a template's value left as is. */
+const CHANGE_ME = /^change[-_ .]?(me|it)/i;
+
 export interface DefaultMatch {
   /** `vendor`: documented by a vendor; `generic`: a common word or placeholder. */
   kind: 'vendor' | 'generic';
@@ -241,7 +244,8 @@ export function knownDefault(value: string, variable?: string): DefaultMatch | u
   const entries = VENDOR_DEFAULTS.filter((d) => d.value === v);
   const same = entries.find((d) => variable !== undefined && d.variables.includes(variable));
   const lower = v.toLowerCase();
-  const generic = GENERIC.has(lower) || GENERIC_PATTERN.test(lower) || PLACEHOLDER.test(v);
+  const generic =
+    GENERIC.has(lower) || GENERIC_PATTERN.test(lower) || PLACEHOLDER.test(v) || CHANGE_ME.test(v);
   // `changeme` in ADMIN_PASSWORD is nobody's default in particular, not Elastic's.
   const hit = same ?? (generic && !PRODUCT_WORDS.has(lower) ? undefined : entries[0]);
   if (hit)

@@ -118,3 +118,11 @@ describe('Graylog', () => {
     ).toBe('Graylog (Docker guide)');
   });
 });
+
+describe('template values left in place', () => {
+  it('anything starting with ChangeMe / change_it is a common default', () => {
+    for (const v of ['ChangeMe_UUIDv4', 'ChangeMeToo', 'changeme-please', 'Change_It_Now'])
+      expect(knownDefault(v, 'OPENCTI_TOKEN')?.kind, v).toBe('generic');
+    expect(knownDefault('Exchange-me-0192', 'OPENCTI_TOKEN')).toBeUndefined();
+  });
+});
