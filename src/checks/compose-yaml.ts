@@ -82,13 +82,19 @@ export function parseYaml(
   const js = got.value;
   if (!isRecord(js)) throw new UserError(`${file}: not a compose file (expected a mapping)`);
   const unset: string[] = [];
+  let markers = 0;
   // The file is audited without the deploy-time secrets it requires: their values are unknown.
   const onMissing: OnMissingRequired = (name) => {
+    markers++;
     if (!unset.includes(name)) unset.push(name);
     return unsetMarker(name);
   };
-  const interpolate = (value: unknown, path: readonly (string | number)[]) =>
-    writeBackUnset(interpolateDeep(value, vars, path, onMissing), path);
+  const interpolate = (value: unknown, path: readonly (string | number)[]) => {
+    const before = markers;
+    const out = interpolateDeep(value, vars, path, onMissing);
+    // Walked again only when a placeholder was written (most files have none).
+    return markers === before ? out : writeBackUnset(out, path);
+  };
   let data: unknown;
   try {
     data = interpolate(js, []);
