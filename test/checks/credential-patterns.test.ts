@@ -24,22 +24,16 @@ const verdict = (evals: Evaluation[], service: string, check: string) =>
 describe('passwords in connection URLs', () => {
   it('count in any variable, by their password: defaults, secrets in env, reuse', async () => {
     const evals = await audit();
-    expect(verdict(evals, 'pg-exporter', 'demo-credential')?.evidence).toBe(
-      'DATA_SOURCE_NAME=*** (a common default value)',
-    );
-    expect(verdict(evals, 'pg-exporter', 'secret-in-env')?.evidence).toBe('DATA_SOURCE_NAME=***');
-    expect(verdict(evals, 'pg-exporter', 'reused-secret')?.evidence).toBe(
-      'DATA_SOURCE_NAME=*** (also in db: POSTGRES_PASSWORD)',
-    );
-    expect(verdict(evals, 'worker', 'demo-credential')?.evidence).toBe(
-      'CELERY_BROKER_URL=*** (a documented RabbitMQ image default)',
-    );
-    expect(verdict(evals, 'worker', 'secret-in-env')?.evidence).toBe(
-      'CELERY_BROKER_URL=***, CELERY_RESULT_BACKEND=***',
-    );
-    expect(verdict(evals, 'worker', 'weak-secret')?.evidence).toBe(
-      'CELERY_RESULT_BACKEND=*** (shorter than 32 characters)',
-    );
+    const expected: [service: string, check: string, evidence: string][] = [
+      ['pg-exporter', 'demo-credential', 'DATA_SOURCE_NAME=*** (a common default value)'],
+      ['pg-exporter', 'secret-in-env', 'DATA_SOURCE_NAME=***'],
+      ['pg-exporter', 'reused-secret', 'DATA_SOURCE_NAME=*** (also in db: POSTGRES_PASSWORD)'],
+      ['worker', 'demo-credential', 'CELERY_BROKER_URL=*** (a documented RabbitMQ image default)'],
+      ['worker', 'secret-in-env', 'CELERY_BROKER_URL=***, CELERY_RESULT_BACKEND=***'],
+      ['worker', 'weak-secret', 'CELERY_RESULT_BACKEND=*** (shorter than 32 characters)'],
+    ];
+    for (const [service, check, evidence] of expected)
+      expect(verdict(evals, service, check)?.evidence, `${service} ${check}`).toBe(evidence);
   });
 
   it('count on the command line too, named by the flag before them', async () => {
