@@ -1,5 +1,6 @@
 /** The ignore file: parse, validate and apply. Pure. */
-import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
+import { posix } from 'node:path';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import type { Finding, IgnoreEntry, SuppressedFinding } from './types.js';
@@ -38,7 +39,8 @@ export function parseIgnoreFile(text: string, file: string): IgnoreEntry[] {
   }
   const root = doc.contents;
   const seq = isSeq(root) ? root : isMap(root) ? root.get('ignore', true) : undefined;
-  if (root === null || (isMap(root) && seq === undefined)) return [];
+  // An empty file, or `ignore:` with nothing under it yet, ignores nothing.
+  if (root === null || (isScalar(seq) && seq.value === null)) return [];
   if (!isSeq(seq))
     throw new UserError(`${file}: an ignore file is a list of entries (or \`ignore:\` with one)`);
   return seq.items.map((node, i) => {
@@ -75,13 +77,40 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/**
+ * A compose path in one spelling: `./a//b/./c.yaml` → `a/b/c.yaml` (absolute paths stay so).
+ */
+const cleanFile = (f: string) => posix.normalize(f.replace(/\\/g, '/'));
+
+/**
+ * The file as given and every trailing run of its path segments: `stacks/mon/compose.yaml` gives
+ * `stacks/mon/compose.yaml`, `mon/compose.yaml`, `compose.yaml`, so an entry written in the
+ * repository matches however CI names the file (relative, `./`, absolute).
+ */
+function fileSuffixes(file: string): string[] {
+  const clean = cleanFile(file);
+  const parts = clean.split('/');
+  const out = [clean];
+  for (let i = 1; i < parts.length; i++) {
+    const rest = parts.slice(i).join('/');
+    if (rest) out.push(rest);
+  }
+  return [...new Set(out)];
+}
+
 /** Strings an ignore entry's target glob is matched against. */
 export function targetKeys(t: FindingTarget): string[] {
   const keys = [t.name];
   if (t.id) keys.push(t.id, t.id.slice(0, 12));
   if (t.service) keys.push(t.service);
-  if (t.file && t.service) keys.push(`${t.file}:${t.service}`);
+  if (t.file && t.service) for (const f of fileSuffixes(t.file)) keys.push(`${f}:${t.service}`);
   return keys;
+}
+
+/** An entry's `file:service` target with its path part in the same spelling as the keys. */
+function entryTarget(target: string): string {
+  const i = target.lastIndexOf(':');
+  return i > 0 ? `${cleanFile(target.slice(0, i))}${target.slice(i)}` : target;
 }
 
 export function isExpired(entry: IgnoreEntry, now: Date): boolean {
@@ -102,7 +131,7 @@ export function applyIgnores(
     const hit = active.find(
       (e) =>
         globToRegExp(e.check).test(f.check) &&
-        targetKeys(f.target).some((k) => globToRegExp(e.target).test(k)),
+        targetKeys(f.target).some((k) => globToRegExp(entryTarget(e.target)).test(k)),
     );
     if (!hit) kept.push(f);
     else

@@ -19,7 +19,13 @@ export interface AuditRunInput extends AuditInput {
   ignores?: BuildReportInput['ignores'];
 }
 
-export async function auditReport(input: AuditRunInput): Promise<{ report: AuditReport }> {
+export interface AuditRunResult {
+  report: AuditReport;
+  /** Per compose file, the required variables (`${VAR:?}`) it needs that are not set. */
+  unset: { file: string; names: string[] }[];
+}
+
+export async function auditReport(input: AuditRunInput): Promise<AuditRunResult> {
   const { tool, now, endpoint, ignores, ...core } = input;
   const run = await runAuditCore(core);
   const states: Record<string, string | undefined> = {};
@@ -35,5 +41,8 @@ export async function auditReport(input: AuditRunInput): Promise<{ report: Audit
     states,
     ...(ignores ? { ignores } : {}),
   });
-  return { report };
+  const unset = run.composes
+    .filter((c) => c.unset.length > 0)
+    .map((c) => ({ file: c.file, names: c.unset }));
+  return { report, unset };
 }

@@ -26,12 +26,30 @@ export function interpolationPathLabel(
 }
 
 /**
+ * What a required variable (`${VAR:?err}`, `${VAR?err}`) that is not set becomes when the caller
+ * audits the file anyway: by default an error, as in compose.
+ */
+export type OnMissingRequired = (name: string) => string;
+
+const UNSET_OPEN = '\uE000';
+const UNSET_CLOSE = '\uE001';
+const UNSET_RE = /\uE000([^\uE001]*)\uE001/g;
+
+/** A placeholder for a required variable that is not set (private-use characters around it). */
+export const unsetMarker = (name: string) => `${UNSET_OPEN}${name}${UNSET_CLOSE}`;
+/** True when an interpolated string holds a required variable that was not set. */
+export const hasUnset = (s: string) => s.includes(UNSET_OPEN);
+/** The placeholders written back as `${NAME}`, for settings shown as evidence. */
+export const showUnset = (s: string) => s.replace(UNSET_RE, (_m, name: string) => `\${${name}}`);
+
+/**
  * Compose interpolation: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?err}`,
  * `${VAR?err}`, `${VAR:+alt}`, `${VAR+alt}`; `$$` is a literal `$`. Defaults may nest.
  */
 export function interpolate(
   text: string,
   vars: Readonly<Record<string, string | undefined>>,
+  onMissing?: OnMissingRequired,
 ): string {
   let out = '';
   let i = 0;
@@ -58,7 +76,7 @@ export function interpolate(
         if (depth > 0) j++;
       }
       if (depth !== 0) throw new InterpolationError('unterminated ${');
-      out += expand(text.slice(i + 2, j), vars);
+      out += expand(text.slice(i + 2, j), vars, onMissing);
       i = j + 1;
       continue;
     }
@@ -74,7 +92,11 @@ export function interpolate(
   return out;
 }
 
-function expand(expr: string, vars: Readonly<Record<string, string | undefined>>): string {
+function expand(
+  expr: string,
+  vars: Readonly<Record<string, string | undefined>>,
+  onMissing?: OnMissingRequired,
+): string {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])(.*))?$/s.exec(expr);
   if (!m || m[1] === undefined) throw new InterpolationError('invalid interpolation ${...}');
   const name = m[1];
@@ -86,20 +108,22 @@ function expand(expr: string, vars: Readonly<Record<string, string | undefined>>
     case undefined:
       return value ?? '';
     case ':-':
-      return unsetOrEmpty ? interpolate(arg, vars) : (value ?? '');
+      return unsetOrEmpty ? interpolate(arg, vars, onMissing) : (value ?? '');
     case '-':
-      return value === undefined ? interpolate(arg, vars) : value;
+      return value === undefined ? interpolate(arg, vars, onMissing) : value;
     case ':?':
     case '?':
-      if (op === ':?' ? unsetOrEmpty : value === undefined)
+      if (op === ':?' ? unsetOrEmpty : value === undefined) {
+        if (onMissing) return onMissing(name);
         throw new InterpolationError(
           `required variable ${name} is missing: ${arg || 'no message'}`,
         );
+      }
       return value ?? '';
     case ':+':
-      return unsetOrEmpty ? '' : interpolate(arg, vars);
+      return unsetOrEmpty ? '' : interpolate(arg, vars, onMissing);
     case '+':
-      return value === undefined ? '' : interpolate(arg, vars);
+      return value === undefined ? '' : interpolate(arg, vars, onMissing);
     default:
       return value ?? '';
   }
@@ -113,10 +137,11 @@ export function interpolateDeep(
   value: unknown,
   vars: Readonly<Record<string, string | undefined>>,
   path: readonly (string | number)[] = [],
+  onMissing?: OnMissingRequired,
 ): unknown {
   if (typeof value === 'string') {
     try {
-      return interpolate(value, vars);
+      return interpolate(value, vars, onMissing);
     } catch (err) {
       if (err instanceof InterpolationError && err.path.length === 0)
         throw new InterpolationError(
@@ -126,10 +151,12 @@ export function interpolateDeep(
       throw err;
     }
   }
-  if (Array.isArray(value)) return value.map((v, i) => interpolateDeep(v, vars, [...path, i]));
+  if (Array.isArray(value))
+    return value.map((v, i) => interpolateDeep(v, vars, [...path, i], onMissing));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolateDeep(v, vars, [...path, k]);
+    for (const [k, v] of Object.entries(value))
+      out[k] = interpolateDeep(v, vars, [...path, k], onMissing);
     return out;
   }
   return value;

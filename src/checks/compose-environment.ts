@@ -2,6 +2,7 @@
 import { UserError, errorMessage } from '../errors.js';
 import type { EnvVarModel } from './model.js';
 import { DotEnvError, parseDotEnvEntries } from './dotenv.js';
+import { hasUnset } from './compose-env.js';
 import {
   envMap,
   joinPath,
@@ -62,6 +63,11 @@ export async function serviceEnvironment(
   }
   for (const [name, value] of Object.entries(envMap(s.raw.environment))) {
     const loc = located(c, s.lines.items.environment?.get(name) ?? s.lines.keys.environment);
+    if (value !== null && hasUnset(value)) {
+      // `${VAR:?}` not set here: compose takes it from the deploying shell; unknown to the audit.
+      vars.set(name, { name, origin: 'environment', ...loc });
+      continue;
+    }
     if (value !== null) {
       vars.set(name, { name, value, origin: 'environment', ...loc });
       continue;
@@ -74,7 +80,7 @@ export async function serviceEnvironment(
         name,
         value: fromDotEnv.value,
         origin: 'dotenv',
-        ...located(c, { file: c.dotEnv.file, line: fromDotEnv.line }),
+        ...located(c, { file: fromDotEnv.file, line: fromDotEnv.line }),
       });
     else if (!vars.has(name)) vars.set(name, { name, origin: 'environment', ...loc });
   }

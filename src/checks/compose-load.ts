@@ -42,7 +42,11 @@ export interface LoadedCompose {
   /** The shell's environment, as given. */
   env: Readonly<Record<string, string | undefined>>;
   /** The project `.env` file's entries (path and line of each). */
-  dotEnv: { file: string; entries: DotEnvEntry[] };
+  dotEnv: { file: string; entries: (DotEnvEntry & { file: string })[] };
+  /** Top-level `include:` entries, interpolated (paths as written). */
+  include: unknown[];
+  /** Required variables (`${VAR:?}`) not set, in this file and the files it extends. */
+  unset: string[];
   services: LoadedService[];
   /** Top-level named volumes (driver, driver_opts), interpolated. */
   volumes: Record<string, Record<string, unknown>>;
@@ -138,12 +142,23 @@ export interface LoadOptions {
   readFile: ReadFile;
   /** Process environment; overrides `.env`. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The project directory (default: the file's directory); relative paths start there. */
+  projectDir?: string;
+  /** Interpolation files (default: `.env` in the project directory, when it exists). */
+  envFiles?: readonly string[];
+  /** Files already being loaded through `include:` (cycle detection). */
+  including?: readonly string[];
 }
 
 /** A location as model fields: the line, and the file when it is not the audited one. */
 export function located(c: LoadedCompose, loc: Loc | undefined): Located {
   if (!loc) return {};
   return loc.file === c.file ? { line: loc.line } : { line: loc.line, file: loc.file };
+}
+
+/** The location of one list item or map key of a service setting, else of the setting. */
+export function itemLoc(s: LoadedService, key: string, item: unknown): Loc | undefined {
+  return s.lines.items[key]?.get(JSON.stringify(item)) ?? s.lines.keys[key];
 }
 
 /** `a/b/../c` → `a/c`, keeping a relative path relative (and `./x` → `x`). */
@@ -153,23 +168,26 @@ export function joinPath(dir: string, path: string): string {
 
 export async function loadCompose(text: string, opts: LoadOptions): Promise<LoadedCompose> {
   const file = opts.file;
-  const dir = posix.dirname(file);
+  const dir = opts.projectDir ?? posix.dirname(file);
   const env = opts.env ?? {};
-  const dotEnvFile = joinPath(dir, '.env');
-  let dotEnvText: string | undefined;
-  try {
-    dotEnvText = await opts.readFile(dotEnvFile);
-  } catch {
-    // no .env: nothing to interpolate from it
-  }
-  let entries: DotEnvEntry[] = [];
-  if (dotEnvText !== undefined) {
+  const envFiles = opts.envFiles ?? [joinPath(dir, '.env')];
+  const dotEnvFile = envFiles[0] ?? joinPath(dir, '.env');
+  const entries: (DotEnvEntry & { file: string })[] = [];
+  for (const path of envFiles) {
+    let dotEnvText: string | undefined;
+    try {
+      dotEnvText = await opts.readFile(path);
+    } catch (err) {
+      // The default `.env` is optional; a file named explicitly (include's env_file) is not.
+      if (opts.envFiles) throw new UserError(`cannot read env file ${path}: ${errorMessage(err)}`);
+    }
+    if (dotEnvText === undefined) continue;
     try {
       // compose interpolates `.env` itself from the shell.
-      entries = parseDotEnvEntries(dotEnvText, (k) => env[k]);
+      for (const e of parseDotEnvEntries(dotEnvText, (k) => env[k]))
+        entries.push({ ...e, file: path });
     } catch (err) {
-      if (err instanceof DotEnvError)
-        throw new UserError(`${dotEnvFile}:${err.line}: ${err.message}`);
+      if (err instanceof DotEnvError) throw new UserError(`${path}:${err.line}: ${err.message}`);
       throw err;
     }
   }
@@ -234,6 +252,8 @@ export async function loadCompose(text: string, opts: LoadOptions): Promise<Load
     vars,
     env,
     dotEnv: { file: dotEnvFile, entries },
+    include: Array.isArray(main.data.include) ? main.data.include : [],
+    unset: [...new Set([...parsed.values()].flatMap((p) => p.unset))],
     services: loaded,
     volumes,
   };

@@ -10,12 +10,15 @@ import {
   type LoadedService,
   type Loc,
 } from './compose-load.js';
-import { isRecord, str } from './values.js';
+import { isRecord, str, strList, truthy } from './values.js';
+import { ports } from './compose-ports.js';
+import { mounts } from './compose-mounts.js';
 
-const strList = (v: unknown): string[] =>
-  v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).map(String);
-
-const truthy = (v: unknown): boolean => v === true || v === 'true' || v === 'yes';
+export { parseShortPort } from './compose-ports.js';
+export { shellWords } from './shell-words.js';
+import { argv } from './shell-words.js';
+import { includeEntries } from './compose-include.js';
+import { UserError, errorMessage } from '../errors.js';
 
 /** `512m`, `1g`, `1gb`, `1048576` → bytes. */
 export function parseBytes(v: unknown): number | undefined {
@@ -31,144 +34,6 @@ const num = (v: unknown): number | undefined => {
   const n = Number(v);
   return Number.isFinite(n) ? n : undefined;
 };
-
-function itemLoc(s: LoadedService, key: string, item: unknown): Loc | undefined {
-  return s.lines.items[key]?.get(JSON.stringify(item)) ?? s.lines.keys[key];
-}
-
-/** `[IP:][HOST:]CONTAINER[/proto]`, with `[::1]:8080:80` or `::1:8080:80` for IPv6. */
-export function parseShortPort(spec: string): PortModel {
-  let rest = spec.trim();
-  let proto = 'tcp';
-  const slash = rest.lastIndexOf('/');
-  if (slash >= 0) {
-    proto = rest.slice(slash + 1);
-    rest = rest.slice(0, slash);
-  }
-  let hostIp: string | undefined;
-  if (rest.startsWith('[')) {
-    const end = rest.indexOf(']');
-    hostIp = rest.slice(1, end);
-    rest = rest.slice(end + 2);
-  }
-  const parts = rest.split(':');
-  let hostPort: string | undefined;
-  let containerPort: string;
-  if (parts.length === 1) containerPort = parts[0] ?? '';
-  else if (parts.length === 2) {
-    hostPort = parts[0];
-    containerPort = parts[1] ?? '';
-  } else {
-    containerPort = parts.at(-1) ?? '';
-    hostPort = parts.at(-2);
-    hostIp = parts.slice(0, -2).join(':');
-  }
-  return {
-    containerPort: `${containerPort}/${proto}`,
-    hostIp: hostIp ?? '',
-    ...(hostPort ? { hostPort } : {}),
-  };
-}
-
-function ports(c: LoadedCompose, s: LoadedService): PortModel[] {
-  const out: PortModel[] = [];
-  for (const p of Array.isArray(s.raw.ports) ? s.raw.ports : []) {
-    const loc = located(c, itemLoc(s, 'ports', p));
-    let port: PortModel;
-    if (isRecord(p)) {
-      port = {
-        containerPort: `${str(p.target) ?? ''}/${str(p.protocol) ?? 'tcp'}`,
-        hostIp: str(p.host_ip) ?? '',
-        ...(p.published !== undefined ? { hostPort: String(p.published) } : {}),
-      };
-    } else port = parseShortPort(String(p));
-    out.push({ ...port, ...loc });
-  }
-  return out;
-}
-
-function hostPath(source: string, dir: string): string {
-  if (source.startsWith('/') || source.startsWith('~')) return posix.normalize(source);
-  return posix.resolve(dir, source);
-}
-
-const looksLikePath = (s: string) => /^(\/|\.|~)/.test(s);
-
-const PROPAGATIONS = ['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate'];
-
-/** A named volume whose local driver binds a host directory: its device. */
-function volumeDevice(c: LoadedCompose, name: string | undefined): string | undefined {
-  if (!name) return undefined;
-  const v = c.volumes[name];
-  const o = v && isRecord(v.driver_opts) ? v.driver_opts : undefined;
-  if (!o || typeof o.device !== 'string') return undefined;
-  const opts = String(o.o ?? '').split(',');
-  if (!opts.includes('bind') && !opts.includes('rbind')) return undefined;
-  return hostPath(o.device, c.dir);
-}
-
-function mounts(c: LoadedCompose, s: LoadedService): MountModel[] {
-  const out: MountModel[] = [];
-  const dir = c.dir;
-  for (const v of Array.isArray(s.raw.volumes) ? s.raw.volumes : []) {
-    const loc = located(c, itemLoc(s, 'volumes', v));
-    let m: MountModel;
-    if (isRecord(v)) {
-      const type = str(v.type) ?? 'volume';
-      const source = str(v.source);
-      const tmpfs = isRecord(v.tmpfs) ? v.tmpfs : {};
-      const bind = isRecord(v.bind) ? v.bind : {};
-      const device = type === 'volume' ? volumeDevice(c, source) : undefined;
-      m = {
-        type:
-          type === 'bind' || type === 'volume' || type === 'tmpfs' || type === 'npipe'
-            ? type
-            : 'other',
-        ...(source ? { source: type === 'bind' ? hostPath(source, dir) : source } : {}),
-        target: str(v.target) ?? '',
-        readOnly: truthy(v.read_only),
-        ...(typeof bind.propagation === 'string' ? { propagation: bind.propagation } : {}),
-        ...(device ? { device } : {}),
-        // The mount API takes size/mode only: the engine's defaults (noexec,nosuid) apply.
-        ...(type === 'tmpfs' && tmpfs.size !== undefined
-          ? { options: `size=${String(tmpfs.size)}` }
-          : {}),
-      };
-    } else {
-      const parts = String(v).split(':');
-      if (parts.length === 1) m = { type: 'volume', target: parts[0] ?? '', readOnly: false };
-      else {
-        const source = parts[0] ?? '';
-        const mode = parts.slice(2).join(':').split(',');
-        const bind = looksLikePath(source);
-        const propagation = mode.find((x) => PROPAGATIONS.includes(x));
-        const device = bind ? undefined : volumeDevice(c, source);
-        m = {
-          type: bind ? 'bind' : 'volume',
-          source: bind ? hostPath(source, dir) : source,
-          target: parts[1] ?? '',
-          readOnly: mode.includes('ro'),
-          ...(propagation ? { propagation } : {}),
-          ...(device ? { device } : {}),
-        };
-      }
-    }
-    out.push({ ...m, ...loc });
-  }
-  for (const t of strList(s.raw.tmpfs)) {
-    const i = t.indexOf(':');
-    const target = i < 0 ? t : t.slice(0, i);
-    const options = i < 0 ? '' : t.slice(i + 1);
-    out.push({
-      type: 'tmpfs',
-      target,
-      readOnly: false,
-      options,
-      ...located(c, itemLoc(s, 'tmpfs', t)),
-    });
-  }
-  return out;
-}
 
 function restart(raw: Record<string, unknown>): ContainerModel['restart'] {
   const deploy = isRecord(raw.deploy) ? raw.deploy : {};
@@ -186,39 +51,6 @@ function restart(raw: Record<string, unknown>): ContainerModel['restart'] {
     return { name: 'on-failure', ...(max !== undefined ? { maxRetries: max } : {}) };
   }
   return { name: 'no' };
-}
-
-/**
- * `command`/`entrypoint` as argv: lists as given; strings split the way compose splits them
- * (shell words: quotes and backslashes, no expansion).
- */
-function argv(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map(String);
-  if (typeof v === 'string') return shellWords(v);
-  return [];
-}
-
-export function shellWords(text: string): string[] {
-  const out: string[] = [];
-  let word: string | undefined;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else if (ch === '\\' && quote === '"' && i + 1 < text.length) word += text[++i] as string;
-      else word += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      word ??= '';
-    } else if (ch === '\\' && i + 1 < text.length) word = (word ?? '') + (text[++i] as string);
-    else if (/\s/.test(ch)) {
-      if (word !== undefined) out.push(word);
-      word = undefined;
-    } else word = (word ?? '') + ch;
-  }
-  if (word !== undefined) out.push(word);
-  return out;
 }
 
 export async function serviceModel(
@@ -310,12 +142,54 @@ export interface ComposeAudit {
   file: string;
   project: string;
   services: ContainerModel[];
+  /** Required variables (`${VAR:?}`) the files need and the environment does not set. */
+  unset: string[];
 }
 
-/** Loads and normalizes a compose file's services. */
+/**
+ * Loads and normalizes a compose file's services, with those of the files it includes (each
+ * located in its own file, read from its own directory and `.env`, in this file's project).
+ */
 export async function composeModels(text: string, opts: LoadOptions): Promise<ComposeAudit> {
   const loaded = await loadCompose(text, opts);
   const services: ContainerModel[] = [];
   for (const s of loaded.services) services.push(await serviceModel(loaded, s, opts));
-  return { file: loaded.file, project: loaded.project, services };
+  const unset = [...loaded.unset];
+  const chain = [...(opts.including ?? []), loaded.file];
+  for (const inc of includeEntries(loaded.include, loaded.file)) {
+    const [path, ...overrides] = inc.paths;
+    if (path === undefined) continue;
+    if (overrides.length)
+      throw new UserError(
+        `${loaded.file}: include of ${path} with override files is not supported yet; audit the merged file (docker compose config)`,
+      );
+    if (chain.includes(path))
+      throw new UserError(`${loaded.file}: include cycle: ${[...chain, path].join(' → ')}`);
+    let included: string;
+    try {
+      included = await opts.readFile(path);
+    } catch (err) {
+      throw new UserError(
+        `cannot read ${path} (included from ${loaded.file}): ${errorMessage(err)}`,
+      );
+    }
+    const sub = await composeModels(included, {
+      file: path,
+      readFile: opts.readFile,
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(inc.projectDir ? { projectDir: inc.projectDir } : {}),
+      ...(inc.envFiles ? { envFiles: inc.envFiles } : {}),
+      including: chain,
+    });
+    for (const m of sub.services) {
+      const clash = services.find((s) => s.service === m.service);
+      if (clash)
+        throw new UserError(
+          `service ${m.service ?? m.name} is defined in ${clash.file ?? loaded.file} and in ${m.file ?? path} (included)`,
+        );
+      services.push({ ...m, project: loaded.project });
+    }
+    for (const name of sub.unset) if (!unset.includes(name)) unset.push(name);
+  }
+  return { file: loaded.file, project: loaded.project, services, unset };
 }

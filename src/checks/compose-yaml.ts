@@ -6,7 +6,13 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Docum
 import type { Alias, Node, YAMLMap } from 'yaml';
 import { UserError } from '../errors.js';
 import { yamlToJS } from '../runbook/parse.js';
-import { InterpolationError, interpolateDeep } from './compose-env.js';
+import {
+  InterpolationError,
+  interpolateDeep,
+  showUnset,
+  unsetMarker,
+  type OnMissingRequired,
+} from './compose-env.js';
 import { aliasResolver, checkExpansion, MAX_EXPANDED_NODES } from './yaml-size.js';
 import type { Loc, RawService, ServiceLines } from './compose-load.js';
 import { isRecord } from './values.js';
@@ -17,6 +23,30 @@ export interface ParsedFile {
   resolve: (alias: Alias) => Node | undefined;
   lc: LineCounter;
   data: Record<string, unknown>;
+  /** Required variables (`${VAR:?}`) that are not set, in the order met. */
+  unset: string[];
+  /** Interpolation as done for this file's values (kept in step with `data`). */
+  interpolate: (value: unknown, path: readonly (string | number)[]) => unknown;
+}
+
+/**
+ * Under `services.<name>.environment` a required variable that is not set stays a placeholder:
+ * the environment resolution makes the value unknown. Elsewhere it reads `${NAME}` in evidence.
+ */
+function isEnvironmentPath(path: readonly (string | number)[]): boolean {
+  return path[0] === 'services' && path[2] === 'environment';
+}
+
+function writeBackUnset(value: unknown, path: readonly (string | number)[]): unknown {
+  if (isEnvironmentPath(path)) return value;
+  if (typeof value === 'string') return showUnset(value);
+  if (Array.isArray(value)) return value.map((v, i) => writeBackUnset(v, [...path, i]));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = writeBackUnset(v, [...path, k]);
+    return out;
+  }
+  return value;
 }
 
 export function parseYaml(
@@ -51,9 +81,23 @@ export function parseYaml(
   }
   const js = got.value;
   if (!isRecord(js)) throw new UserError(`${file}: not a compose file (expected a mapping)`);
+  const unset: string[] = [];
+  let markers = 0;
+  // The file is audited without the deploy-time secrets it requires: their values are unknown.
+  const onMissing: OnMissingRequired = (name) => {
+    markers++;
+    if (!unset.includes(name)) unset.push(name);
+    return unsetMarker(name);
+  };
+  const interpolate = (value: unknown, path: readonly (string | number)[]) => {
+    const before = markers;
+    const out = interpolateDeep(value, vars, path, onMissing);
+    // Walked again only when a placeholder was written (most files have none).
+    return markers === before ? out : writeBackUnset(out, path);
+  };
   let data: unknown;
   try {
-    data = interpolateDeep(js, vars);
+    data = interpolate(js, []);
   } catch (err) {
     if (err instanceof InterpolationError) {
       const node = err.path.length ? doc.getIn(err.path, true) : undefined;
@@ -63,7 +107,7 @@ export function parseYaml(
     }
     throw err;
   }
-  return { file, doc, resolve, lc, data: data as Record<string, unknown> };
+  return { file, doc, resolve, lc, data: data as Record<string, unknown>, unset, interpolate };
 }
 
 export function servicesOf(p: ParsedFile): Record<string, RawService> {
@@ -119,7 +163,7 @@ function mapLines(
       for (const item of value.items) {
         const il = at(rangeStart(item));
         if (!il) continue;
-        const v = interpolateDeep((item as { toJSON(): unknown }).toJSON(), vars);
+        const v = p.interpolate((item as { toJSON(): unknown }).toJSON(), [key]);
         items.set(key === 'environment' ? (String(v).split('=')[0] ?? '') : JSON.stringify(v), il);
       }
     } else if (isMap(value)) {

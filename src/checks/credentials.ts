@@ -129,6 +129,21 @@ export const VENDOR_DEFAULTS: readonly VendorDefault[] = [
     source: 'https://github.com/docker-library/docs/blob/master/rabbitmq/content.md',
   },
   {
+    product: 'Graylog (Docker guide)',
+    variables: ['GRAYLOG_PASSWORD_SECRET'],
+    value: 'somepasswordpepper',
+    source:
+      'https://github.com/Graylog2/documentation/blob/0107e642f0e4d7e4cbdda89f06b223dabfa21640/pages/installation/docker.rst',
+  },
+  {
+    // The SHA-256 of `admin`, the guide's root password.
+    product: 'Graylog (Docker guide)',
+    variables: ['GRAYLOG_ROOT_PASSWORD_SHA2'],
+    value: '8c6976e5b5410415bde908bd4dee15dfb167a9c873fc4bb8a81f6f2ab448a918',
+    source:
+      'https://github.com/Graylog2/documentation/blob/0107e642f0e4d7e4cbdda89f06b223dabfa21640/pages/installation/docker.rst',
+  },
+  {
     product: 'pgAdmin',
     variables: ['PGADMIN_DEFAULT_PASSWORD'],
     value: 'SuperSecret',
@@ -179,6 +194,24 @@ const GENERIC = new Set([
 ]);
 
 /**
+ * Generic words that name a product: under another variable they are still that product's
+ * default (`minioadmin` in `--s3-secret-key`, `guest` in an AMQP URL), unlike `admin`, `changeme`
+ * or `example`, which many products document.
+ */
+const PRODUCT_WORDS = new Set([
+  'minioadmin',
+  'kibanaserver',
+  'guest',
+  'rabbitmq',
+  'elastic',
+  'redis',
+  'mongo',
+  'mariadb',
+  'mysql',
+  'postgres',
+]);
+
+/**
  * `redispassword`, `admin123`, `mysecretpassword`, `db_pass`: a product or role word followed by a
  * password word or a short run of digits.
  */
@@ -188,6 +221,9 @@ const GENERIC_PATTERN =
 /** `<your-password>`, `your_secret_here`, `xxxxxx`: placeholders left in place. */
 const PLACEHOLDER =
   /^(<[^>]*>|\[[^\]]*\]|(your|my|enter|insert|put)[-_ ]?(own[-_ ]?)?(secret|password|passwd|pass|token|key|api[-_ ]?key)([-_ ]?here)?|x{4,}|\*{3,}|todo|tbd|fixme|replace[-_ ]?me)$/i;
+
+/** `ChangeMe`, `ChangeMe_UUIDv4`, `changeme-please`, `change_it_now`: a template's value left as is. */
+const CHANGE_ME = /^change[-_ .]?(me|it)/i;
 
 export interface DefaultMatch {
   /** `vendor`: documented by a vendor; `generic`: a common word or placeholder. */
@@ -207,12 +243,14 @@ export function knownDefault(value: string, variable?: string): DefaultMatch | u
   if (!v) return undefined;
   const entries = VENDOR_DEFAULTS.filter((d) => d.value === v);
   const same = entries.find((d) => variable !== undefined && d.variables.includes(variable));
-  const hit = same ?? entries[0];
+  const lower = v.toLowerCase();
+  const generic =
+    GENERIC.has(lower) || GENERIC_PATTERN.test(lower) || PLACEHOLDER.test(v) || CHANGE_ME.test(v);
+  // `changeme` in ADMIN_PASSWORD is nobody's default in particular, not Elastic's.
+  const hit = same ?? (generic && !PRODUCT_WORDS.has(lower) ? undefined : entries[0]);
   if (hit)
     return { kind: 'vendor', product: hit.product, sameVariable: !!same, source: hit.source };
-  const lower = v.toLowerCase();
-  if (GENERIC.has(lower) || GENERIC_PATTERN.test(lower) || PLACEHOLDER.test(v))
-    return { kind: 'generic', sameVariable: false };
+  if (generic) return { kind: 'generic', sameVariable: false };
   return undefined;
 }
 

@@ -110,8 +110,10 @@ function isReadOnlyClock(p: string, m: MountModel): boolean {
 
 export function isSensitiveBind(m: MountModel): boolean {
   const source = hostPathOf(m);
-  if (!source || isDockerSocket(m)) return false;
+  if (!source) return false;
   const p = cleanPath(source);
+  // The root holds the socket and every host file: both docker-socket and sensitive-mount.
+  if (p !== '/' && isDockerSocket(m)) return false;
   if (isReadOnlyClock(p, m)) return false;
   if (p === '/') return true;
   if (p === '~' || p.startsWith('~/')) return true; // a home directory

@@ -15,7 +15,7 @@ const ENDS_LIKE_CREDENTIAL = /(PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|_KEY)$/i;
 const masked = (c: Credential) => `${c.label}=${MASK}`;
 
 /** Where a credential is written: env lines (or env_file), the `command` key for flags. */
-function locate(m: ContainerModel, hits: readonly Credential[]) {
+export function locate(m: ContainerModel, hits: readonly Credential[]) {
   const env = hits.filter((h) => h.from === 'env');
   return env.length ? locOf(m, 'environment', env) : locOf(m, 'command');
 }

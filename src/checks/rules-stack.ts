@@ -4,6 +4,7 @@ import type { ContainerModel, MountModel } from './model.js';
 import { cleanPath, hostPathOf, isDockerSocket, isUnder, locOf, pass } from './helpers.js';
 import { secretsOf } from './secret-values.js';
 import { MASK } from './mask.js';
+import { locate } from './rules-credentials.js';
 
 const nameOf = (m: ContainerModel) => m.service ?? m.name;
 
@@ -64,9 +65,8 @@ export const stackChecks: StackCheckDefinition[] = [
                 )})`,
             )
             .join('; '),
-          ...locOf(
+          ...locate(
             m,
-            'environment',
             hits.map((h) => h.c),
           ),
         };

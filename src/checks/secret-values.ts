@@ -16,7 +16,7 @@ const SETTING_NAME = new RegExp(
     '_(ENABLED|DISABLED|ENABLE|DISABLE|REQUIRED|REQUIRE|SECURE|HTTPONLY|SAMESITE|TIMEOUT|TTL|LIFETIME',
     '|EXPIRY|EXPIRE|EXPIRES|EXPIRATION|LENGTH|POLICY|ALGORITHM|ALGO|MODE|VERSION|ROTATION|AGE|DOMAIN',
     '|NAME|HEADER|ID|ISSUER|AUDIENCE|PREFIX|SUFFIX|COUNT|ATTEMPTS|RETRIES|SIZE|BITS|ROUNDS|SCHEME',
-    '|PROVIDER|BACKEND|STORE|FORMAT|URI_PARAM|COMPLEXITY|STRENGTH|HINT|RESET_URL|CHANGE_URL)$',
+    '|PROVIDER|BACKEND|STORE|FORMAT|URI_PARAM|COMPLEXITY|STRENGTH|HINT|RESET_URL|CHANGE_URL|HASHERS?)$',
   ].join(''),
   'i',
 );
@@ -37,6 +37,13 @@ export interface Classified {
 const BOOLEAN = /^(true|false|yes|no|on|off|enabled|disabled|none|null|nil)$/i;
 const NUMBER = /^[+-]?\d+(\.\d+)?$/;
 const URL_WITH_SCHEME = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i;
+/**
+ * A file path (a Docker secret under `/run/secrets`, a certificate): path characters only. `+`
+ * and `=` are not among them: a base64 secret may start with `/` (`/k3J9+x...=`).
+ */
+const PATH = /^(file:\/\/)?\/[\w.@%~/-]*$/;
+/** Grafana's references to a file, a variable or a vault (`$__file{/run/secrets/x}`). */
+const GRAFANA_REFERENCE = /^\$__(file|env|vault)\{[^}]*\}$/;
 
 /**
  * What a credential-named variable's value is. Booleans and numbers are never secrets; a path (a
@@ -49,7 +56,7 @@ export function classifyValue(value: string | undefined): Classified {
   if (v === '') return { kind: 'empty' };
   if (BOOLEAN.test(v)) return { kind: 'flag' };
   if (NUMBER.test(v)) return { kind: 'number' };
-  if (/^(\/|file:\/\/)[^\s:]*$/.test(v)) return { kind: 'reference' };
+  if (PATH.test(v) || GRAFANA_REFERENCE.test(v)) return { kind: 'reference' };
   const url = URL_WITH_SCHEME.exec(v);
   if (url) {
     const info = url[2] ?? '';
@@ -65,6 +72,20 @@ export function classifyValue(value: string | undefined): Classified {
     return password ? { kind: 'secret', secret: password } : { kind: 'reference' };
   }
   return { kind: 'secret', secret: value };
+}
+
+/**
+ * The password of a URL with one (`postgres://app:pw@db/app` → `pw`), else undefined. Whatever
+ * the variable or flag is called, a URL's password is a credential.
+ */
+export function urlPassword(value: string | undefined): string | undefined {
+  const url = URL_WITH_SCHEME.exec((value ?? '').trim());
+  if (!url) return undefined;
+  const info = url[2] ?? '';
+  const at = info.lastIndexOf('@');
+  const colon = info.indexOf(':');
+  if (at < 0 || colon < 0 || colon > at) return undefined;
+  return decode(info.slice(colon + 1, at)) || undefined;
 }
 
 function decode(s: string): string {
@@ -96,13 +117,32 @@ const SECRET_FLAGS = new Set(['REQUIREPASS', 'MASTERAUTH', 'AUTH']);
 export function commandCredentials(command: readonly string[] | undefined): Credential[] {
   const out: Credential[] = [];
   const args = command ?? [];
+  const fromUrl = (flag: string | undefined, password: string): Credential => ({
+    label: flag ? `command ${flag}` : 'command',
+    name: flag ? flag.replace(/^-+/, '').replace(/[-.]/g, '_').toUpperCase() : 'COMMAND',
+    kind: 'secret',
+    secret: password,
+    from: 'command',
+    ...(flag ? { flag } : {}),
+  });
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const m = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=(.*))?$/s.exec(arg);
-    if (!m || m[1] === undefined) continue;
+    if (!m || m[1] === undefined) {
+      // `http://user:pw@host` as an argument of its own (after a flag, or positional).
+      const pw = urlPassword(arg);
+      const prev = args[i - 1];
+      if (pw)
+        out.push(fromUrl(prev?.startsWith('-') && !prev.includes('=') ? prev : undefined, pw));
+      continue;
+    }
     const flag = m[1];
     const name = flag.replace(/[-.]/g, '_').toUpperCase();
-    if ((!isCredentialName(name) && !SECRET_FLAGS.has(name)) || flag.length < 3) continue;
+    if ((!isCredentialName(name) && !SECRET_FLAGS.has(name)) || flag.length < 3) {
+      const pw = urlPassword(m[2]);
+      if (pw) out.push(fromUrl(`--${flag}`, pw));
+      continue;
+    }
     let value = m[2];
     if (value === undefined) {
       const next = args[i + 1];
@@ -136,12 +176,20 @@ function fromEnv(v: EnvVarModel): Credential {
   };
 }
 
-/** Every credential of a model: credential-named env variables, then command-line flags. */
+/**
+ * Every credential of a model: credential-named env variables, variables of any name holding a
+ * URL with a password (`DATA_SOURCE_NAME`, `CELERY_BROKER_URL`), then command-line flags.
+ */
 export function credentialsOf(m: ContainerModel): Credential[] {
-  return [
-    ...(m.env ?? []).filter((v) => isCredentialName(v.name)).map(fromEnv),
-    ...commandCredentials(m.command),
-  ];
+  const env: Credential[] = [];
+  for (const v of m.env ?? []) {
+    if (isCredentialName(v.name)) env.push(fromEnv(v));
+    else {
+      const password = urlPassword(v.value);
+      if (password) env.push({ ...fromEnv(v), kind: 'secret', secret: password });
+    }
+  }
+  return [...env, ...commandCredentials(m.command)];
 }
 
 /** The credentials of a model that hold a secret (not a flag, number, reference or nothing). */

@@ -80,7 +80,7 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
     }
 
     const docker = typeof deps.docker === 'function' ? await deps.docker() : deps.docker;
-    const { report } = await auditReport({
+    const { report, unset } = await auditReport({
       composeFiles: options.compose ?? [],
       containers: options.container ?? [],
       ...(docker ? { docker } : {}),
@@ -108,6 +108,10 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
     for (const e of report.expiredIgnores)
       deps.stderr.write(
         `warden: ignore entry for ${e.check} on ${e.target} expired on ${e.expires ?? '?'}\n`,
+      );
+    for (const u of unset)
+      deps.stderr.write(
+        `warden: ${u.file} requires variables that are not set: ${u.names.join(', ')} (audited as given at deploy time)\n`,
       );
     if (!report.engine.reached && (options.compose?.length ?? 0) > 0 && docker)
       deps.stderr.write(`warden: engine not reached; audited the compose file(s) only\n`);
