@@ -8,7 +8,14 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', 'src');
 const CORE = ['runbook', 'engine', 'checks', 'report', 'audit'];
-const PURE_JOURNAL = ['chain.ts', 'jcs.ts', 'signature.ts', 'types.ts'];
+const PURE_JOURNAL = [
+  'chain.ts',
+  'jcs.ts',
+  'key-trust.ts',
+  'recorded-files.ts',
+  'signature.ts',
+  'types.ts',
+];
 const FORBIDDEN = [
   /^ink($|\/)/,
   /^ink-/,

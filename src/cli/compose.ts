@@ -12,7 +12,7 @@ import { resolveEndpoint } from '../adapters/docker/endpoint.js';
 import { lazyPort } from '../adapters/lazy.js';
 import { runbookFiles } from '../adapters/runbook-files.js';
 import { createSettings } from '../adapters/settings.js';
-import { createSigner } from '../adapters/signer.js';
+import { createSigner, loadKnownKeys } from '../adapters/signer.js';
 import type { ActionRunner, CheckRunner } from '../engine/executors.js';
 import type {
   Clock,
@@ -27,7 +27,9 @@ import { createFileSessionStore } from '../journal/file.js';
 import { loadCatalog, type Catalog, type RunbookFiles } from '../runbook/load.js';
 import type { KnownIds } from '../runbook/parse.js';
 import { actionDeps, buildRunners, secretsOfTargets, type RunnerDeps } from './runners.js';
-import { createEvidenceFiles } from '../adapters/evidence-fs.js';
+import { createEvidenceFiles, createSessionFiles } from '../adapters/evidence-fs.js';
+import type { KnownKeys } from '../journal/key-trust.js';
+import type { SessionFilesPort } from '../journal/recorded-files.js';
 import type { ActionDeps } from '../actions/common.js';
 
 export interface App {
@@ -50,6 +52,10 @@ export interface App {
   /** The ports incident actions run against (also used to re-check interrupted actions). */
   actionDeps(): ActionDeps;
   actions(): ActionRunner | undefined;
+  /** Reads recorded files for `verify`, never out of the session directory. */
+  sessionFiles: SessionFilesPort;
+  /** This home's key, keys/trusted/*.pem and `extra` (--trusted-key files), as fingerprints. */
+  knownKeys(extra?: readonly string[]): Promise<KnownKeys>;
   known(): KnownIds;
   catalog(): Promise<Catalog>;
   operator(): string;
@@ -113,6 +119,8 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
     checks: () => getRunners().checks,
     actionDeps: () => actionDeps(runnerDeps),
     actions: () => getRunners().actions,
+    sessionFiles: createSessionFiles(),
+    knownKeys: (extra) => loadKnownKeys(home, extra),
     known: () => ({
       checks: new Set(getRunners().checks?.ids ?? []),
       actions: new Set(getRunners().actions?.actions.map((a) => a.id) ?? []),

@@ -9,12 +9,8 @@ import { composeApp, type App } from './compose.js';
 import { processIo, reportError, type Io } from './io.js';
 import { wardenVersion } from './version.js';
 import { interactiveCommand, parseInputs } from './commands/interactive.js';
-import {
-  reportCommand,
-  sessionsCommand,
-  verifyCommand,
-  type VerifyOptions,
-} from './commands/sessions.js';
+import { reportCommand, sessionsCommand } from './commands/sessions.js';
+import { verifyCommand, type VerifyOptions } from './commands/verify.js';
 import { runbooksListCommand, runbooksValidateCommand } from './commands/runbooks.js';
 import { doctorCommand } from './commands/doctor.js';
 import { configCommand } from './commands/config.js';
@@ -81,7 +77,8 @@ export function buildProgram(ctx: CommandContext): Command {
     .description('list sessions: id, runbook, targets, state, progress, last activity')
     .option('--json', 'machine-readable output')
     .option('--all', 'also list ad-hoc sessions in which nothing was recorded')
-    .action((opts: { json?: boolean; all?: boolean }) =>
+    .option('--trusted-key <pem...>', 'public key(s) to show sign-offs as made with a trusted key')
+    .action((opts: { json?: boolean; all?: boolean; trustedKey?: string[] }) =>
       handle(() => sessionsCommand(ctx.app(), io, opts)),
     );
 
@@ -93,7 +90,8 @@ export function buildProgram(ctx: CommandContext): Command {
       new Option('-f, --format <format>', 'output format').choices(['md', 'json']).default('md'),
     )
     .option('-o, --output <file>', 'write to a file (0600) instead of stdout')
-    .action((ref: string, opts: { format: string; output?: string }) =>
+    .option('--trusted-key <pem...>', 'public key(s) to show sign-offs as made with a trusted key')
+    .action((ref: string, opts: { format: string; output?: string; trustedKey?: string[] }) =>
       handle(() => reportCommand(ctx.app(), io, ref, opts)),
     );
 
@@ -103,7 +101,10 @@ export function buildProgram(ctx: CommandContext): Command {
       'verify a journal: hash chain, sign-off signatures, evidence and backup hashes (exit 1 names the first bad entry)',
     )
     .argument('<session>', 'session id (or unique part) or journal path')
-    .option('--trusted-key <pem...>', 'public key(s) every sign-off must be made with')
+    .option(
+      '--trusted-key <pem...>',
+      'public key(s) every sign-off must be made with (fails when there is no sign-off)',
+    )
     .option('--require-signed', 'fail unless a sign-off covers the last entry')
     .option('--json', 'machine-readable output')
     .action((ref: string, opts: VerifyOptions) =>

@@ -325,6 +325,13 @@ export function createFileSessionStore(home: string, clock: Clock): SessionStore
         }
         const report = verifyChain(lines);
         if (!report.ok) throw refuse(report);
+        const recorded = lines[0] && 'entry' in lines[0] ? lines[0].entry.session : sessionId;
+        if (recorded !== sessionId)
+          throw new UserError(
+            `session ${sessionId}: the journal in its directory records session ${recorded} (copied from another session?); refusing to append to it`,
+            `\`warden verify ${sessionId}\` shows the details; the file is unchanged`,
+            1,
+          );
         if (addNewline) await writeFile(path, '\n', { flag: 'a' });
         const entries = lines.flatMap((l) => ('entry' in l ? [l.entry] : []));
         const fh = await open(path, 'a', 0o600);

@@ -1,5 +1,6 @@
 /** The report as Markdown: header, progress, accepted risks, phases, incident, sign-off, timeline. Pure. */
 import { countsText, riskName } from '../engine/outcomes.js';
+import { TRUST_TEXT } from '../journal/key-trust.js';
 import type { IncidentReport, Report } from './types.js';
 
 /** Lines of a step's recorded output quoted in the Markdown report (JSON keeps all). */
@@ -36,7 +37,9 @@ export function renderMarkdown(r: Report): string {
   );
   out.push(`- Started: ${r.startedAt} by ${r.operator}`);
   out.push(`- Last entry: ${r.updatedAt}`);
-  out.push(`- Status: **${r.status}**; ${countsText(r.counts)}`);
+  const lastKey = r.signoffs.at(-1)?.key;
+  const byUnknown = r.status === 'signed' && lastKey === 'unknown' ? ' by an unknown key' : '';
+  out.push(`- Status: **${r.status}**${byUnknown}; ${countsText(r.counts)}`);
   if (Object.keys(r.inputs).length)
     out.push(
       `- Inputs: ${Object.entries(r.inputs)
@@ -44,7 +47,7 @@ export function renderMarkdown(r: Report): string {
         .join(', ')}`,
     );
   out.push(
-    `- Journal: ${r.integrity.entries} entries, head \`${r.integrity.head}\`, chain ${r.integrity.chainOk ? 'verified' : `**BROKEN** (${r.integrity.problem})`}`,
+    `- Journal: ${r.integrity.entries} entries, head \`${r.integrity.head}\`, chain ${r.integrity.chainOk ? `verified${byUnknown ? ' (it proves order and integrity, not who wrote it: signed by an unknown key)' : ''}` : `**BROKEN** (${r.integrity.problem})`}`,
   );
   out.push('', '## Progress', '', '| Phase | Resolved |', '| --- | --- |');
   for (const p of r.progress) out.push(`| ${esc(p.title)} | ${p.resolved}/${p.total} |`);
@@ -106,10 +109,10 @@ export function renderMarkdown(r: Report): string {
     );
   for (const s of r.signoffs) {
     out.push(
-      `- Signed by **${s.signer}** at ${s.signedAt}`,
+      `- Signed by **${s.signer}** at ${s.signedAt}${s.key === 'unknown' ? ', signed by an unknown key' : ''}`,
       `  - Statement: ${s.statement || '(none)'}`,
       `  - Signed head: \`${s.head}\``,
-      `  - Key: \`${s.keyFingerprint}\` (Ed25519)`,
+      `  - Key: \`${s.keyFingerprint}\` (Ed25519): ${TRUST_TEXT[s.key]}`,
       `  - Signature: \`${s.signature}\``,
       `  - Sign-off entry hash: \`${s.entryHash}\``,
     );

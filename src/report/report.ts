@@ -4,6 +4,7 @@
  * format-json.ts.
  */
 import type { ChainReport } from '../journal/chain.js';
+import { keyTrust, NO_KNOWN_KEYS, type KnownKeys } from '../journal/key-trust.js';
 import type { JournalEntry } from '../journal/types.js';
 import { settle } from '../engine/reducer.js';
 import type { CheckResult } from '../engine/executors.js';
@@ -57,6 +58,8 @@ export function buildReport(
   stateIn: SessionState,
   entries: readonly JournalEntry[],
   chain: ChainReport,
+  /** Keys known to the reader: a sign-off with any other key is reported as by an unknown key. */
+  known: KnownKeys = NO_KNOWN_KEYS,
 ): Report {
   const state = settle(stateIn);
   const signedEntries = entries.filter((e) => e.type === 'session.signed');
@@ -103,6 +106,7 @@ export function buildReport(
       statement: String(e.data.statement ?? ''),
       signedAt: String(e.data.signedAt ?? ''),
       keyFingerprint: String(e.data.keyFingerprint ?? ''),
+      key: keyTrust(String(e.data.keyFingerprint ?? ''), known),
       head: String(e.data.head ?? ''),
       signature: String(e.data.signature ?? ''),
       entryHash: e.hash,

@@ -1,4 +1,5 @@
 /** The report model: what a session journal becomes before it is rendered. Pure data. */
+import type { KeyTrust } from '../journal/key-trust.js';
 import type { CheckResult } from '../engine/executors.js';
 import type { AcceptedRisk, OutcomeCounts, StepOutcome } from '../engine/outcomes.js';
 
@@ -61,6 +62,8 @@ export interface Report {
     statement: string;
     signedAt: string;
     keyFingerprint: string;
+    /** Whose key: this machine's, a trusted one, or unknown (the signature alone proves no author). */
+    key: KeyTrust;
     head: string;
     signature: string;
     entryHash: string;

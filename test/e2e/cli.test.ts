@@ -106,7 +106,9 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
       expect.objectContaining({ id: s.id, runbook: 'demo', status: 'signed', operator: 'alice' }),
     ]);
     const t = await warden(home, ['sessions']);
-    expect(t.stdout).toMatch(new RegExp(`${s.id}\\s+demo\\s+-\\s+signed by Alice Auditor`));
+    expect(t.stdout).toMatch(
+      new RegExp(`${s.id}\\s+demo\\s+-\\s+signed by an unknown key \\(signer: Alice Auditor\\)`),
+    );
   });
 
   it('a missing session or journal is a one-line error, exit 2', async () => {
@@ -192,7 +194,7 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
     const plain = await warden(home, ['verify', s.id]);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(
-      /signed at seq 6 by Alice Auditor .*key sha256:[0-9a-f]{64}: a key not known here/,
+      /signed at seq 6 by Alice Auditor .*key sha256:[0-9a-f]{64}: an unknown key: /,
     );
     const strict = await warden(home, ['verify', s.id, '--trusted-key', trusted]);
     expect(strict.code).toBe(1);
@@ -242,7 +244,7 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
     writeFileSync(s.journalPath, forged.join('\n') + '\n');
     const chainOnly = await warden(home, ['verify', s.id]);
     expect(chainOnly.code).toBe(0);
-    expect(chainOnly.stdout).toContain('a key not known here');
+    expect(chainOnly.stdout).toContain(': an unknown key: ');
     expect((await warden(home, ['verify', s.id, '--trusted-key', trusted])).code).toBe(1);
   });
 

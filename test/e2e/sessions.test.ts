@@ -52,7 +52,9 @@ describe('warden sessions', () => {
       ),
     );
     expect(lines[2]).toMatch(
-      new RegExp(`^${all.id}\\s+harden\\s+every container\\s+signed by Jane Reviewer\\s+2/2\\s+`),
+      new RegExp(
+        `^${all.id}\\s+harden\\s+every container\\s+signed by an unknown key \\(signer: Jane Reviewer\\)\\s+2/2\\s+`,
+      ),
     );
     // The ad-hoc session in which nothing was recorded does not linger in the list.
     expect(t.stdout).not.toContain(empty.id);

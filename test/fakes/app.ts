@@ -13,6 +13,7 @@ import { containerRows, liveAudit } from '../../src/ui/live.js';
 import { fakeDocker, idOf, type FakeDocker } from './docker.js';
 import { fixedClock, memoryStore, type MemoryStore } from './journal.js';
 import { fakeShell, fakeSigner, flipCheckRunner, type FakeShell } from './ports.js';
+import { keyFingerprint } from '../../src/journal/signature.js';
 
 export function step(p: Partial<Step> & Pick<Step, 'id'>): Step {
   return {
@@ -245,10 +246,11 @@ export function harness(
   const checks = (opts.checks ?? flipCheckRunner()) as CheckRunner & { runs: number };
   const actions = opts.actions ?? fakeActions();
   let n = 0;
+  const signer = fakeSigner();
   const sessionDeps: SessionDeps = {
     store,
     shell,
-    signer: fakeSigner(),
+    signer,
     clock: fixedClock(),
     checks,
     actions,
@@ -256,12 +258,18 @@ export function harness(
     randomHex: () => (n++).toString(16).padStart(6, '0'),
   };
   const runbooks = (opts.runbooks ?? [incidentRunbook(), checklistRunbook()]).map(loaded);
+  // The fake signer plays this machine's key: its sign-offs are shown as made here.
+  const knownKeys = async () => ({
+    local: keyFingerprint(signer.publicKeyDer),
+    trusted: new Set<string>(),
+    given: new Set<string>(),
+  });
   const deps: Deps = {
     animate: false,
     now: () => Date.parse('2025-01-15T03:10:00.000Z'),
     ports: {
       catalog: async () => ({ runbooks, broken: [] }),
-      sessions: () => listSessions({ store } as unknown as App),
+      sessions: () => listSessions({ store, knownKeys } as unknown as App),
       sessionDeps: () => sessionDeps,
       operator: () => 'alice',
       audit: (signal) =>

@@ -23,7 +23,7 @@ describe('first frame', () => {
     await s.close();
     const preload = {
       catalog: await h.deps.ports.catalog(),
-      sessions: await listSessions({ store: h.store } as unknown as App),
+      sessions: await h.deps.ports.sessions(),
     };
     ({ tui } = await renderApp(h, { kind: 'home', preload }));
     // The very first frame already has them: no "reading…" frame before.

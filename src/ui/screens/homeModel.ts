@@ -7,6 +7,7 @@ import type { Catalog } from '../../runbook/load.js';
 import type { LoadedRunbook } from '../../runbook/types.js';
 import type { ContainerRow, SessionRow } from '../hooks/useDeps.js';
 import { shortTime } from '../text.js';
+import { signedText } from '../../journal/key-trust.js';
 import { matchesFilter } from '../filter.js';
 
 export type HomeItem =
@@ -119,7 +120,7 @@ export function homeRows(
         kind: 'info',
         lines: [
           `  ✓ ${s.title} · ${targetText(s)}`,
-          `    ${s.id} · signed by ${s.signedBy ?? '?'} at ${shortTime(s.signedAt ?? s.lastActivity)}`,
+          `    ${s.id} · ${signedText(s.signedBy ?? '?', s.signedKey ?? 'unknown')} at ${shortTime(s.signedAt ?? s.lastActivity)}`,
         ],
       });
     }
