@@ -21,10 +21,13 @@ describe('image rules on fixture facts', () => {
       { history: [{ createdBy: '/bin/sh -c curl --password Pq9xZ2mK7v https://x', layer: true }] },
       { history: [{ createdBy: '|1 MODE=fast /bin/sh -c make', layer: true }] },
     ],
-  ] as const)('%s: both verdicts', (id, bad, good) => {
-    expect(run(id, bad)?.verdict).toBe('fail');
-    expect(run(id, good)?.verdict).toBe('pass');
-  });
+  ] satisfies [string, Partial<ImageFacts>, Partial<ImageFacts>][])(
+    '%s: both verdicts',
+    (id, bad, good) => {
+      expect(run(id, bad)?.verdict).toBe('fail');
+      expect(run(id, good)?.verdict).toBe('pass');
+    },
+  );
 
   it('setuid: expected distribution files pass and are listed; others fail', () => {
     const scan = (path: string) => ({
