@@ -1,6 +1,7 @@
 /** SARIF 2.1.0: one rule per check, one result per finding (suppressed ones marked). Pure. */
 import { posix } from 'node:path';
 import { CHECKS, DRIFT_CHECK, STACK_CHECKS } from '../checks/catalog.js';
+import { IMAGE_CHECKS } from '../checks/rules-images.js';
 import type { Severity } from '../runbook/types.js';
 import type { AuditReport, Finding, SuppressedFinding } from './types.js';
 
@@ -25,7 +26,7 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
 
 function rules() {
   const all = [
-    ...[...CHECKS, ...STACK_CHECKS].map((c) => ({
+    ...[...CHECKS, ...STACK_CHECKS, ...IMAGE_CHECKS].map((c) => ({
       id: c.id,
       title: c.title,
       severity: c.severity,
@@ -98,7 +99,7 @@ function result(f: Finding | SuppressedFinding, ruleIndex: number, opts: SarifOp
         }
       : {
           logicalLocations: [
-            { name: t.name, fullyQualifiedName: `container/${t.name}`, kind: 'object' },
+            { name: t.name, fullyQualifiedName: `${t.kind}/${t.name}`, kind: 'object' },
           ],
         };
   return {

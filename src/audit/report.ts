@@ -14,6 +14,7 @@ import {
 } from './types.js';
 
 export function targetKey(t: FindingTarget): string {
+  if (t.kind === 'image') return `image:${t.id ?? t.name}`;
   return t.kind === 'container'
     ? `container:${t.id ?? t.name}`
     : `compose:${t.file ?? ''}:${t.service ?? t.name}`;
@@ -21,6 +22,7 @@ export function targetKey(t: FindingTarget): string {
 
 export function targetLabel(t: FindingTarget): string {
   if (t.kind === 'container') return `container ${t.name}${t.id ? ` (${t.id.slice(0, 12)})` : ''}`;
+  if (t.kind === 'image') return `image ${t.name}`;
   return `${t.file ?? 'compose'} service ${t.service ?? t.name}`;
 }
 

@@ -18,7 +18,7 @@ export interface Finding {
   evidence: string;
   remediation: Remediation;
   /** In the JSON output, absent when no reference applies. */
-  refs: { cis?: string };
+  refs: { cis?: string; dockle?: string };
   /** Compose: the file and line holding the setting (an extended file, an env_file). */
   location?: SourceLocation;
 }

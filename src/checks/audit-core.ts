@@ -11,6 +11,8 @@ import type { ReadFile } from './compose-load.js';
 import { evaluateDrift } from './drift.js';
 import type { ContainerModel, EngineFacts } from './model.js';
 import type { Evaluation } from './types.js';
+import { collectImages, evaluateImage, type ImageScanOptions } from './collect-images.js';
+import { IMAGE_CHECKS } from './rules-images.js';
 
 export interface AuditInput {
   composeFiles?: readonly string[];
@@ -20,7 +22,16 @@ export interface AuditInput {
   readFile?: ReadFile;
   env?: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
+  /**
+   * What to audit: `containers`, `compose` and `images` (default: containers and compose, as
+   * before; `images` walks every image's layers and is asked for explicitly).
+   */
+  scopes?: readonly string[];
+  images?: ImageScanOptions & { maxAgeDays?: number; now?: Date };
 }
+
+export const AUDIT_SCOPES = ['containers', 'compose', 'images'] as const;
+export const DEFAULT_IMAGE_MAX_AGE_DAYS = 365;
 
 export interface AuditRun {
   evaluations: Evaluation[];
@@ -44,8 +55,13 @@ export function isUnreachable(err: unknown): boolean {
 }
 
 export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
-  const ids = input.checkIds ?? CHECK_IDS;
-  const unknown = ids.filter((id) => !CHECK_IDS.includes(id));
+  const all = [...CHECK_IDS, ...IMAGE_CHECKS.map((c) => c.id)];
+  const ids = input.checkIds ?? all;
+  const unknown = ids.filter((id) => !all.includes(id));
+  const scopes = input.scopes ?? ['containers', 'compose'];
+  const bad = scopes.filter((s) => !(AUDIT_SCOPES as readonly string[]).includes(s));
+  if (bad.length)
+    throw new UserError(`unknown scope(s): ${bad.join(', ')}; use ${AUDIT_SCOPES.join(', ')}`);
   if (unknown.length) throw new UserError(`unknown check id(s): ${unknown.join(', ')}`);
   const composes: ComposeAudit[] = [];
   for (const file of input.composeFiles ?? []) {
@@ -66,7 +82,7 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
   let engine: AuditRun['engine'] = { reached: false, message: 'no engine configured' };
   let live: ContainerModel[] = [];
   let facts: EngineFacts | undefined;
-  if (input.docker) {
+  if (input.docker && (scopes.includes('containers') || composeMode)) {
     try {
       const got = await collectLive(input.docker, {
         ...(input.containers?.length ? { containers: input.containers } : {}),
@@ -100,6 +116,17 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
       const svc = file?.services.find((s) => s.service === m.composeService);
       if (svc) evaluations.push(evaluateDrift(svc, m));
     }
+  }
+  if (scopes.includes('images')) {
+    if (!input.docker) throw new UserError('the images scope needs an engine');
+    const { maxAgeDays, now, ...scanOpts } = input.images ?? {};
+    const got = await collectImages(input.docker, {
+      ...scanOpts,
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    if (!engine.reached) engine = { reached: true };
+    const ictx = { now: now ?? new Date(), maxAgeDays: maxAgeDays ?? DEFAULT_IMAGE_MAX_AGE_DAYS };
+    for (const f of got) evaluations.push(...evaluateImage(f, ictx, ids));
   }
   return { evaluations, engine, composes, live, ...(facts ? { facts } : {}) };
 }

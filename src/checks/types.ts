@@ -33,6 +33,8 @@ export interface Remediation {
   run: string;
   /** True when `docker update` can fix it on a running container; otherwise it needs a recreate. */
   live: boolean;
+  /** Images: the Dockerfile change that fixes it. */
+  dockerfile?: string;
 }
 
 export interface CheckDefinition {
@@ -60,7 +62,7 @@ export interface StackCheckDefinition {
 }
 
 export interface FindingTarget {
-  kind: 'container' | 'compose';
+  kind: 'container' | 'compose' | 'image';
   name: string;
   id?: string;
   /** Compose: the audited file (the one named on the command line). */
@@ -89,7 +91,7 @@ export interface Evaluation {
   evidence?: string;
   reason?: string;
   remediation: Remediation;
-  refs: { cis?: string };
+  refs: { cis?: string; dockle?: string };
   /** Compose: the file and line holding the offending setting. */
   location?: SourceLocation;
 }

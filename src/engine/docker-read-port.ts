@@ -133,6 +133,43 @@ export interface ImageInspect {
   Id?: string;
   RepoTags?: string[] | null;
   RepoDigests?: string[] | null;
+  /** RFC 3339 build time (image audit: age). */
+  Created?: string;
+  Size?: number;
+  Config?: {
+    User?: string;
+    Env?: string[] | null;
+    Healthcheck?: { Test?: string[] | null } | null;
+  } | null;
+}
+
+/** One row of `GET /images/json`: one row per image id, with all its tags. */
+export interface ImageSummary {
+  Id: string;
+  RepoTags?: string[] | null;
+  Created?: number;
+  Size?: number;
+}
+
+/** One row of `GET /images/{id}/history`, newest first. */
+export interface ImageHistoryItem {
+  Id?: string;
+  Created?: number;
+  CreatedBy?: string;
+  /** `0` for metadata-only steps (ENV, USER, ARG...). */
+  Size?: number;
+  Comment?: string;
+}
+
+/** Image reads for the `images` audit scope (src/adapters/docker/images.ts). */
+export interface DockerImageReadPort {
+  listImages(): Promise<ImageSummary[]>;
+  imageHistory(idOrName: string): Promise<ImageHistoryItem[]>;
+  /**
+   * `GET /images/{id}/get`: the image as a `docker save` tar, streamed (never buffered whole).
+   * Throws DockerError('not-found') for an unknown image.
+   */
+  exportImage(idOrName: string): Promise<AsyncIterable<Uint8Array>>;
 }
 
 /** `GET /volumes/{name}`, the part the audit reads: a local volume's options (`type`, `o`, `device`). */
@@ -142,7 +179,8 @@ export interface VolumeOptions {
   Options?: Record<string, string> | null;
 }
 
-export interface DockerReadPort {
+/** The image methods are optional: the `images` audit scope needs them. */
+export interface DockerReadPort extends Partial<DockerImageReadPort> {
   /** Engine-wide facts (security options). Throws DockerError('daemon-unreachable'). */
   info(): Promise<EngineInfo>;
   /** Containers; `all: true` includes stopped and created ones. */

@@ -8,6 +8,7 @@ import {
 } from './client.js';
 import { createDockerReadAdapter } from './read.js';
 import { createDockerControlAdapter } from './control.js';
+import { createDockerImageAdapter } from './images.js';
 
 /** The one dockerode-backed DockerPort. Read and control calls are added by their own modules. */
 export function createDockerAdapter(endpoint: DockerEndpoint = resolveEndpoint()): DockerPort {
@@ -15,6 +16,7 @@ export function createDockerAdapter(endpoint: DockerEndpoint = resolveEndpoint()
   return {
     ...createDockerReadAdapter(docker, endpoint),
     ...createDockerControlAdapter(docker, endpoint),
+    ...createDockerImageAdapter(docker, endpoint),
     async version(): Promise<EngineVersion> {
       try {
         const v = await docker.version();

@@ -28,6 +28,9 @@ export interface AuditOptions {
   output?: string;
   /** SARIF: the directory compose URIs are relative to (default: the git work tree, else cwd). */
   sourceRoot?: string;
+  /** `containers,compose,images` (comma-separated; repeatable). */
+  scope?: string[];
+  imageMaxAgeDays?: string;
 }
 
 export interface Writable {
@@ -79,6 +82,18 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
       ignores = parseIgnoreFile(text, options.ignoreFile);
     }
 
+    const scopes = options.scope?.length
+      ? options.scope
+          .flatMap((s) => s.split(','))
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
+    const maxAge =
+      options.imageMaxAgeDays === undefined ? undefined : Number(options.imageMaxAgeDays);
+    if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 0))
+      throw new UserError(
+        `--image-max-age-days takes a whole number of days, not ${options.imageMaxAgeDays}`,
+      );
     const docker = typeof deps.docker === 'function' ? await deps.docker() : deps.docker;
     const { report, unset } = await auditReport({
       composeFiles: options.compose ?? [],
@@ -86,6 +101,8 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
       ...(docker ? { docker } : {}),
       readFile: deps.readFile,
       ...(deps.env ? { env: deps.env } : {}),
+      ...(scopes ? { scopes } : {}),
+      images: { now: deps.now(), ...(maxAge !== undefined ? { maxAgeDays: maxAge } : {}) },
       tool: { name: 'warden', version: deps.version ?? '0.0.0' },
       now: deps.now(),
       ...(deps.endpoint ? { endpoint: deps.endpoint } : {}),
@@ -149,6 +166,13 @@ export function registerAuditCommand(program: Command, ctx: CommandContext): voi
         .choices(['critical', 'high', 'medium', 'low'])
         .default('high'),
     )
+    .option(
+      '--scope <scopes>',
+      'what to audit: containers,compose,images (default containers,compose)',
+      collect,
+      [],
+    )
+    .option('--image-max-age-days <days>', 'images scope: older images fail image-old (365)')
     .option('--ignore-file <file>', 'YAML file of suppressions')
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option(
