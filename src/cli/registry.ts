@@ -21,8 +21,12 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: () => import('./commands/interactive.js').then((m) => m.registerInteractiveCommands),
   },
   {
-    names: ['sessions', 'report', 'verify'],
+    names: ['sessions', 'report'],
     load: () => import('./commands/sessions.js').then((m) => m.registerSessionCommands),
+  },
+  {
+    names: ['verify'],
+    load: () => import('./commands/verify.js').then((m) => m.registerVerifyCommand),
   },
   {
     names: ['runbooks'],

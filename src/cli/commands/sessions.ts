@@ -21,7 +21,6 @@ import { renderMarkdown } from '../../report/format-markdown.js';
 import type { App } from '../compose.js';
 import type { CommandContext } from '../context.js';
 import { table, type Io } from '../io.js';
-import { verifyCommand, type VerifyOptions } from './verify.js';
 
 export interface LoadedJournal {
   sessionId: string;
@@ -248,21 +247,5 @@ export function registerSessionCommands(program: Command, ctx: CommandContext): 
     .option('--trusted-key <pem...>', 'public key(s) to show sign-offs as made with a trusted key')
     .action((ref: string, opts: { format: string; output?: string; trustedKey?: string[] }) =>
       handle(() => reportCommand(ctx.app(), io, ref, opts)),
-    );
-
-  program
-    .command('verify')
-    .description(
-      'verify a journal: hash chain, sign-off signatures, evidence and backup hashes (exit 1 names the first bad entry)',
-    )
-    .argument('<session>', 'session id (or unique part) or journal path')
-    .option(
-      '--trusted-key <pem...>',
-      'public key(s) every sign-off must be made with (fails when there is no sign-off)',
-    )
-    .option('--require-signed', 'fail unless a sign-off covers the last entry')
-    .option('--json', 'machine-readable output')
-    .action((ref: string, opts: VerifyOptions) =>
-      handle(() => verifyCommand(ctx.app(), io, ref, opts)),
     );
 }
