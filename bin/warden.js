@@ -1,5 +1,17 @@
 #!/usr/bin/env node
-import('../dist/cli/main.js').then((m) => m.main(process.argv)).catch((err) => {
-  process.stderr.write(`warden: ${err && err.message ? err.message : String(err)}\n`);
-  process.exit(2);
-});
+// The shim: `warden --version` is answered from package.json without loading anything else;
+// every other command goes to the bundle in dist/ (built by `npm run build`).
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`${pkg.version}\n`);
+} else {
+  try {
+    const { main } = await import('../dist/main.js');
+    await main(process.argv);
+  } catch (err) {
+    process.stderr.write(`warden: ${err && err.message ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  }
+}

@@ -6,8 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { resolveEndpoint } from '../adapters/docker/endpoint.js';
 import { lazyPort } from '../adapters/lazy.js';
 import { runbookFiles } from '../adapters/runbook-files.js';
@@ -27,6 +26,7 @@ import { createFileSessionStore } from '../journal/file.js';
 import { loadCatalog, type Catalog, type RunbookFiles } from '../runbook/load.js';
 import type { KnownIds } from '../runbook/parse.js';
 import { actionDeps, buildRunners, secretsOfTargets, type RunnerDeps } from './runners.js';
+import { packageRoot } from './version.js';
 import { createEvidenceFiles, createSessionFiles } from '../adapters/evidence-fs.js';
 import type { KnownKeys } from '../journal/key-trust.js';
 import type { SessionFilesPort } from '../journal/recorded-files.js';
@@ -67,8 +67,7 @@ export function wardenHome(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function bundledRunbooksDir(): string {
-  // dist/cli/compose.js → <package>/runbooks
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'runbooks');
+  return join(packageRoot(), 'runbooks');
 }
 
 export function osUser(): string {

@@ -4,9 +4,10 @@
 // handler from dist/, in a child process per run).
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { bundleSrc } from './common.js';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -44,8 +45,8 @@ function measure(script) {
 
 /** Times runAudit on compose files in a fresh process: the first (cold) run and the best of 3. */
 export async function composeFileBench() {
-  const handler = join(root, 'dist/cli/commands/audit.js');
-  if (!existsSync(handler)) throw new Error('dist/ missing: run `npm run build` first');
+  const bundled = await bundleSrc('src/cli/commands/audit.ts');
+  const handler = bundled.out;
   const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
   const small = join(dir, 'compose.yaml');
   writeFileSync(small, 'services:\n  app:\n    image: example/app:1.0.0\n    read_only: true\n');
@@ -95,6 +96,7 @@ console.log(JSON.stringify({ cold: times[0], warm: Math.min(...times.slice(1)), 
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    rmSync(bundled.dir, { recursive: true, force: true });
   }
 }
 
@@ -114,15 +116,12 @@ export default async function auditBench() {
     );
     return;
   }
-  const handler = join(root, 'dist/cli/commands/audit.js');
-  if (!existsSync(handler)) throw new Error('dist/ missing: run `npm run build` first');
+  const bundled = await bundleSrc('test/bench/audit-entry.ts');
   const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
   const script = join(dir, 'measure.mjs');
   writeFileSync(
     script,
-    `import { runAudit } from ${JSON.stringify(handler)};
-import { createDockerClient, resolveEndpoint } from ${JSON.stringify(join(root, 'dist/adapters/docker/client.js'))};
-import { createDockerReadAdapter } from ${JSON.stringify(join(root, 'dist/adapters/docker/read.js'))};
+    `import { runAudit, createDockerClient, resolveEndpoint, createDockerReadAdapter } from ${JSON.stringify(bundled.out)};
 import { readFile } from 'node:fs/promises';
 const t0 = performance.now();
 const ep = resolveEndpoint();
@@ -196,5 +195,6 @@ console.log(JSON.stringify({ code, ms, targets, bytes, maxRssMb: process.resourc
       (chunk) => docker(['rm', '-f', ...chunk]),
     );
     rmSync(dir, { recursive: true, force: true });
+    rmSync(bundled.dir, { recursive: true, force: true });
   }
 }

@@ -53,3 +53,50 @@ export async function waitExited(name, ms) {
 export function mib(bytes) {
   return (bytes / (1 << 20)).toFixed(0);
 }
+
+/**
+ * Imports a module of src/ (TypeScript) for bench setup: dist/ is one bundle whose internals are
+ * not importable, so esbuild bundles the module on the fly into a temporary file.
+ */
+export async function importSrc(path) {
+  const { pathToFileURL } = await import('node:url');
+  const { dir, out } = await bundleSrc(path);
+  try {
+    return await import(pathToFileURL(out).href);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Bundles a src/ module into a temporary .mjs (for a child process); remove `dir` after. */
+export async function bundleSrc(path) {
+  const { build } = await import('esbuild');
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const dir = mkdtempSync(join(root, 'node_modules', '.warden-bench-'));
+  const out = join(dir, 'module.mjs');
+  await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, path)],
+    outfile: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return { dir, out };
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** One line of the summary: a figure beside its reference, their ratio, and the goal. */
+export function figure(name, value, reference, goal, unit = 'ms') {
+  const ratio = value / reference;
+  const verdict = goal === undefined ? '' : ratio <= goal ? `  goal ≤ ${goal}×: met` : `  goal ≤ ${goal}×: NOT met`;
+  console.log(
+    `FIGURE ${name}: ${value.toFixed(unit === 's' ? 2 : 0)} ${unit} vs ${reference.toFixed(unit === 's' ? 2 : 0)} ${unit} → ${ratio.toFixed(2)}×${verdict}`,
+  );
+}

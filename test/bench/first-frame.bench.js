@@ -5,8 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { BIN, rm, tempDir } from './common.js';
+import { BIN, figure, importSrc, median, rm, tempDir } from './common.js';
 
 const RUNS = 7;
 const root = join(import.meta.dirname, '..', '..');
@@ -44,16 +43,10 @@ async function timeToScreen(argv, env, marker) {
   }
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 async function seedSessions(home, n) {
-  const url = (p) => pathToFileURL(join(root, 'dist', p)).href;
-  const { Session } = await import(url('engine/session.js'));
-  const { createFileSessionStore } = await import(url('journal/file.js'));
-  const { parseRunbook } = await import(url('runbook/parse.js'));
+  const { Session } = await importSrc('src/engine/session.ts');
+  const { createFileSessionStore } = await importSrc('src/journal/file.ts');
+  const { parseRunbook } = await importSrc('src/runbook/parse.ts');
   const { readFileSync } = await import('node:fs');
   const text = readFileSync(join(root, 'runbooks', 'backup-and-recovery.yaml'), 'utf8');
   const parsed = parseRunbook(text, 'backup-and-recovery.yaml');
@@ -106,6 +99,9 @@ export default async function firstFrame() {
         `\`node -e\` printing a line: ${n.toFixed(0)} ms → ${(w / n).toFixed(1)}× node's start; ` +
         `engine line filled in at ${f.toFixed(0)} ms (20 sessions on disk)`,
     );
+    // The goal is absolute (400 ms from launch); tmux's own start is in both figures.
+    figure('home screen drawn (tmux 80x24) vs 400 ms', w, 400, 1);
+    figure('home screen drawn vs node -e printing a line', w, n);
   } finally {
     rm(home);
   }

@@ -14,7 +14,7 @@ import { formatBytes } from '../../actions/progress.js';
 import type { AdHocResult, Session } from '../../engine/session.js';
 import type { App } from '../compose.js';
 import type { Io } from '../io.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { openVerbSession } from '../verb-session.js';
 
 export interface VerbOptions {

@@ -1,7 +1,9 @@
 /** `warden config get|set|list`. */
+import type { Command } from 'commander';
 import { SETTINGS } from '../../adapters/settings.js';
 import { UserError } from '../../errors.js';
 import type { App } from '../compose.js';
+import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
 
 export function configCommand(
@@ -40,4 +42,16 @@ export function configCommand(
     return 0;
   }
   throw new UserError(`unknown config action "${action}"`, 'use get, set or list');
+}
+
+export function registerConfigCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('config')
+    .description('read or change settings (operator, docker.host, command.timeout)')
+    .argument('<action>', 'get | set | list')
+    .argument('[key]', 'setting name')
+    .argument('[value]', 'new value (set)')
+    .action((action: string, key?: string, value?: string) =>
+      ctx.handle(() => configCommand(ctx.app(), ctx.io, action, key, value)),
+    );
 }

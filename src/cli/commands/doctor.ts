@@ -1,9 +1,11 @@
 /** `warden doctor`: is this machine ready? Exit 0 only if all is well. */
+import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keyPaths } from '../../adapters/signer.js';
 import { errorMessage } from '../../errors.js';
 import type { App } from '../compose.js';
+import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
 
 interface Finding {
@@ -76,4 +78,12 @@ export async function doctorCommand(app: App, io: Io, opts: { json?: boolean }):
     io.out(ok ? 'All good.\n' : 'Some checks failed.\n');
   }
   return ok ? 0 : 1;
+}
+
+export function registerDoctorCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('doctor')
+    .description('check Node, the Docker engine, the data directory and its permissions')
+    .option('--json', 'machine-readable output')
+    .action((opts: { json?: boolean }) => ctx.handle(() => doctorCommand(ctx.app(), ctx.io, opts)));
 }

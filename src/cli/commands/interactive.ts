@@ -1,7 +1,9 @@
 /** `warden`, `warden run`, `warden resume`: the TUI, loaded only when interactive. */
+import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { resolveRunbook } from '../../runbook/load.js';
 import type { App } from '../compose.js';
+import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
 import { listSessions } from './sessions.js';
 
@@ -74,4 +76,26 @@ export async function interactiveCommand(
     ),
   ]);
   return runTui(app, { kind: 'home', preload });
+}
+
+export function registerInteractiveCommands(program: Command, ctx: CommandContext): void {
+  const { io, handle } = ctx;
+  program
+    .command('run')
+    .description('start a session of a runbook (interactive)')
+    .argument('<runbook>', 'runbook id (see `warden runbooks list`) or path to a YAML file')
+    .option('-i, --input <key=value...>', 'runbook input, e.g. --input target=web', [])
+    .action((ref: string, opts: { input: string[] }) =>
+      handle(() =>
+        interactiveCommand(ctx.app(), io, { kind: 'run', ref, inputs: parseInputs(opts.input) }),
+      ),
+    );
+
+  program
+    .command('resume')
+    .description('resume a session (interactive)')
+    .argument('<session>', 'session id or a unique part of it')
+    .action((sessionId: string) =>
+      handle(() => interactiveCommand(ctx.app(), io, { kind: 'resume', sessionId })),
+    );
 }

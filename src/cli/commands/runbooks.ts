@@ -1,8 +1,10 @@
 /** `warden runbooks list|validate`. */
+import type { Command } from 'commander';
 import { loadRunbookFile } from '../../runbook/load.js';
 import { formatIssue } from '../../runbook/parse.js';
 import { allSteps } from '../../runbook/types.js';
 import type { App } from '../compose.js';
+import type { CommandContext } from '../context.js';
 import { table, type Io } from '../io.js';
 
 export async function runbooksListCommand(
@@ -70,4 +72,19 @@ export async function runbooksValidateCommand(app: App, io: Io, files: string[])
   }
   if (bad) io.err(`${bad} of ${files.length} runbook(s) invalid\n`);
   return bad ? 1 : 0;
+}
+
+export function registerRunbookCommands(program: Command, ctx: CommandContext): void {
+  const { io, handle } = ctx;
+  const runbooks = program.command('runbooks').description('list and validate runbooks');
+  runbooks
+    .command('list')
+    .description('bundled, user ($WARDEN_HOME/runbooks) and their ids')
+    .option('--json', 'machine-readable output')
+    .action((opts: { json?: boolean }) => handle(() => runbooksListCommand(ctx.app(), io, opts)));
+  runbooks
+    .command('validate')
+    .description('validate runbook files; every error as file:line:col (exit 1 on any)')
+    .argument('<files...>', 'YAML files')
+    .action((files: string[]) => handle(() => runbooksValidateCommand(ctx.app(), io, files)));
 }

@@ -1,4 +1,5 @@
 /** `warden sessions`, `warden report`: read-only views of journals (verify: verify.ts). */
+import { Option, type Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { UserError } from '../../errors.js';
@@ -18,6 +19,7 @@ import { buildReport } from '../../report/report.js';
 import { renderJson } from '../../report/format-json.js';
 import { renderMarkdown } from '../../report/format-markdown.js';
 import type { App } from '../compose.js';
+import type { CommandContext } from '../context.js';
 import { table, type Io } from '../io.js';
 
 export interface LoadedJournal {
@@ -220,4 +222,30 @@ export async function reportCommand(
     return 1;
   }
   return 0;
+}
+
+export function registerSessionCommands(program: Command, ctx: CommandContext): void {
+  const { io, handle } = ctx;
+  program
+    .command('sessions')
+    .description('list sessions: id, runbook, targets, state, progress, last activity')
+    .option('--json', 'machine-readable output')
+    .option('--all', 'also list ad-hoc sessions in which nothing was recorded')
+    .option('--trusted-key <pem...>', 'public key(s) to show sign-offs as made with a trusted key')
+    .action((opts: { json?: boolean; all?: boolean; trustedKey?: string[] }) =>
+      handle(() => sessionsCommand(ctx.app(), io, opts)),
+    );
+
+  program
+    .command('report')
+    .description('turn a session journal into a report (UTC timeline, steps, notes, sign-off)')
+    .argument('<session>', 'session id (or unique part) or journal path')
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['md', 'json']).default('md'),
+    )
+    .option('-o, --output <file>', 'write to a file (0600) instead of stdout')
+    .option('--trusted-key <pem...>', 'public key(s) to show sign-offs as made with a trusted key')
+    .action((ref: string, opts: { format: string; output?: string; trustedKey?: string[] }) =>
+      handle(() => reportCommand(ctx.app(), io, ref, opts)),
+    );
 }

@@ -19,6 +19,8 @@ import {
 import type { App } from '../compose.js';
 import type { Io } from '../io.js';
 import { loadJournal, type LoadedJournal } from './sessions.js';
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
 
 export interface VerifyOptions {
   json?: boolean;
@@ -195,4 +197,23 @@ export async function verifyRecordedFiles(
   for (const tree of RECORDED_TREES) found.push(...(await disk.listTree(sessionDir, tree)));
   const trees = compareTrees(state, expected, found);
   return { files, problems: [...problems, ...trees.problems], warnings: trees.warnings };
+}
+
+export function registerVerifyCommand(program: Command, ctx: CommandContext): void {
+  const { io, handle } = ctx;
+  program
+    .command('verify')
+    .description(
+      'verify a journal: hash chain, sign-off signatures, evidence and backup hashes (exit 1 names the first bad entry)',
+    )
+    .argument('<session>', 'session id (or unique part) or journal path')
+    .option(
+      '--trusted-key <pem...>',
+      'public key(s) every sign-off must be made with (fails when there is no sign-off)',
+    )
+    .option('--require-signed', 'fail unless a sign-off covers the last entry')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, opts: VerifyOptions) =>
+      handle(() => verifyCommand(ctx.app(), io, ref, opts)),
+    );
 }
