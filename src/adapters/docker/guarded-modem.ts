@@ -13,9 +13,9 @@
  *  - no request whose path holds a `.`/`..`/empty segment or `%` (names are checked before this,
  *    see names.ts; this is the backstop).
  */
-import { createRequire } from 'node:module';
 import { pipeline, Readable, Transform } from 'node:stream';
 import type Docker from 'dockerode';
+import modemHttp from 'docker-modem/lib/http.js';
 import { UserError } from '../../errors.js';
 import type { EngineTimeouts } from './timeouts.js';
 
@@ -49,12 +49,9 @@ interface DialOptions {
 type DialCallback = (err: unknown, result: unknown) => void;
 type Dial = (options: DialOptions, callback: DialCallback) => void;
 
-const load = createRequire(import.meta.url);
-// The redirect follower docker-modem uses (its lib/http.js); resolved from dockerode so that it
-// is the instance dockerode loads. One process-wide switch: Warden never wants a redirect.
-const modemHttp = load(
-  createRequire(load.resolve('dockerode')).resolve('docker-modem/lib/http.js'),
-) as { maxRedirects: number };
+// The redirect follower docker-modem uses (its lib/http.js), imported statically so that the
+// bundle holds one copy, the one dockerode uses. One process-wide switch: Warden never wants a
+// redirect.
 modemHttp.maxRedirects = 0;
 
 const isRedirectRefusal = (err: unknown) =>
