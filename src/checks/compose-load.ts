@@ -195,6 +195,8 @@ export async function loadCompose(text: string, opts: LoadOptions): Promise<Load
   for (const e of entries) dotEnv[e.name] = e.value;
   const vars: Record<string, string | undefined> = { ...dotEnv, ...env };
   const main = parseYaml(text, file, vars);
+  if (main.data.services === undefined && main.data.include === undefined)
+    throw new UserError(`${file}: not a compose file (no \`services\` and no \`include\`)`);
   const parsed = new Map<string, ParsedFile>([[file, main]]);
 
   const parsedFile = async (path: string): Promise<ParsedFile> => {

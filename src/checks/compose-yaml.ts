@@ -29,6 +29,19 @@ export interface ParsedFile {
   interpolate: (value: unknown, path: readonly (string | number)[]) => unknown;
 }
 
+/** The top-level keys of the Compose specification (besides `x-` extensions). */
+const COMPOSE_TOP_LEVEL = new Set([
+  'version',
+  'name',
+  'include',
+  'services',
+  'networks',
+  'volumes',
+  'secrets',
+  'configs',
+  'models',
+]);
+
 /**
  * Under `services.<name>.environment` a required variable that is not set stays a placeholder:
  * the environment resolution makes the value unknown. Elsewhere it reads `${NAME}` in evidence.
@@ -81,6 +94,11 @@ export function parseYaml(
   }
   const js = got.value;
   if (!isRecord(js)) throw new UserError(`${file}: not a compose file (expected a mapping)`);
+  const foreign = Object.keys(js).find((k) => !COMPOSE_TOP_LEVEL.has(k) && !k.startsWith('x-'));
+  if (foreign !== undefined)
+    throw new UserError(
+      `${file}: not a compose file (top-level key ${JSON.stringify(foreign)} is not part of the Compose specification)`,
+    );
   const unset: string[] = [];
   let markers = 0;
   // The file is audited without the deploy-time secrets it requires: their values are unknown.

@@ -7,7 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { resolveEndpoint } from '../adapters/docker/endpoint.js';
+import { resolveEndpoint, type DockerEndpoint } from '../adapters/docker/endpoint.js';
+import { engineTimeouts } from '../adapters/docker/timeouts.js';
+import { refuseUnsafeHome } from './home-check.js';
 import { lazyPort } from '../adapters/lazy.js';
 import { runbookFiles } from '../adapters/runbook-files.js';
 import { createSettings } from '../adapters/settings.js';
@@ -45,7 +47,8 @@ export interface App {
   /** Plain file access for headless verbs (compose files, ignore files, report output). */
   readText(path: string): Promise<string>;
   writeText(path: string, text: string): Promise<void>;
-  dockerEndpoint: string;
+  /** The engine's address as shown (e.g. `unix:///var/run/docker.sock`). */
+  readonly dockerEndpoint: string;
   /** Built on first use, so commands that never touch the engine never connect. */
   docker(): DockerPort;
   checks(): CheckRunner | undefined;
@@ -80,6 +83,7 @@ export function osUser(): string {
 
 export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
   const home = wardenHome(env);
+  refuseUnsafeHome(home);
   // Config, keys, sessions and evidence live here: private to the operator from the start.
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const clock: Clock = { now: () => new Date() };
@@ -90,12 +94,19 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
     import('../adapters/shell.js').then((m) => m.createShell()),
   );
   const signer = createSigner(home);
-  const endpoint = resolveEndpoint(env.DOCKER_HOST || settings.get('docker.host'));
+  // Read when the engine is first used: a bad DOCKER_HOST does not stop `warden sessions`.
+  const hostSource = env.DOCKER_HOST ? 'DOCKER_HOST' : 'docker.host setting';
+  const host = env.DOCKER_HOST || settings.get('docker.host');
+  let endpoint: DockerEndpoint | undefined;
+  const getEndpoint = () => (endpoint ??= resolveEndpoint(host, hostSource));
   let docker: DockerPort | undefined;
   const getDocker = () =>
-    (docker ??= lazyPort<DockerPort>(() =>
-      import('../adapters/docker/index.js').then((m) => m.createDockerAdapter(endpoint)),
-    ));
+    (docker ??= lazyPort<DockerPort>(async () => {
+      const where = getEndpoint();
+      const timeouts = engineTimeouts(env, (k) => settings.get(k));
+      const m = await import('../adapters/docker/index.js');
+      return m.createDockerAdapter(where, timeouts);
+    }));
   let runners: ReturnType<typeof buildRunners> | undefined;
   const files = createEvidenceFiles();
   const readText = (path: string) => readFile(path, 'utf8');
@@ -113,7 +124,14 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
     files: runbookFiles,
     readText,
     writeText: (path, text) => writeFile(path, text, { encoding: 'utf8', mode: 0o600 }),
-    dockerEndpoint: endpoint.display,
+    get dockerEndpoint() {
+      // For display only: an endpoint that cannot be read shows as written (calls say why).
+      try {
+        return getEndpoint().display;
+      } catch {
+        return host ?? '';
+      }
+    },
     docker: getDocker,
     checks: () => getRunners().checks,
     actionDeps: () => actionDeps(runnerDeps),

@@ -25,7 +25,7 @@ export function rootProgram(ctx: CommandContext): Command {
     .exitOverride()
     .addHelpText(
       'after',
-      '\nEnvironment:\n  WARDEN_HOME   where config, keys, sessions and evidence live (default ~/.warden)\n  DOCKER_HOST   the Docker engine (default unix:///var/run/docker.sock)\n  NO_COLOR      disable colour\n\nExit codes: 0 ok, 1 findings or failed verification, 2 usage or environment error.',
+      '\nEnvironment:\n  WARDEN_HOME   where config, keys, sessions and evidence live (default ~/.warden)\n  DOCKER_HOST   the Docker engine (default unix:///var/run/docker.sock)\n  WARDEN_ENGINE_TIMEOUT          seconds the engine may stay silent in a call (default 30)\n  WARDEN_ENGINE_CONNECT_TIMEOUT  seconds to reach the engine and get its first answer (default 5)\n  NO_COLOR      disable colour\n\nExit codes: 0 ok, 1 findings or failed verification, 2 usage or environment error.',
     )
     .allowExcessArguments(true)
     .action((_opts: unknown, cmd: Command) =>

@@ -60,11 +60,12 @@ export async function openVerbSession(
   opts: VerbSessionOptions,
 ): Promise<Session> {
   const deps = app.sessionDeps();
+  // Asked first, also with --session: a stopped or hung engine never leaves a session resumed.
+  const c = target ? await app.docker().inspectDetailed(target) : undefined;
   if (opts.session) {
     const id = await app.store.resolveId(opts.session);
     return Session.resume(deps, id, app.operator());
   }
-  const c = target ? await app.docker().inspectDetailed(target) : undefined;
   const container = c ? { id: c.Id, name: (c.Name ?? '').replace(/^\//, '') || target } : undefined;
   const choice: SessionChoice = container
     ? chooseSession(await listSessions(app), container)

@@ -327,7 +327,7 @@ describe.skipIf(!dockerAvailable)(`incident actions on the real engine (${noDock
       const p = await s.runAdHoc('pause', { container: v.name }, { signal });
       expect(p.outcome).toBe('error');
       expect(p.data.errorKind).toBe('daemon-unreachable');
-      expect(p.summary).toMatch(/not reachable/);
+      expect(p.summary).toMatch(/is not running/);
       await s.close();
       const chain = verifyChain(parseJournalText(readFileSync(s.journalPath, 'utf8')).lines);
       expect(chain.ok).toBe(true);

@@ -27,7 +27,9 @@ describe('action verbs without an engine', () => {
       DOCKER_HOST: 'unix:///nonexistent/docker.sock',
     });
     expect(r.code).toBe(2);
-    expect(r.stderr.split('\n')[0]).toMatch(/^warden: the Docker engine is not reachable/);
+    expect(r.stderr.split('\n')[0]).toMatch(
+      /^warden: the Docker engine at unix:\/\/\/nonexistent\/docker.sock is not running/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const s = await warden(home, ['sessions', '--json']);
     expect(JSON.parse(s.stdout)).toEqual([]);

@@ -175,12 +175,12 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
     },
   );
 
-  it('doctor exits 1 with a clear line when the engine is unreachable', async () => {
+  it('doctor exits 2 with a clear line when the engine is not running', async () => {
     const home = tempHome();
     const r = await warden(home, ['doctor'], { DOCKER_HOST: `unix://${home}/no.sock` });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stdout).toMatch(
-      /FAIL\s+docker\s+the Docker engine is not reachable at unix:\/\/.*no\.sock/,
+      /FAIL\s+docker\s+the Docker engine at unix:\/\/.*no\.sock is not running \(no socket at/,
     );
   });
   it('verify names whose key signed; a journal rebuilt and re-signed with another key fails --trusted-key', async () => {

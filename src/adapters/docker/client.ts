@@ -1,12 +1,17 @@
 import Docker from 'dockerode';
-import { DockerError } from '../../errors.js';
+import { DockerError, UserError } from '../../errors.js';
 import { resolveEndpoint, type DockerEndpoint } from './endpoint.js';
+import { EngineSilentError, guardModem, NotDockerError } from './guarded-modem.js';
+import { DEFAULT_TIMEOUTS, seconds, type EngineTimeouts } from './timeouts.js';
 
 export { resolveEndpoint, type DockerEndpoint } from './endpoint.js';
 
-export function createDockerClient(endpoint: DockerEndpoint = resolveEndpoint()): Docker {
-  // Short timeouts would break log streaming; connection failures surface fast anyway.
-  return new Docker(endpoint.options);
+/** A dockerode client whose every call is bounded in time and never redirected (guarded-modem). */
+export function createDockerClient(
+  endpoint: DockerEndpoint = resolveEndpoint(),
+  timeouts: EngineTimeouts = DEFAULT_TIMEOUTS,
+): Docker {
+  return guardModem(new Docker(endpoint.options), timeouts);
 }
 
 interface DockerodeLikeError {
@@ -17,38 +22,77 @@ interface DockerodeLikeError {
   reason?: string;
 }
 
+const START_HINT =
+  'start the engine (dockerd) or point DOCKER_HOST at it; `warden doctor` checks the connection';
+const UNREACHABLE = ['EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'];
+const HUNG_UP = ['ECONNRESET', 'EPIPE'];
+
+/** The engine could not be used at all: not running, not answering, or not an engine. */
+function unreachable(
+  err: unknown,
+  code: string,
+  what: string,
+  at: string,
+  socketPath: string | undefined,
+): DockerError | undefined {
+  const fail = (message: string, hint = START_HINT) =>
+    new DockerError(`${message} while trying to ${what}`, 'daemon-unreachable', {
+      target: what,
+      code: code || 'daemon-unreachable',
+      hint,
+    });
+  if (err instanceof EngineSilentError)
+    return fail(
+      `the Docker engine at ${at} is not responding (${err.phase === 'stream' ? `silent for ${seconds(err.ms)} in the middle of a stream` : `no answer within ${seconds(err.ms)}`})`,
+      'the engine may be hung or overloaded; WARDEN_ENGINE_TIMEOUT=SECONDS (or `warden config set engine.timeout`) waits longer',
+    );
+  if (err instanceof NotDockerError || code.startsWith('HPE_'))
+    return fail(
+      `the server at ${at} is not a Docker engine (${err instanceof NotDockerError ? err.message : 'it does not answer in HTTP'})`,
+      'point DOCKER_HOST (or `warden config set docker.host`) at a Docker engine',
+    );
+  if (code === 'ENOENT')
+    return fail(`the Docker engine at ${at} is not running (no socket at ${socketPath ?? at})`);
+  if (code === 'ECONNREFUSED')
+    return fail(
+      `the Docker engine at ${at} is not running (${socketPath ? `nothing is listening on ${socketPath}` : 'connection refused'})`,
+    );
+  if (HUNG_UP.includes(code))
+    return fail(`the Docker engine at ${at} closed the connection (${code})`);
+  if (UNREACHABLE.includes(code))
+    return fail(`the Docker engine at ${at} cannot be reached (${code})`);
+  return undefined;
+}
+
 /**
  * Turns a dockerode/HTTP/socket error into a DockerError with a kind callers branch on.
  * `what` names the call, e.g. `inspect container web`.
  */
-export function classifyDockerError(err: unknown, what: string, endpoint?: string): DockerError {
+export function classifyDockerError(
+  err: unknown,
+  what: string,
+  endpoint?: string | DockerEndpoint,
+): DockerError {
   if (err instanceof DockerError) return err;
+  const at = (typeof endpoint === 'string' ? endpoint : endpoint?.display) ?? 'its socket';
+  const socketPath = typeof endpoint === 'object' ? endpoint.socketPath : undefined;
   const e = (err ?? {}) as DockerodeLikeError;
   const serverMessage = (e.json && typeof e.json === 'object' && e.json.message) || e.reason || '';
   const code = e.code ?? '';
-  if (
-    [
-      'ECONNREFUSED',
-      'ENOENT',
-      'EACCES',
-      'ECONNRESET',
-      'EPIPE',
-      'ETIMEDOUT',
-      'EHOSTUNREACH',
-    ].includes(code)
-  ) {
-    const kind = code === 'EACCES' ? 'permission' : 'daemon-unreachable';
+  if (code === 'EACCES')
     return new DockerError(
-      kind === 'permission'
-        ? `permission denied talking to the Docker engine at ${endpoint ?? 'its socket'} (${what})`
-        : `the Docker engine is not reachable at ${endpoint ?? 'its socket'} (${code}) while trying to ${what}`,
-      kind,
-      {
-        target: what,
-        hint: 'start the engine (dockerd) or point DOCKER_HOST at it; `warden doctor` checks the connection',
-      },
+      `permission denied talking to the Docker engine at ${at} (${what})`,
+      'permission',
+      { target: what, hint: START_HINT },
     );
-  }
+  const down = unreachable(err, code, what, at, socketPath);
+  if (down) return down;
+  if (err instanceof Error && /^Max redirects exceeded/.test(err.message))
+    return new DockerError(
+      `${what}: the engine at ${at} answered with a redirect, which Warden never follows`,
+      'unknown',
+      { target: what, code: 'redirect' },
+    );
   const status = e.statusCode;
   const detail = String(serverMessage || e.message || err).trim();
   if (status === 404)
@@ -70,4 +114,21 @@ export function classifyDockerError(err: unknown, what: string, endpoint?: strin
     target: what,
     code: status ?? code ?? 'unknown',
   });
+}
+
+/**
+ * Runs one engine call, classifying what it throws. A UserError (a name refused before any
+ * request, see names.ts) passes through as it is.
+ */
+export function engineCalls(endpoint: DockerEndpoint) {
+  const fail = (err: unknown, what: string) => classifyDockerError(err, what, endpoint);
+  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw fail(err, what);
+    }
+  };
+  return { fail, call };
 }

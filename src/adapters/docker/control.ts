@@ -11,7 +11,8 @@ import type {
   NetworkInspect,
   VolumeInspect,
 } from '../../engine/docker-control-port.js';
-import { classifyDockerError, type DockerEndpoint } from './client.js';
+import { engineCalls, type DockerEndpoint } from './client.js';
+import { engineName } from './names.js';
 
 /** Streams the engine answers with; errors mid-stream are classified too. */
 async function* classified(
@@ -89,14 +90,9 @@ export function createDockerControlAdapter(
   docker: Docker,
   endpoint: DockerEndpoint,
 ): DockerControlPort {
-  const fail = (err: unknown, what: string) => classifyDockerError(err, what, endpoint.display);
-  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (err) {
-      throw fail(err, what);
-    }
-  };
+  const { fail, call } = engineCalls(endpoint);
+  const containerOf = (id: string) => docker.getContainer(engineName('container', id));
+  const networkOf = (id: string) => docker.getNetwork(engineName('network', id));
   /** A raw streaming GET through the modem (dockerode buffers some of these otherwise). */
   const dialStream = (
     path: string,
@@ -122,15 +118,15 @@ export function createDockerControlAdapter(
     inspectDetailed: (id) =>
       call(
         `inspect container ${id}`,
-        async () => (await docker.getContainer(id).inspect()) as unknown as ControlInspect,
+        async () => (await containerOf(id).inspect()) as unknown as ControlInspect,
       ),
 
     async containerLogs(id, options = {}) {
       const what = `read the logs of ${id}`;
-      const info = await call(`inspect container ${id}`, () => docker.getContainer(id).inspect());
+      const info = await call(`inspect container ${id}`, () => containerOf(id).inspect());
       const stream = await call(what, () =>
         dialStream(
-          `/containers/${encodeURIComponent(id)}/logs?`,
+          `/containers/${engineName('container', id)}/logs?`,
           {
             stdout: true,
             stderr: true,
@@ -155,7 +151,7 @@ export function createDockerControlAdapter(
     containerChanges: (id) =>
       call(`list filesystem changes of ${id}`, async () => {
         // With no changes the engine answers `null`, which dockerode hands back as raw bytes.
-        const raw = (await docker.getContainer(id).changes()) as unknown;
+        const raw = (await containerOf(id).changes()) as unknown;
         const rows: unknown =
           raw instanceof Uint8Array ? JSON.parse(Buffer.from(raw).toString('utf8') || 'null') : raw;
         return Array.isArray(rows) ? (rows as FsChange[]) : [];
@@ -197,18 +193,16 @@ export function createDockerControlAdapter(
       const stream = await call(
         what,
         () =>
-          docker
-            .getContainer(id)
-            .export(
-              signal ? { abortSignal: signal } : {},
-            ) as unknown as Promise<NodeJS.ReadableStream>,
+          containerOf(id).export(
+            signal ? { abortSignal: signal } : {},
+          ) as unknown as Promise<NodeJS.ReadableStream>,
       );
       return classified(stream, (e) => fail(e, what));
     },
 
     commitContainer: (id, o) =>
       call(`commit ${id} to ${o.repo}:${o.tag}`, async () => {
-        const r = (await docker.getContainer(id).commit({
+        const r = (await containerOf(id).commit({
           repo: o.repo,
           tag: o.tag,
           comment: o.comment,
@@ -220,7 +214,7 @@ export function createDockerControlAdapter(
     inspectNetwork: (id) =>
       call(
         `inspect network ${id}`,
-        async () => (await docker.getNetwork(id).inspect()) as unknown as NetworkInspect,
+        async () => (await networkOf(id).inspect()) as unknown as NetworkInspect,
       ),
 
     createNetwork: (o) =>
@@ -246,7 +240,7 @@ export function createDockerControlAdapter(
                 },
               }
             : {};
-        await docker.getNetwork(network).connect({
+        await networkOf(network).connect({
           Container: container,
           EndpointConfig: {
             ...(o.aliases?.length ? { Aliases: o.aliases } : {}),
@@ -258,38 +252,35 @@ export function createDockerControlAdapter(
 
     disconnectNetwork: (network, container, force = false) =>
       call(`disconnect ${container} from network ${network}`, async () => {
-        await docker.getNetwork(network).disconnect({ Container: container, Force: force });
+        await networkOf(network).disconnect({ Container: container, Force: force });
       }),
 
     removeNetwork: (id) =>
-      call(`remove network ${id}`, async () => void (await docker.getNetwork(id).remove())),
+      call(`remove network ${id}`, async () => void (await networkOf(id).remove())),
 
-    startContainer: (id) =>
-      call(`start ${id}`, async () => void (await docker.getContainer(id).start())),
-    pauseContainer: (id) =>
-      call(`pause ${id}`, async () => void (await docker.getContainer(id).pause())),
+    startContainer: (id) => call(`start ${id}`, async () => void (await containerOf(id).start())),
+    pauseContainer: (id) => call(`pause ${id}`, async () => void (await containerOf(id).pause())),
     unpauseContainer: (id) =>
-      call(`unpause ${id}`, async () => void (await docker.getContainer(id).unpause())),
+      call(`unpause ${id}`, async () => void (await containerOf(id).unpause())),
     stopContainer: (id, t) =>
       call(
         `stop ${id}`,
-        async () => void (await docker.getContainer(id).stop(t !== undefined ? { t } : {})),
+        async () => void (await containerOf(id).stop(t !== undefined ? { t } : {})),
       ),
     restartContainer: (id, t) =>
       call(
         `restart ${id}`,
-        async () => void (await docker.getContainer(id).restart(t !== undefined ? { t } : {})),
+        async () => void (await containerOf(id).restart(t !== undefined ? { t } : {})),
       ),
     killContainer: (id, signal) =>
       call(
         `kill ${id}${signal ? ` with ${signal}` : ''}`,
-        async () => void (await docker.getContainer(id).kill(signal ? { signal } : {})),
+        async () => void (await containerOf(id).kill(signal ? { signal } : {})),
       ),
     removeContainer: (id, o = {}) =>
       call(
         `remove ${id}`,
-        async () =>
-          void (await docker.getContainer(id).remove({ force: o.force ?? false, v: false })),
+        async () => void (await containerOf(id).remove({ force: o.force ?? false, v: false })),
       ),
 
     async getArchive(id, path, signal) {
@@ -297,7 +288,7 @@ export function createDockerControlAdapter(
       const stream = await call(
         what,
         () =>
-          docker.getContainer(id).getArchive({
+          containerOf(id).getArchive({
             path,
             ...(signal ? { abortSignal: signal } : {}),
           }) as unknown as Promise<NodeJS.ReadableStream>,
@@ -308,10 +299,10 @@ export function createDockerControlAdapter(
     putArchive: (id, path, tar: ByteStream, signal?: AbortSignal) =>
       call(`write into ${path} of ${id}`, async () => {
         const body = Readable.from(tar, { objectMode: false });
-        const res = (await docker
-          .getContainer(id)
-          .putArchive(body, { path, ...(signal ? { abortSignal: signal } : {}) })) as unknown as
-          NodeJS.ReadableStream | undefined;
+        const res = (await containerOf(id).putArchive(body, {
+          path,
+          ...(signal ? { abortSignal: signal } : {}),
+        })) as unknown as NodeJS.ReadableStream | undefined;
         // The engine answers once the whole body is read; drain whatever it sends.
         if (res && typeof (res as Readable).resume === 'function') (res as Readable).resume();
       }),
@@ -319,7 +310,10 @@ export function createDockerControlAdapter(
     inspectVolume: (name) =>
       call(
         `inspect volume ${name}`,
-        async () => (await docker.getVolume(name).inspect()) as unknown as VolumeInspect,
+        async () =>
+          (await docker
+            .getVolume(engineName('volume', name))
+            .inspect()) as unknown as VolumeInspect,
       ),
   };
 }

@@ -7,12 +7,16 @@ import {
   type DockerEndpoint,
 } from './client.js';
 import { createDockerReadAdapter } from './read.js';
+import { DEFAULT_TIMEOUTS, type EngineTimeouts } from './timeouts.js';
 import { createDockerControlAdapter } from './control.js';
 import { createDockerImageAdapter } from './images.js';
 
 /** The one dockerode-backed DockerPort. Read and control calls are added by their own modules. */
-export function createDockerAdapter(endpoint: DockerEndpoint = resolveEndpoint()): DockerPort {
-  const docker: Docker = createDockerClient(endpoint);
+export function createDockerAdapter(
+  endpoint: DockerEndpoint = resolveEndpoint(),
+  timeouts: EngineTimeouts = DEFAULT_TIMEOUTS,
+): DockerPort {
+  const docker: Docker = createDockerClient(endpoint, timeouts);
   return {
     ...createDockerReadAdapter(docker, endpoint),
     ...createDockerControlAdapter(docker, endpoint),
@@ -28,7 +32,7 @@ export function createDockerAdapter(endpoint: DockerEndpoint = resolveEndpoint()
           arch: v.Arch,
         };
       } catch (err) {
-        throw classifyDockerError(err, 'read the engine version', endpoint.display);
+        throw classifyDockerError(err, 'read the engine version', endpoint);
       }
     },
   };

@@ -10,81 +10,68 @@ import type {
   NetworkSummary,
   VolumeOptions,
 } from '../../engine/docker-read-port.js';
-import { classifyDockerError, type DockerEndpoint } from './client.js';
+import { engineCalls, type DockerEndpoint } from './client.js';
+import { engineName, imageRef } from './names.js';
 
 export const DEFAULT_PS_ARGS = '-eo pid,user,comm,args';
 
 export function createDockerReadAdapter(docker: Docker, endpoint: DockerEndpoint): DockerReadPort {
-  const fail = (err: unknown, what: string) => classifyDockerError(err, what, endpoint.display);
+  const { call } = engineCalls(endpoint);
+  const containerOf = (id: string) => docker.getContainer(engineName('container', id));
   return {
-    async info(): Promise<EngineInfo> {
-      try {
-        return (await docker.info()) as EngineInfo;
-      } catch (err) {
-        throw fail(err, 'read engine info');
-      }
-    },
+    info: () => call('read engine info', async () => (await docker.info()) as EngineInfo),
 
-    async listContainers(options = {}): Promise<ContainerSummary[]> {
-      try {
+    listContainers: (options = {}) =>
+      call('list containers', async () => {
         const filters = options.labels?.length ? { label: options.labels } : undefined;
         const rows = await docker.listContainers({
           all: options.all ?? false,
           ...(filters ? { filters: JSON.stringify(filters) } : {}),
         });
         return rows as unknown as ContainerSummary[];
-      } catch (err) {
-        throw fail(err, 'list containers');
-      }
-    },
+      }),
 
-    async inspectContainer(idOrName: string): Promise<ContainerInspect> {
-      try {
-        return (await docker.getContainer(idOrName).inspect()) as unknown as ContainerInspect;
-      } catch (err) {
-        throw fail(err, `inspect container ${idOrName}`);
-      }
-    },
+    inspectContainer: (idOrName) =>
+      call(
+        `inspect container ${idOrName}`,
+        async () => (await containerOf(idOrName).inspect()) as unknown as ContainerInspect,
+      ),
 
     async top(idOrName: string, psArgs = DEFAULT_PS_ARGS): Promise<ContainerTop> {
+      const what = `list processes of ${idOrName}`;
       try {
-        return (await docker.getContainer(idOrName).top({ ps_args: psArgs })) as ContainerTop;
-      } catch (err) {
-        const e = fail(err, `list processes of ${idOrName}`);
+        return await call(
+          what,
+          async () => (await containerOf(idOrName).top({ ps_args: psArgs })) as ContainerTop,
+        );
+      } catch (e) {
         // Some engines (or a host ps without -o) reject custom ps args: fall back to the default.
-        if (e.kind === 'unknown' && psArgs) {
-          try {
-            return (await docker.getContainer(idOrName).top()) as ContainerTop;
-          } catch (err2) {
-            throw fail(err2, `list processes of ${idOrName}`);
-          }
-        }
+        if ((e as { kind?: string }).kind === 'unknown' && psArgs)
+          return call(what, async () => (await containerOf(idOrName).top()) as ContainerTop);
         throw e;
       }
     },
 
-    async inspectImage(idOrName: string): Promise<ImageInspect> {
-      try {
-        return (await docker.getImage(idOrName).inspect()) as unknown as ImageInspect;
-      } catch (err) {
-        throw fail(err, `inspect image ${idOrName}`);
-      }
-    },
+    inspectImage: (idOrName) =>
+      call(
+        `inspect image ${idOrName}`,
+        async () =>
+          (await docker.getImage(imageRef(idOrName)).inspect()) as unknown as ImageInspect,
+      ),
 
-    async volumeOptions(name: string): Promise<VolumeOptions> {
-      try {
-        return (await docker.getVolume(name).inspect()) as unknown as VolumeOptions;
-      } catch (err) {
-        throw fail(err, `inspect volume ${name}`);
-      }
-    },
+    volumeOptions: (name) =>
+      call(
+        `inspect volume ${name}`,
+        async () =>
+          (await docker
+            .getVolume(engineName('volume', name))
+            .inspect()) as unknown as VolumeOptions,
+      ),
 
-    async listNetworks(): Promise<NetworkSummary[]> {
-      try {
-        return (await docker.listNetworks()) as unknown as NetworkSummary[];
-      } catch (err) {
-        throw fail(err, 'list networks');
-      }
-    },
+    listNetworks: () =>
+      call(
+        'list networks',
+        async () => (await docker.listNetworks()) as unknown as NetworkSummary[],
+      ),
   };
 }

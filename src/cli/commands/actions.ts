@@ -16,6 +16,14 @@ import type { App } from '../compose.js';
 import type { Io } from '../io.js';
 import type { CommandContext } from '../context.js';
 import { openVerbSession } from '../verb-session.js';
+import {
+  containerArg,
+  incidentStartArg,
+  readableFileArg,
+  secondsArg,
+  sessionRefArg,
+  sinceArg,
+} from '../args.js';
 
 export interface VerbOptions {
   session?: string;
@@ -164,15 +172,15 @@ function finish(io: Io, app: App, session: Session, results: AdHocResult[], opts
 
 function common(cmd: Command, destructive: boolean): Command {
   cmd
-    .option('--session <id>', 'record in this session (default: a new ad-hoc session)')
+    .option(
+      '--session <id>',
+      'record in this session (default: a new ad-hoc session)',
+      sessionRefArg,
+    )
     .option('--dry-run', 'list the engine calls and the blast radius; change nothing')
     .option('--json', 'print the result as JSON (session, paths, hashes, networks)');
   if (destructive) cmd.option('-y, --yes', 'confirm the destructive action (non-interactive)');
   return cmd;
-}
-
-function absPath(p: string | undefined): string | undefined {
-  return p ? resolve(p) : undefined;
 }
 
 export function registerActionCommands(program: Command, ctx: CommandContext): void {
@@ -195,8 +203,8 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
     program
       .command('snapshot')
       .description('collect evidence: logs, inspect (env masked), processes, changes, events')
-      .argument('<container>', 'container name or id')
-      .option('--since <time>', 'logs since: unix seconds, ISO time, or 30m/2h/1d')
+      .argument('<container>', 'container name or id', containerArg)
+      .option('--since <time>', 'logs since: unix seconds, ISO time, or 30m/2h/1d', sinceArg)
       .option('--export', 'also export the filesystem as filesystem.tar')
       .option('--commit', 'also commit an image warden-evidence/<name>:<session>'),
     false,
@@ -220,7 +228,7 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
       .description(
         'take a container off every network: it keeps running, reaches nothing (recorded, reversible)',
       )
-      .argument('<container>', 'container name or id')
+      .argument('<container>', 'container name or id', containerArg)
       .option('--pause', 'also pause it')
       .option('--snapshot-first', 'take a snapshot in the same session first')
       .option('--reason <text>', 'why isolating without a complete snapshot (recorded)'),
@@ -233,7 +241,7 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
     program
       .command('unisolate')
       .description('restore the recorded networks, aliases and addresses; unpause')
-      .argument('<container>', 'container name or id'),
+      .argument('<container>', 'container name or id', containerArg),
     false,
   ).action((container: string, o: VerbOptions) => run('unisolate', { container }, o));
 
@@ -242,7 +250,10 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
     ['unpause', 'unpause a container', false],
   ] as const) {
     common(
-      program.command(verb).description(what).argument('<container>', 'container name or id'),
+      program
+        .command(verb)
+        .description(what)
+        .argument('<container>', 'container name or id', containerArg),
       destructive,
     ).action((container: string, o: VerbOptions) => run(verb, { container }, o));
   }
@@ -254,8 +265,8 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
       program
         .command(verb)
         .description(what)
-        .argument('<container>', 'container name or id')
-        .option('--timeout <seconds>', 'seconds before the engine kills it'),
+        .argument('<container>', 'container name or id', containerArg)
+        .option('--timeout <seconds>', 'seconds before the engine kills it', secondsArg),
       destructive,
     ).action((container: string, o: VerbOptions & { timeout?: string }) =>
       run(verb, { container, timeout: o.timeout }, o),
@@ -265,7 +276,7 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
     program
       .command('kill')
       .description('send a signal to a container (recorded)')
-      .argument('<container>', 'container name or id')
+      .argument('<container>', 'container name or id', containerArg)
       .option('-s, --signal <signal>', 'signal to send', 'SIGKILL'),
     true,
   ).action((container: string, o: VerbOptions & { signal?: string }) =>
@@ -278,10 +289,14 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
       .description(
         'archive the volumes and bind mounts of a container (gzip, optional AES-256-GCM)',
       )
-      .argument('<container>', 'container name or id')
+      .argument('<container>', 'container name or id', containerArg)
       .option('--volume <name>', 'only this volume (name or mount path)')
       .option('--encrypt', 'encrypt with AES-256-GCM (needs --key-file)')
-      .option('--key-file <file>', '32-byte key (raw or hex), or a passphrase (scrypt)'),
+      .option(
+        '--key-file <file>',
+        '32-byte key (raw or hex), or a passphrase (scrypt)',
+        readableFileArg,
+      ),
     false,
   ).action(
     (
@@ -298,7 +313,7 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
           container,
           volume: o.volume,
           encrypt: o.encrypt ? 'true' : undefined,
-          keyFile: absPath(o.keyFile),
+          keyFile: o.keyFile,
         },
         o,
       );
@@ -310,12 +325,16 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
       .command('restore')
       .description('verify a backup (hash, GCM tag, paths), then write it into a container')
       .argument('<backup>', 'backup directory (holds manifest.json)')
-      .requiredOption('--to <container>', 'container to restore into')
-      .option('--key-file <file>', 'key of an encrypted backup')
+      .requiredOption('--to <container>', 'container to restore into', containerArg)
+      .option('--key-file <file>', 'key of an encrypted backup', readableFileArg)
       .option('--volume <name>', 'only this volume (name or mount path)')
       .option('--stop', 'stop the container while writing, start it after')
       .option('--no-restart', 'do not restart a running container after writing')
-      .option('--incident-start <time>', 'warn when the backup is newer than this (ISO time)'),
+      .option(
+        '--incident-start <time>',
+        'warn when the backup is newer than this (ISO time, HH:MM UTC, or 2h ago)',
+        incidentStartArg,
+      ),
     true,
   ).action(
     (
@@ -338,7 +357,7 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
         {
           container: o.to,
           backup,
-          keyFile: absPath(o.keyFile),
+          keyFile: o.keyFile,
           volume: o.volume,
           stop: o.stop ? 'true' : undefined,
           restart: o.restart === false ? 'false' : undefined,
@@ -353,7 +372,7 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
     program
       .command('eradicate')
       .description('remove a container (only after a complete snapshot, or with a recorded reason)')
-      .argument('<container>', 'container name or id')
+      .argument('<container>', 'container name or id', containerArg)
       .option('--snapshot-first', 'take a snapshot in the same session first')
       .option('--reason <text>', 'why removing without a complete snapshot (recorded)'),
     true,

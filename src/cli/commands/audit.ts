@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { CommandContext } from '../context.js';
+import { containerListArg } from '../args.js';
 import { wardenVersion } from '../version.js';
 import type { DockerReadPort } from '../../engine/docker-read-port.js';
 import { DockerError, ExternalError, UserError, errorMessage } from '../../errors.js';
@@ -157,7 +158,7 @@ export function registerAuditCommand(program: Command, ctx: CommandContext): voi
     .command('audit')
     .description('audit the live Docker engine and/or compose files for hardening issues')
     .option('--compose <file>', 'compose file to audit (repeatable)', collect, [])
-    .option('--container <name>', 'only this container (repeatable)', collect, [])
+    .option('--container <name>', 'only this container (repeatable)', containerListArg, [])
     .addOption(
       new Option('--format <format>', 'output format').choices([...AUDIT_FORMATS]).default('table'),
     )

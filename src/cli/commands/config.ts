@@ -47,7 +47,7 @@ export function configCommand(
 export function registerConfigCommand(program: Command, ctx: CommandContext): void {
   program
     .command('config')
-    .description('read or change settings (operator, docker.host, command.timeout)')
+    .description('read or change settings (operator, docker.host, command.timeout, engine.timeout)')
     .argument('<action>', 'get | set | list')
     .argument('[key]', 'setting name')
     .argument('[value]', 'new value (set)')

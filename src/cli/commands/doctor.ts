@@ -1,9 +1,12 @@
-/** `warden doctor`: is this machine ready? Exit 0 only if all is well. */
+/**
+ * `warden doctor`: is this machine ready? Exit 0 only if all is well, 2 when the engine cannot be
+ * used at all (not running, not responding, not an engine, a DOCKER_HOST that cannot be read).
+ */
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keyPaths } from '../../adapters/signer.js';
-import { errorMessage } from '../../errors.js';
+import { DockerError, UserError, errorMessage } from '../../errors.js';
 import type { App } from '../compose.js';
 import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
@@ -25,6 +28,7 @@ async function mode(path: string): Promise<number | undefined> {
 
 export async function doctorCommand(app: App, io: Io, opts: { json?: boolean }): Promise<number> {
   const results: Finding[] = [];
+  let unreachable = false;
   const major = Number(process.versions.node.split('.')[0]);
   results.push({
     name: 'node',
@@ -40,6 +44,9 @@ export async function doctorCommand(app: App, io: Io, opts: { json?: boolean }):
     });
   } catch (err) {
     results.push({ name: 'docker', ok: false, detail: errorMessage(err) });
+    // Not running, not responding, not an engine: an environment error (exit 2), not a finding.
+    if (err instanceof DockerError && err.kind === 'daemon-unreachable') unreachable = true;
+    if (err instanceof UserError) unreachable = true;
   }
   const checkDir = async (name: string, path: string, want: number, optional: boolean) => {
     const m = await mode(path);
@@ -77,7 +84,7 @@ export async function doctorCommand(app: App, io: Io, opts: { json?: boolean }):
       );
     io.out(ok ? 'All good.\n' : 'Some checks failed.\n');
   }
-  return ok ? 0 : 1;
+  return ok ? 0 : unreachable ? 2 : 1;
 }
 
 export function registerDoctorCommand(program: Command, ctx: CommandContext): void {

@@ -6,6 +6,7 @@ import type { App } from '../compose.js';
 import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
 import { listSessions } from './sessions.js';
+import { sessionRefArg } from '../args.js';
 
 export type InteractiveTarget =
   | { kind: 'home' }
@@ -94,7 +95,7 @@ export function registerInteractiveCommands(program: Command, ctx: CommandContex
   program
     .command('resume')
     .description('resume a session (interactive)')
-    .argument('<session>', 'session id or a unique part of it')
+    .argument('<session>', 'session id or a unique part of it', sessionRefArg)
     .action((sessionId: string) =>
       handle(() => interactiveCommand(ctx.app(), io, { kind: 'resume', sessionId })),
     );

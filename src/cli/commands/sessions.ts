@@ -21,6 +21,7 @@ import { renderMarkdown } from '../../report/format-markdown.js';
 import type { App } from '../compose.js';
 import type { CommandContext } from '../context.js';
 import { table, type Io } from '../io.js';
+import { sessionRefArg } from '../args.js';
 
 export interface LoadedJournal {
   sessionId: string;
@@ -239,7 +240,7 @@ export function registerSessionCommands(program: Command, ctx: CommandContext): 
   program
     .command('report')
     .description('turn a session journal into a report (UTC timeline, steps, notes, sign-off)')
-    .argument('<session>', 'session id (or unique part) or journal path')
+    .argument('<session>', 'session id (or unique part) or journal path', sessionRefArg)
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['md', 'json']).default('md'),
     )

@@ -21,6 +21,7 @@ import type { Io } from '../io.js';
 import { loadJournal, type LoadedJournal } from './sessions.js';
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
+import { sessionRefArg } from '../args.js';
 
 export interface VerifyOptions {
   json?: boolean;
@@ -206,7 +207,7 @@ export function registerVerifyCommand(program: Command, ctx: CommandContext): vo
     .description(
       'verify a journal: hash chain, sign-off signatures, evidence and backup hashes (exit 1 names the first bad entry)',
     )
-    .argument('<session>', 'session id (or unique part) or journal path')
+    .argument('<session>', 'session id (or unique part) or journal path', sessionRefArg)
     .option(
       '--trusted-key <pem...>',
       'public key(s) every sign-off must be made with (fails when there is no sign-off)',
