@@ -5,8 +5,9 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { importSrc } from './common.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const FIXTURES = join(root, 'test/fixtures/compose');
@@ -66,10 +67,8 @@ export const SCORED = [
 ];
 
 export async function measureAccuracy() {
-  const dist = (p) => pathToFileURL(join(root, 'dist', p)).href;
-  if (!existsSync(join(root, 'dist/checks/audit-core.js')))
-    throw new Error('dist/ missing: run `npm run build` first');
-  const { runAuditCore } = await import(dist('checks/audit-core.js'));
+  // dist/ is one bundle whose internals are not importable: bundle the audit core on the fly.
+  const { runAuditCore } = await importSrc('src/checks/audit-core.ts');
   const per = new Map(SCORED.map((c) => [c, { tp: 0, fp: 0, fn: 0 }]));
   const misses = [];
   const stacks = await labelledFixtures();
