@@ -4,6 +4,8 @@
  * additional data: "WDNBAK01" | kdf (0 raw key, 1 scrypt) | log2 N | r | p | salt (16) | IV (12).
  * Key file: 32 raw bytes, or 64 hex characters (a raw key), else its text (trimmed, at least 12
  * characters) is a passphrase stretched with scrypt (N=2^15, r=8, p=1) and the per-file salt.
+ * Only the parameters Warden writes are accepted on reading: a header asking for others (say a
+ * cost that takes minutes and gigabytes) is refused before any key is derived.
  */
 import {
   createCipheriv,
@@ -36,11 +38,7 @@ export interface KeyMaterial {
 
 export class BackupIntegrityError extends UserError {
   constructor(message: string) {
-    super(
-      message,
-      'the backup was changed or damaged, or the key is wrong; nothing was written',
-      1,
-    );
+    super(message, 'the backup was changed or damaged, or the key is wrong; nothing was written');
   }
 }
 
@@ -56,10 +54,33 @@ export function parseKeyFile(buf: Buffer): KeyMaterial {
   return { kind: 'passphrase', secret: Buffer.from(text, 'utf8') };
 }
 
-function deriveKey(km: KeyMaterial, salt: Buffer, logN: number, r: number, p: number): Buffer {
+function deriveKey(km: KeyMaterial, salt: Buffer): Buffer {
   if (km.kind === 'raw') return km.secret;
-  const N = 2 ** logN;
-  return scryptSync(km.secret, salt, 32, { N, r, p, maxmem: 256 * N * r });
+  const N = 2 ** SCRYPT.logN;
+  return scryptSync(km.secret, salt, 32, {
+    N,
+    r: SCRYPT.r,
+    p: SCRYPT.p,
+    maxmem: 256 * N * SCRYPT.r,
+  });
+}
+
+/**
+ * Why an encrypted backup's header is refused (undefined when it is one Warden writes): bad magic,
+ * an unknown KDF, or KDF parameters other than Warden's own. Reads the header only: no key is
+ * derived, so a hostile header costs nothing.
+ */
+export function headerProblem(head: Uint8Array): string | undefined {
+  const h = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  if (h.length < HEADER_BYTES) return 'the encrypted backup is truncated (no complete header)';
+  if (!h.subarray(0, MAGIC.length).equals(MAGIC))
+    return 'not a warden encrypted backup (bad header)';
+  const kdf = h[8] ?? -1;
+  if (kdf !== 0 && kdf !== 1) return `unknown key derivation ${kdf} in the header`;
+  const [logN, r, p] = [h[9] ?? 0, h[10] ?? 0, h[11] ?? 0];
+  if (logN !== SCRYPT.logN || r !== SCRYPT.r || p !== SCRYPT.p)
+    return `the header asks for scrypt N=2^${logN}, r=${r}, p=${p}; Warden writes only N=2^${SCRYPT.logN}, r=${SCRYPT.r}, p=${SCRYPT.p}`;
+  return undefined;
 }
 
 export function encryptionInfo(km: KeyMaterial): Record<string, unknown> {
@@ -84,11 +105,7 @@ export function encryptTransform(km: KeyMaterial): Transform {
     salt,
     iv,
   ]);
-  const cipher = createCipheriv(
-    'aes-256-gcm',
-    deriveKey(km, salt, SCRYPT.logN, SCRYPT.r, SCRYPT.p),
-    iv,
-  );
+  const cipher = createCipheriv('aes-256-gcm', deriveKey(km, salt), iv);
   cipher.setAAD(header);
   let started = false;
   return new Transform({
@@ -120,19 +137,16 @@ export function decryptTransform(km: KeyMaterial): Transform {
           head = Buffer.concat([head, chunk]);
           if (head.length < HEADER_BYTES) return cb();
           const header = head.subarray(0, HEADER_BYTES);
-          if (!header.subarray(0, 8).equals(MAGIC))
-            throw new BackupIntegrityError('not a warden encrypted backup (bad header)');
+          const problem = headerProblem(header);
+          if (problem) throw new BackupIntegrityError(problem);
           const kdf = header[8];
-          const [logN, r, p] = [header[9] ?? 0, header[10] ?? 0, header[11] ?? 0];
           if ((kdf === 1) !== (km.kind === 'passphrase'))
             throw new BackupIntegrityError(
               `the backup was encrypted with a ${kdf === 1 ? 'passphrase' : 'raw key'}, the key file holds a ${km.kind === 'raw' ? 'raw key' : 'passphrase'}`,
             );
-          if (logN > 20 || r > 32 || p > 16)
-            throw new BackupIntegrityError('implausible KDF parameters in the header');
           const salt = header.subarray(12, 28);
           const iv = header.subarray(28, 40);
-          decipher = createDecipheriv('aes-256-gcm', deriveKey(km, salt, logN, r, p), iv);
+          decipher = createDecipheriv('aes-256-gcm', deriveKey(km, salt), iv);
           decipher.setAAD(Buffer.from(header));
           buf = head.subarray(HEADER_BYTES);
         }

@@ -27,6 +27,7 @@ import {
   type ActionDeps,
 } from './common.js';
 import { ByteMeter, formatBytes } from './progress.js';
+import { TarHeaderReader } from './tar-headers.js';
 
 export const GZIP_LEVEL = 1;
 
@@ -37,6 +38,8 @@ export interface BackupArchive {
   /** Where the archive is extracted on restore (the parent of `destination`). */
   extractTo: string;
   tarBytes: number;
+  /** Tar entries, as the engine's reader sees them (absent in backups of earlier versions). */
+  entries?: number;
   bytes: number;
   sha256: string;
 }
@@ -131,11 +134,22 @@ export async function backup(deps: ActionDeps, ctx: StepContext): Promise<Action
     ctx.onOutput(`archiving ${m.Type} ${m.Name ?? m.Source ?? ''} at ${dest} → ${file}`);
     const src = await docker.getArchive(ref.id, dest, ctx.signal);
     let tarBytes = 0;
+    let entries: number | undefined = 0;
+    // Counted as restore will count them; an archive this reader refuses is left uncounted.
+    const headers = new TarHeaderReader(() => {
+      if (entries !== undefined) entries++;
+    });
     const meter = new ByteMeter(ctx, `archive ${dest}`);
     const counted = (async function* () {
       for await (const chunk of untilCancelled(src, ctx.signal)) {
         tarBytes += chunk.length;
         meter.add(chunk.length);
+        if (entries !== undefined)
+          try {
+            headers.write(chunk);
+          } catch {
+            entries = undefined;
+          }
         yield chunk;
       }
     })();
@@ -172,6 +186,7 @@ export async function backup(deps: ActionDeps, ctx: StepContext): Promise<Action
       destination: dest,
       extractTo: posixDirname(dest),
       tarBytes,
+      ...(entries !== undefined ? { entries } : {}),
       bytes: written.bytes,
       sha256: written.sha256,
     });
@@ -223,6 +238,7 @@ export async function backup(deps: ActionDeps, ctx: StepContext): Promise<Action
       volume: a.source.name,
       bytes: a.bytes,
       tarBytes: a.tarBytes,
+      ...(a.entries !== undefined ? { entries: a.entries } : {}),
       sha256: a.sha256,
     })),
     ...(manifest.missing ? { missing: manifest.missing } : {}),

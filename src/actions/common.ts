@@ -6,6 +6,7 @@ import type { ControlInspect } from '../engine/docker-control-port.js';
 import { redact } from '../engine/redact.js';
 import { envValues, isSecretName, maskEnvList, maskSecrets } from '../checks/mask.js';
 import type { EvidenceFiles } from './files-port.js';
+import type { BackupSources } from './backup-sources.js';
 
 export interface ActionDeps {
   docker: () => DockerPort;
@@ -13,6 +14,8 @@ export interface ActionDeps {
   sessionDir(sessionId: string): string;
   clock: Clock;
   files: EvidenceFiles;
+  /** How restore reads a backup: real paths, regular files only, each archive copied once. */
+  sources: BackupSources;
   /** `$WARDEN_HOME`: isolation records live in `quarantine/` there, across sessions. */
   home: string;
   /** For `scan-image` (trivy); without it the step gives guidance only. */

@@ -1,33 +1,62 @@
 /**
  * Reading and checking a backup before anything is written: the manifest (found by path or as
- * this container's newest backup in the session), each archive's SHA-256, its encryption as the
- * file header says (never the manifest), the GCM tag, and every tar entry against the directory
- * the archive restores into (derived from `destination`, never the manifest's `extractTo`).
+ * this container's newest backup in the session, read once, a regular file), each archive copied
+ * once into a private file and checked there: its SHA-256 and size against the manifest, its
+ * encryption as the file header says (never the manifest) with Warden's own KDF parameters only,
+ * the GCM tag, and every tar entry read as the engine reads it and checked against the tree the
+ * archive builds in the directory it restores into (derived from `destination`, never the
+ * manifest's `extractTo`), and the tar's size and entry count against the manifest.
  */
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, dirname, posix, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import tar from 'tar-stream';
 import { CancelledError, UserError, errorMessage } from '../errors.js';
 import { isCancellation } from '../engine/cancel.js';
 import {
   BackupIntegrityError,
-  MAGIC_BYTES,
+  HEADER_BYTES,
   decryptTransform,
   hasEncryptedHeader,
+  headerProblem,
   type KeyMaterial,
 } from './backup-crypto.js';
 import type { BackupArchive, BackupManifest } from './backup.js';
+import { NotRegularFileError, type StagedArchive } from './backup-sources.js';
 import { safeName, type ActionDeps, type ContainerRef } from './common.js';
+import { TarHeaderError, TarHeaderReader } from './tar-headers.js';
+import { ArchiveTree } from './tar-tree.js';
+
+/** A manifest larger than this is not one Warden wrote. */
+const MAX_MANIFEST_BYTES = 16 << 20;
+
+export interface LoadedManifest {
+  manifest: BackupManifest;
+  /** The backup directory as given (resolved, symlinks kept). */
+  dir: string;
+  path: string;
+  /** The manifest's real path and directory (symlinks resolved): what the journal is asked. */
+  realPath: string;
+  realDir: string;
+  sha256: string;
+}
+
+async function readManifest(deps: ActionDeps, path: string) {
+  try {
+    return await deps.sources.readRegular(path, MAX_MANIFEST_BYTES);
+  } catch (err) {
+    if (err instanceof NotRegularFileError) throw new BackupIntegrityError(err.message);
+    throw err;
+  }
+}
 
 export async function loadBackupManifest(
   deps: ActionDeps,
   ref: string,
   sessionDir?: string,
   target?: ContainerRef,
-): Promise<{ manifest: BackupManifest; dir: string; path: string; sha256: string }> {
+): Promise<LoadedManifest> {
   const latest = ref === 'latest' && sessionDir !== undefined;
   if (latest) {
     if (!target) throw new UserError('backup "latest" needs the container it was taken from');
@@ -45,11 +74,8 @@ export async function loadBackupManifest(
       const m = join(sessionDir, 'backups', `${name}-${t}`, 'manifest.json');
       if (!(await deps.files.exists(m))) continue;
       try {
-        if (
-          (JSON.parse((await deps.files.readFile(m)).toString('utf8')) as BackupManifest)
-            .complete === false
-        )
-          continue;
+        const { data } = await deps.sources.readRegular(m, MAX_MANIFEST_BYTES);
+        if ((JSON.parse(data.toString('utf8')) as BackupManifest).complete === false) continue;
       } catch {
         // Unreadable: picked, and refused below with the reason.
       }
@@ -67,14 +93,19 @@ export async function loadBackupManifest(
   for (const c of candidates) {
     const path = c.endsWith('.json') ? resolve(c) : join(resolve(c), 'manifest.json');
     if (!(await deps.files.exists(path))) continue;
-    const buf = await deps.files.readFile(path);
+    const { realPath, data: buf } = await readManifest(deps, path);
     let manifest: BackupManifest;
     try {
       manifest = JSON.parse(buf.toString('utf8')) as BackupManifest;
     } catch {
       throw new BackupIntegrityError(`${path} is not valid JSON`);
     }
-    if (manifest.format !== 'warden-backup/1' || !Array.isArray(manifest.archives))
+    if (
+      typeof manifest !== 'object' ||
+      manifest === null ||
+      manifest.format !== 'warden-backup/1' ||
+      !Array.isArray(manifest.archives)
+    )
       throw new BackupIntegrityError(`${path} is not a warden backup manifest`);
     if (manifest.complete === false)
       throw new BackupIntegrityError(
@@ -90,35 +121,12 @@ export async function loadBackupManifest(
       manifest,
       dir: dirname(path),
       path,
+      realPath,
+      realDir: dirname(realPath),
       sha256: createHash('sha256').update(buf).digest('hex'),
     };
   }
   throw new UserError(`no backup at ${ref}`, 'pass the backup directory (it holds manifest.json)');
-}
-
-/** Why a tar entry may not be restored, or undefined when it is fine. */
-export function unsafeEntry(
-  h: { name: string; type?: string | null; linkname?: string | null },
-  top: string,
-): string | undefined {
-  const name = h.name.replace(/\/+$/, '');
-  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return `absolute path ${h.name}`;
-  const parts = name.split('/');
-  if (parts.includes('..')) return `path with .. (${h.name})`;
-  const norm = posix.normalize(name);
-  if (norm !== top && !norm.startsWith(`${top}/`)) return `entry outside ${top}/ (${h.name})`;
-  if (h.type === 'character-device' || h.type === 'block-device') return `device file ${h.name}`;
-  if (h.type === 'symlink' || h.type === 'link') {
-    const link = h.linkname ?? '';
-    if (link.startsWith('/')) return `link ${h.name} → absolute target ${link}`;
-    const target =
-      h.type === 'symlink'
-        ? posix.normalize(posix.join(posix.dirname(norm), link))
-        : posix.normalize(link);
-    if (target !== top && !target.startsWith(`${top}/`))
-      return `link ${h.name} → ${link} escapes ${top}/`;
-  }
-  return undefined;
 }
 
 /**
@@ -148,116 +156,146 @@ export function placeOf(a: Pick<BackupArchive, 'destination' | 'extractTo'>): {
   return { extractTo, top };
 }
 
-/** Whether the archive file starts with the encrypted-backup header (false when unreadable). */
-export async function encryptedOnDisk(
+/**
+ * Copies one archive into a private file (a regular file in the backup directory, by its real
+ * path) and checks its size and SHA-256 against the manifest: nothing else reads the original.
+ */
+export async function stageArchive(
   deps: ActionDeps,
-  dir: string,
+  loaded: Pick<LoadedManifest, 'dir' | 'realDir'>,
   a: BackupArchive,
-): Promise<boolean> {
-  const path = join(dir, a.file);
-  if (a.file.includes('/') || a.file.includes('..') || !(await deps.files.exists(path)))
-    return false; // checkArchive refuses it
-  let head = Buffer.alloc(0);
-  for await (const chunk of deps.files.readStream(path)) {
-    head = Buffer.concat([head, chunk]);
-    if (head.length >= MAGIC_BYTES) break;
+  stagingDir: string,
+  opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {},
+): Promise<StagedArchive> {
+  if (typeof a.file !== 'string' || a.file.includes('/') || a.file === '..' || a.file === '.')
+    throw new BackupIntegrityError(`manifest names a file outside the backup: ${String(a.file)}`);
+  const path = join(loaded.dir, a.file);
+  const real = await deps.sources.realPath(path);
+  if (!real) throw new BackupIntegrityError(`${a.file} is missing`);
+  if (dirname(real) !== loaded.realDir)
+    throw new BackupIntegrityError(`${a.file} is a link to ${real}, outside the backup directory`);
+  let staged: StagedArchive;
+  try {
+    staged = await deps.sources.stage(real, stagingDir, opts);
+  } catch (err) {
+    if (isCancellation(err, opts.signal)) throw new CancelledError();
+    if (err instanceof NotRegularFileError) throw new BackupIntegrityError(err.message);
+    throw new BackupIntegrityError(`${a.file} cannot be copied for checking: ${errorMessage(err)}`);
   }
-  return hasEncryptedHeader(head);
+  if (staged.sha256 !== a.sha256 || staged.bytes !== a.bytes) {
+    await staged.dispose();
+    throw new BackupIntegrityError(
+      staged.sha256 !== a.sha256
+        ? `${a.file}: SHA-256 ${staged.sha256.slice(0, 16)}… does not match the manifest (${String(a.sha256).slice(0, 16)}…)`
+        : `${a.file}: ${staged.bytes} bytes, the manifest says ${String(a.bytes)}`,
+    );
+  }
+  return staged;
 }
 
-export function plainTar(
-  deps: ActionDeps,
-  path: string,
-  km: KeyMaterial | undefined,
-  onBytes?: (b: Uint8Array) => void,
-  signal?: AbortSignal,
-) {
-  const tee = (async function* () {
-    // Opened on the first read: a write that fails before reading leaves no file open.
-    for await (const chunk of deps.files.readStream(path)) {
-      if (signal?.aborted) throw new CancelledError();
-      onBytes?.(chunk);
-      yield chunk;
-    }
-  })();
-  return {
-    source: Readable.from(tee),
-    stages: [...(km ? [decryptTransform(km)] : []), createGunzip()],
-  };
+async function headOf(staged: StagedArchive): Promise<Buffer> {
+  let head = Buffer.alloc(0);
+  for await (const chunk of staged.read()) {
+    head = Buffer.concat([head, chunk]);
+    if (head.length >= HEADER_BYTES) break;
+  }
+  return head.subarray(0, HEADER_BYTES);
 }
 
+/**
+ * Whether the staged archive is encrypted (its header, never the manifest), and why its header
+ * is refused: checked before any key is derived.
+ */
+export async function sealOf(
+  staged: StagedArchive,
+): Promise<{ encrypted: boolean; problem?: string }> {
+  const head = await headOf(staged);
+  if (!hasEncryptedHeader(head)) return { encrypted: false };
+  const problem = headerProblem(head);
+  return problem ? { encrypted: true, problem } : { encrypted: true };
+}
+
+/** The plain tar of a staged archive: its bytes, decrypted when a key is given, gunzipped. */
+export function plainTar(staged: StagedArchive, km: KeyMaterial | undefined, signal?: AbortSignal) {
+  const source = Readable.from(
+    (async function* () {
+      for await (const chunk of staged.read()) {
+        if (signal?.aborted) throw new CancelledError();
+        yield chunk;
+      }
+    })(),
+  );
+  return { source, stages: [...(km ? [decryptTransform(km)] : []), createGunzip()] };
+}
+
+/**
+ * Decrypts (the GCM tag) and reads every tar header of the staged copy as the engine will, checks
+ * each entry against the tree the archive builds, and the tar's size and entry count against the
+ * manifest. Throws BackupIntegrityError with the first reason to refuse.
+ */
 export async function checkArchive(
-  deps: ActionDeps,
-  dir: string,
+  staged: StagedArchive,
   a: BackupArchive,
   km: KeyMaterial | undefined,
   opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {},
-) {
-  const path = join(dir, a.file);
-  if (a.file.includes('/') || a.file.includes('..'))
-    throw new BackupIntegrityError(`manifest names a file outside the backup: ${a.file}`);
-  if (!(await deps.files.exists(path))) throw new BackupIntegrityError(`${a.file} is missing`);
-  const hash = createHash('sha256');
-  let bytes = 0;
+): Promise<{ sha256: string; entries: number; tarBytes: number }> {
   const { top } = placeOf(a);
-  const { source, stages } = plainTar(
-    deps,
-    path,
-    km,
-    (b) => {
-      hash.update(b);
-      bytes += b.length;
-      opts.onBytes?.(b.length);
-    },
-    opts.signal,
-  );
-  const extract = tar.extract();
-  let entries = 0;
+  const tree = new ArchiveTree(top, a.source?.type === 'bind');
   let unsafe: string | undefined;
-  const walk = (async () => {
-    for await (const entry of extract) {
-      entries++;
-      unsafe ??= unsafeEntry(entry.header, top);
-      entry.resume();
+  const reader = new TarHeaderReader((e) => {
+    unsafe = tree.add(e);
+    // Stop at the first: nothing after it matters, and the message names it.
+    if (unsafe) throw new BackupIntegrityError(`${a.file}: refused, ${unsafe}`);
+  });
+  const { source, stages } = plainTar(staged, km, opts.signal);
+  const sink = async (src: AsyncIterable<Buffer>) => {
+    for await (const chunk of src) {
+      opts.onBytes?.(chunk.length);
+      reader.write(chunk);
     }
-  })();
-  let streamError: unknown;
+    reader.end();
+  };
   try {
-    await Promise.all([
-      pipeline([source, ...stages, extract] as unknown as [
-        NodeJS.ReadableStream,
-        NodeJS.WritableStream,
-      ]),
-      walk,
+    await pipeline([source, ...stages, sink] as unknown as [
+      NodeJS.ReadableStream,
+      NodeJS.WritableStream,
     ]);
   } catch (err) {
-    streamError = err;
-  }
-  if (isCancellation(streamError, opts.signal)) throw new CancelledError();
-  const sha256 = hash.digest('hex');
-  if (sha256 !== a.sha256 || bytes !== a.bytes) {
-    const full = await deps.files.hashFile(path);
-    if (full?.sha256 !== a.sha256)
+    if (isCancellation(err, opts.signal) || err instanceof CancelledError)
+      throw new CancelledError();
+    // Unauthenticated bytes explain nothing: with a key, a bad tag is the reason to give.
+    if (km && !(await tagOk(staged, km)))
       throw new BackupIntegrityError(
-        `${a.file}: SHA-256 ${full?.sha256.slice(0, 16) ?? '?'}… does not match the manifest (${a.sha256.slice(0, 16)}…)`,
+        'GCM authentication failed: the backup was tampered with, truncated, or the key is wrong',
       );
+    if (err instanceof BackupIntegrityError) throw err;
+    if (err instanceof TarHeaderError)
+      throw new BackupIntegrityError(`${a.file}: refused, ${err.message}`);
+    throw new BackupIntegrityError(`${a.file} cannot be read: ${errorMessage(err)}`);
   }
-  if (streamError) {
-    if (streamError instanceof BackupIntegrityError) throw streamError;
-    if (km) await checkTag(deps, path, km);
-    throw new BackupIntegrityError(`${a.file} cannot be read: ${errorMessage(streamError)}`);
-  }
-  if (unsafe) throw new BackupIntegrityError(`${a.file}: refused, ${unsafe}`);
-  return { sha256, entries };
+  if (typeof a.tarBytes === 'number' && reader.bytes !== a.tarBytes)
+    throw new BackupIntegrityError(
+      `${a.file}: ${reader.bytes} bytes of tar, the manifest says ${a.tarBytes}`,
+    );
+  if (typeof a.entries === 'number' && tree.entries !== a.entries)
+    throw new BackupIntegrityError(
+      `${a.file}: ${tree.entries} tar entries, the manifest says ${a.entries}`,
+    );
+  return { sha256: staged.sha256, entries: tree.entries, tarBytes: reader.bytes };
 }
 
-/** Decrypt-only pass: a bad GCM tag explains a gunzip or tar error on unauthenticated bytes. */
-async function checkTag(deps: ActionDeps, path: string, km: KeyMaterial): Promise<void> {
-  await pipeline(
-    Readable.from(deps.files.readStream(path)),
-    decryptTransform(km),
-    async (src: AsyncIterable<Buffer>) => {
-      for await (const _ of src) void _;
-    },
-  );
+/** Decrypt-only pass: whether the GCM tag holds. */
+async function tagOk(staged: StagedArchive, km: KeyMaterial): Promise<boolean> {
+  try {
+    await pipeline(
+      Readable.from(staged.read()),
+      decryptTransform(km),
+      async (src: AsyncIterable<Buffer>) => {
+        for await (const _ of src) void _;
+      },
+    );
+    return true;
+  } catch {
+    return false;
+  }
 }

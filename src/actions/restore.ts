@@ -5,12 +5,11 @@
  * The manifest is not authenticated: encryption is read from each archive's header, and the
  * extraction directory is derived from `destination`, never taken from the manifest.
  */
-import { join } from 'node:path';
 import { pipeline as pipelineCb } from 'node:stream';
-import { DockerError, UserError, errorMessage } from '../errors.js';
+import { CancelledError, DockerError, UserError, errorMessage } from '../errors.js';
 import { CANCELLED, isCancellation, untilCancelled } from '../engine/cancel.js';
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
-import { BackupIntegrityError, parseKeyFile } from './backup-crypto.js';
+import { BackupIntegrityError, parseKeyFile, type KeyMaterial } from './backup-crypto.js';
 import type { BackupArchive, BackupManifest } from './backup.js';
 import {
   failed,
@@ -26,12 +25,15 @@ import {
   type ContainerRef,
 } from './common.js';
 import { ByteMeter, formatBytes } from './progress.js';
+import { NotRegularFileError, type StagedArchive } from './backup-sources.js';
 import {
+  checkArchive,
   loadBackupManifest,
   placeOf,
-  encryptedOnDisk,
   plainTar,
-  checkArchive,
+  sealOf,
+  stageArchive,
+  type LoadedManifest,
 } from './restore-verify.js';
 
 /** Whose backups "latest" means: the original's, when restoring into its replacement. */
@@ -95,26 +97,61 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
     deps.sessionDir(ctx.sessionId),
     owner,
   );
+  const archives = pick(loaded.manifest, optParam(ctx, 'volume'));
+  const staged: StagedArchive[] = [];
+  try {
+    return await verifyThenWrite(deps, ctx, c, loaded, archives, staged);
+  } finally {
+    // The private copies: closed and removed whatever happened.
+    await Promise.all(staged.map((s) => s.dispose()));
+  }
+}
+
+async function verifyThenWrite(
+  deps: ActionDeps,
+  ctx: StepContext,
+  c: Awaited<ReturnType<typeof inspectTarget>>,
+  loaded: LoadedManifest,
+  archives: BackupArchive[],
+  staged: StagedArchive[],
+): Promise<ActionOutcome> {
+  const docker = deps.docker();
+  const ref = refOf(c);
+  const owner = backupOwner(ctx, ref);
   const { manifest, dir } = loaded;
-  const archives = pick(manifest, optParam(ctx, 'volume'));
   const keyFile = optParam(ctx, 'keyFile');
-  // The manifest is not authenticated: whether an archive is encrypted is read from its header.
-  const sealed = await Promise.all(archives.map((a) => encryptedOnDisk(deps, dir, a)));
-  const encrypted = sealed.some(Boolean);
-  const disagree = archives.filter((_, i) => sealed[i] !== Boolean(manifest.encrypted));
-  if (encrypted && !keyFile && disagree.length === 0)
-    throw new UserError('this backup is encrypted: pass --key-file FILE');
-  const km = encrypted && keyFile ? parseKeyFile(await deps.files.readFile(keyFile)) : undefined;
-  const base = {
+  const base: Record<string, unknown> = {
     action: 'restore',
     container: ref,
     backup: dir,
+    ...(loaded.realDir !== dir ? { backupRealPath: loaded.realDir } : {}),
     manifestSha256: loaded.sha256,
     backupCreatedAt: manifest.createdAt,
     backupOf: manifest.container,
-    encrypted,
+    encrypted: false,
   };
   const warnings: string[] = [];
+  const verified: {
+    file: string;
+    sha256: string;
+    entries: number;
+    tarBytes: number;
+    destination: string;
+  }[] = [];
+  const refuse = (why: string) =>
+    failed(`restore refused, nothing written: ${why}`, {
+      ...base,
+      refused: why,
+      verified,
+      written: [],
+      warnings,
+    });
+  const cancelledBeforeWriting = () => ({
+    ok: false,
+    cancelled: true,
+    summary: `${CANCELLED} while verifying the backup: nothing written to ${ref.name}`,
+    data: { ...base, verified, written: [], warnings },
+  });
   const incidentStart = optParam(ctx, 'incidentStart');
   if (incidentStart && Date.parse(manifest.createdAt) > Date.parse(incidentStart))
     warnings.push(
@@ -128,23 +165,19 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
     ctx.onOutput(
       `restoring the backup of ${manifest.container.name} (${manifest.container.id.slice(0, 12)}) into its recorded replacement ${ref.name}`,
     );
-  // An unencrypted backup's manifest could be rewritten together with its archives; the journal
-  // of the session that took it cannot (its chain would break). Cross-check when we can.
-  const journaled = deps.backupRecord ? await deps.backupRecord(loaded.path) : undefined;
-  const refuse = (why: string) =>
-    failed(`restore refused, nothing written: ${why}`, {
-      ...base,
-      refused: why,
-      verified: [],
-      written: [],
-      warnings,
-    });
-  if (disagree.length)
-    return refuse(
-      `manifest.json says the backup is ${manifest.encrypted ? '' : 'not '}encrypted but ${disagree.map((a) => a.file).join(', ')} ${disagree.length > 1 ? 'are' : 'is'}${manifest.encrypted ? ' not' : ''}: the manifest or the archives were altered`,
-    );
-  if (keyFile && !encrypted)
-    return refuse('the backup says it is not encrypted but a key was given: refusing');
+
+  // 1. The manifest against the journal of the session that took it, found by the manifest's
+  // real path (a symlink to a session's backup is still that session's backup). An unencrypted
+  // backup's manifest could be rewritten together with its archives; that journal cannot (its
+  // chain would break).
+  const journaled = deps.backupRecord ? await deps.backupRecord(loaded.realPath) : undefined;
+  if (!journaled && deps.backupRecord && loaded.realPath !== loaded.path) {
+    const lexical = await deps.backupRecord(loaded.path);
+    if (lexical)
+      return refuse(
+        `${loaded.path} lies in session ${lexical.sessionId} but resolves to ${loaded.realPath}, outside it: a session's backup must not be a link`,
+      );
+  }
   if (journaled) {
     if (!journaled.chainOk)
       return refuse(
@@ -166,44 +199,107 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
   }
   for (const w of warnings) ctx.onOutput(`warning: ${w}`);
 
-  // 1. Verify everything before writing anything.
-  const verified: { file: string; sha256: string; entries: number; destination: string }[] = [];
+  // 2. Each archive read once, into a private copy; its size and SHA-256 against the manifest
+  // before anything else (no key is derived for a file that is not the one recorded).
+  const stagingDir = deps.sessionDir(ctx.sessionId);
+  for (const a of archives) {
+    if (ctx.signal.aborted) return cancelledBeforeWriting();
+    ctx.onOutput(`reading ${a.file}`);
+    const meter = new ByteMeter(ctx, `read ${a.file}`);
+    try {
+      staged.push(
+        await stageArchive(deps, loaded, a, stagingDir, {
+          signal: ctx.signal,
+          onBytes: (n) => meter.add(n),
+        }),
+      );
+    } catch (err) {
+      if (isCancellation(err, ctx.signal) || err instanceof CancelledError)
+        return cancelledBeforeWriting();
+      if (err instanceof BackupIntegrityError) return refuse(err.message);
+      throw err;
+    } finally {
+      meter.flush();
+    }
+  }
+
+  // 3. Encryption as each copy's header says (the manifest is not authenticated), with Warden's
+  // own KDF parameters only.
+  const seals = await Promise.all(staged.map((s) => sealOf(s)));
+  const encrypted = seals.some((x) => x.encrypted);
+  base.encrypted = encrypted;
+  const disagree = archives.filter((_, i) => seals[i]?.encrypted !== Boolean(manifest.encrypted));
+  if (disagree.length)
+    return refuse(
+      `manifest.json says the backup is ${manifest.encrypted ? '' : 'not '}encrypted but ${disagree.map((a) => a.file).join(', ')} ${disagree.length > 1 ? 'are' : 'is'}${manifest.encrypted ? ' not' : ''}: the manifest or the archives were altered`,
+    );
+  const badHeader = seals.findIndex((x) => x.problem);
+  if (badHeader >= 0)
+    return refuse(`${archives[badHeader]?.file}: ${seals[badHeader]?.problem ?? ''}`);
+  if (encrypted && !keyFile) throw new UserError('this backup is encrypted: pass --key-file FILE');
+  if (keyFile && !encrypted)
+    return refuse('the backup says it is not encrypted but a key was given: refusing');
+  let km: KeyMaterial | undefined;
+  if (encrypted && keyFile) {
+    let key;
+    try {
+      key = await deps.sources.readRegular(keyFile, 1 << 16);
+    } catch (err) {
+      if (err instanceof NotRegularFileError)
+        throw new UserError(`key file: ${err.message}`, 'pass the file that holds the key');
+      throw err;
+    }
+    km = parseKeyFile(key.data);
+  }
+
+  // 4. Every copy decrypted and its tar read as the engine will read it, before writing anything.
+  for (const [i, a] of archives.entries()) {
+    const copy = staged[i];
+    if (!copy) break;
+    if (ctx.signal.aborted) return cancelledBeforeWriting();
+    ctx.onOutput(`verifying ${a.file}`);
+    const meter = new ByteMeter(ctx, `verify ${a.file}`);
+    try {
+      const v = await checkArchive(copy, a, km, {
+        signal: ctx.signal,
+        onBytes: (n) => meter.add(n),
+      });
+      verified.push({ file: a.file, ...v, destination: a.destination });
+    } catch (err) {
+      if (isCancellation(err, ctx.signal) || err instanceof CancelledError)
+        return cancelledBeforeWriting();
+      if (err instanceof BackupIntegrityError) return refuse(err.message);
+      throw err;
+    } finally {
+      meter.flush();
+    }
+  }
+  return write(ctx, docker, c, archives, staged, km, { base, verified, warnings, manifest });
+}
+
+/** Writes the verified copies (never the backup directory's files) through the archive endpoint. */
+async function write(
+  ctx: StepContext,
+  docker: ReturnType<ActionDeps['docker']>,
+  c: Awaited<ReturnType<typeof inspectTarget>>,
+  archives: BackupArchive[],
+  staged: StagedArchive[],
+  km: KeyMaterial | undefined,
+  r: {
+    base: Record<string, unknown>;
+    verified: { entries: number }[];
+    warnings: string[];
+    manifest: BackupManifest;
+  },
+): Promise<ActionOutcome> {
+  const ref = refOf(c);
+  const { base, verified, warnings, manifest } = r;
   const cancelledBeforeWriting = () => ({
     ok: false,
     cancelled: true,
     summary: `${CANCELLED} while verifying the backup: nothing written to ${ref.name}`,
     data: { ...base, verified, written: [], warnings },
   });
-  for (const a of archives) {
-    if (ctx.signal.aborted) return cancelledBeforeWriting();
-    ctx.onOutput(`verifying ${a.file}`);
-    const meter = new ByteMeter(ctx, `verify ${a.file}`);
-    try {
-      const v = await checkArchive(deps, dir, a, km, {
-        signal: ctx.signal,
-        onBytes: (n) => meter.add(n),
-      });
-      meter.flush();
-      verified.push({
-        file: a.file,
-        sha256: v.sha256,
-        entries: v.entries,
-        destination: a.destination,
-      });
-    } catch (err) {
-      if (isCancellation(err, ctx.signal)) return cancelledBeforeWriting();
-      if (err instanceof BackupIntegrityError)
-        return failed(`restore refused, nothing written: ${err.message}`, {
-          ...base,
-          refused: err.message,
-          verified,
-          written: [],
-          warnings,
-        });
-      throw err;
-    }
-  }
-
   // 2. Write.
   if (ctx.signal.aborted) return cancelledBeforeWriting();
   const wasRunning = c.State?.Running === true;
@@ -219,14 +315,15 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
   let restarted: boolean | undefined;
   let startError: unknown;
   try {
-    for (const a of archives) {
-      if (ctx.signal.aborted) {
+    for (const [i, a] of archives.entries()) {
+      const copy = staged[i];
+      if (ctx.signal.aborted || !copy) {
         failure = { destination: a.destination, error: new Error(CANCELLED), cancelled: true };
         break;
       }
       ctx.onOutput(`writing ${a.destination}`);
       const meter = new ByteMeter(ctx, `write ${a.destination}`);
-      const { source, stages } = plainTar(deps, join(dir, a.file), km, undefined, ctx.signal);
+      const { source, stages } = plainTar(copy, km, ctx.signal);
       const plain = (async function* () {
         // The last stream of the chain; an error anywhere destroys it, which ends this loop.
         const out = pipelineCb(

@@ -32,6 +32,7 @@ import { packageRoot } from './version.js';
 import { createEvidenceFiles, createSessionFiles } from '../adapters/evidence-fs.js';
 import type { KnownKeys } from '../journal/key-trust.js';
 import type { SessionFilesPort } from '../journal/recorded-files.js';
+import { createBackupSources } from '../adapters/backup-sources-fs.js';
 import type { ActionDeps } from '../actions/common.js';
 
 export interface App {
@@ -110,7 +111,17 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
   let runners: ReturnType<typeof buildRunners> | undefined;
   const files = createEvidenceFiles();
   const readText = (path: string) => readFile(path, 'utf8');
-  const runnerDeps: RunnerDeps = { docker: getDocker, store, clock, home, shell, files, readText };
+  const sources = createBackupSources();
+  const runnerDeps: RunnerDeps = {
+    docker: getDocker,
+    store,
+    clock,
+    home,
+    shell,
+    files,
+    sources,
+    readText,
+  };
   const getRunners = () => (runners ??= buildRunners(runnerDeps));
   const app: App = {
     home,

@@ -9,6 +9,7 @@ import type { ActionDeps, JournaledBackup } from '../actions/common.js';
 import { targetSecrets } from '../actions/target-secrets.js';
 import type { KnownSecret } from '../engine/masking.js';
 import type { EvidenceFiles } from '../actions/files-port.js';
+import type { BackupSources } from '../actions/backup-sources.js';
 import { createCheckRunner } from '../checks/runner.js';
 import { createActionRunner } from '../actions/runner.js';
 import type { ActionRunner, CheckRunner } from '../engine/executors.js';
@@ -23,6 +24,8 @@ export interface RunnerDeps {
   shell?: ShellPort;
   /** Streams evidence and backup files to disk with their SHA-256. */
   files: EvidenceFiles;
+  /** Reads backups for restore (real paths, regular files, one private copy per archive). */
+  sources: BackupSources;
   readText(path: string): Promise<string>;
 }
 
@@ -33,6 +36,7 @@ export function actionDeps(deps: RunnerDeps): ActionDeps {
     sessionDir: (id) => deps.store.sessionDir(id),
     clock: deps.clock,
     files: deps.files,
+    sources: deps.sources,
     home: deps.home,
     ...(deps.shell ? { shell: deps.shell } : {}),
     backupRecord: (manifestPath) => journaledBackup(deps, manifestPath),
@@ -58,7 +62,10 @@ async function journaledBackup(
   deps: RunnerDeps,
   manifestPath: string,
 ): Promise<JournaledBackup | undefined> {
-  const sessions = resolve(deps.home, 'sessions') + sep;
+  // Both by real path: a restore asks with the manifest's real path, and WARDEN_HOME may itself
+  // lie under a symlink.
+  const home = (await deps.sources.realPath(resolve(deps.home))) ?? resolve(deps.home);
+  const sessions = resolve(home, 'sessions') + sep;
   const path = resolve(manifestPath);
   if (!path.startsWith(sessions)) return undefined;
   const [sessionId, backups, name, file] = path.slice(sessions.length).split(sep);

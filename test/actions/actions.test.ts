@@ -210,6 +210,7 @@ describe.skipIf(!dockerAvailable)(`incident actions on the real engine (${noDock
 
     // A crafted archive with an escaping path and link → refused, nothing written.
     const pack = tar.pack();
+    pack.entry({ name: 'data/', type: 'directory' });
     pack.entry({ name: 'data/keep.txt' }, 'pwned\n');
     pack.entry({ name: 'data/../etc/evil' }, 'x');
     pack.entry({ name: 'data/l', type: 'symlink', linkname: '../../etc/passwd' });

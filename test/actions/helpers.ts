@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createDockerAdapter } from '../../src/adapters/docker/index.js';
 import { resolveEndpoint } from '../../src/adapters/docker/client.js';
 import { createEvidenceFiles } from '../../src/adapters/evidence-fs.js';
+import { createBackupSources } from '../../src/adapters/backup-sources-fs.js';
 import { createActionRunner, type ActionDeps } from '../../src/actions/runner.js';
 import { createFileSessionStore } from '../../src/journal/file.js';
 import type { DockerPort } from '../../src/engine/ports.js';
@@ -24,6 +25,7 @@ export function actionDeps(
     sessionDir: (id) => store.sessionDir(id),
     clock: { now: () => new Date() },
     files: createEvidenceFiles(),
+    sources: createBackupSources(),
     home,
     ...over,
   };

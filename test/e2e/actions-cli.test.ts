@@ -149,7 +149,7 @@ describe.skipIf(!dockerAvailable)(`action verbs on the real engine (${noDockerRe
       '--no-restart',
       '--json',
     ]);
-    expect(forgedRestore.code).toBe(1);
+    expect(forgedRestore.code).toBe(2);
     expect(JSON.parse(forgedRestore.stdout).summary).toMatch(
       /refused, nothing written: manifest.json does not match the SHA-256 journaled by session/,
     );

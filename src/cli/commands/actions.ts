@@ -42,6 +42,8 @@ export const EXIT_CANCELLED = 130;
 function exitCodeOf(r: AdHocResult): number {
   if (r.outcome === 'ok') return 0;
   if (r.outcome === 'cancelled') return EXIT_CANCELLED;
+  // A backup refused on verification is bad input: nothing was written.
+  if (typeof r.data.refused === 'string') return 2;
   return ENGINE_KINDS.has(String(r.data.errorKind ?? '')) ? 2 : 1;
 }
 
