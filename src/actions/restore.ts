@@ -202,26 +202,41 @@ async function verifyThenWrite(
   // 2. Each archive read once, into a private copy; its size and SHA-256 against the manifest
   // before anything else (no key is derived for a file that is not the one recorded).
   const stagingDir = deps.sessionDir(ctx.sessionId);
-  for (const a of archives) {
-    if (ctx.signal.aborted) return cancelledBeforeWriting();
-    ctx.onOutput(`reading ${a.file}`);
-    const meter = new ByteMeter(ctx, `read ${a.file}`);
-    try {
-      staged.push(
-        await stageArchive(deps, loaded, a, stagingDir, {
-          signal: ctx.signal,
-          onBytes: (n) => meter.add(n),
-        }),
-      );
-    } catch (err) {
-      if (isCancellation(err, ctx.signal) || err instanceof CancelledError)
-        return cancelledBeforeWriting();
-      if (err instanceof BackupIntegrityError) return refuse(err.message);
-      throw err;
-    } finally {
-      meter.flush();
+  /**
+   * One metered pass over every archive (read, then verify): a cancel or an integrity problem
+   * ends the restore before anything is written.
+   */
+  const eachArchive = async (
+    doing: string,
+    label: string,
+    run: (
+      a: BackupArchive,
+      i: number,
+      io: { signal: AbortSignal; onBytes: (n: number) => void },
+    ) => Promise<void>,
+  ): Promise<{ done: true } | { end: ActionOutcome }> => {
+    for (const [i, a] of archives.entries()) {
+      if (ctx.signal.aborted) return { end: cancelledBeforeWriting() };
+      ctx.onOutput(`${doing} ${a.file}`);
+      const meter = new ByteMeter(ctx, `${label} ${a.file}`);
+      try {
+        await run(a, i, { signal: ctx.signal, onBytes: (n) => meter.add(n) });
+      } catch (err) {
+        if (isCancellation(err, ctx.signal) || err instanceof CancelledError)
+          return { end: cancelledBeforeWriting() };
+        if (err instanceof BackupIntegrityError) return { end: refuse(err.message) };
+        throw err;
+      } finally {
+        meter.flush();
+      }
     }
-  }
+    return { done: true };
+  };
+  // Pushed as each copy is made: the caller disposes of every copy, also after a cancel.
+  const read = await eachArchive('reading', 'read', async (a, _i, io) => {
+    staged.push(await stageArchive(deps, loaded, a, stagingDir, io));
+  });
+  if ('end' in read) return read.end;
 
   // 3. Encryption as each copy's header says (the manifest is not authenticated), with Warden's
   // own KDF parameters only.
@@ -253,27 +268,13 @@ async function verifyThenWrite(
   }
 
   // 4. Every copy decrypted and its tar read as the engine will read it, before writing anything.
-  for (const [i, a] of archives.entries()) {
+  const checked = await eachArchive('verifying', 'verify', async (a, i, io) => {
     const copy = staged[i];
-    if (!copy) break;
-    if (ctx.signal.aborted) return cancelledBeforeWriting();
-    ctx.onOutput(`verifying ${a.file}`);
-    const meter = new ByteMeter(ctx, `verify ${a.file}`);
-    try {
-      const v = await checkArchive(copy, a, km, {
-        signal: ctx.signal,
-        onBytes: (n) => meter.add(n),
-      });
-      verified.push({ file: a.file, ...v, destination: a.destination });
-    } catch (err) {
-      if (isCancellation(err, ctx.signal) || err instanceof CancelledError)
-        return cancelledBeforeWriting();
-      if (err instanceof BackupIntegrityError) return refuse(err.message);
-      throw err;
-    } finally {
-      meter.flush();
-    }
-  }
+    if (!copy) throw new Error(`no private copy of ${a.file}`);
+    const v = await checkArchive(copy, a, km, io);
+    verified.push({ file: a.file, ...v, destination: a.destination });
+  });
+  if ('end' in checked) return checked.end;
   return write(ctx, docker, c, archives, staged, km, { base, verified, warnings, manifest });
 }
 
