@@ -4,7 +4,8 @@ import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import type { Clock, DockerPort, ShellPort } from '../engine/ports.js';
 import type { ControlInspect } from '../engine/docker-control-port.js';
 import { redact } from '../engine/redact.js';
-import { envValues, isSecretName, maskEnvList, maskSecrets } from '../checks/mask.js';
+import { maskSecrets } from '../checks/mask.js';
+import { credentialValues, knownSecrets } from './evidence-mask.js';
 import type { EvidenceFiles } from './files-port.js';
 import type { BackupSources } from './backup-sources.js';
 
@@ -111,21 +112,19 @@ export function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[._]+/, '') || 'x';
 }
 
-/** Secret values a container could leak into text we record: its environment values. */
+/** Secret values a container could leak into text we record: env values and its credentials. */
 export function secretsOf(c: ControlInspect | undefined): string[] {
-  return envValues(c?.Config?.Env ?? []);
+  return knownSecrets(c);
 }
 
-/** Values of the container's credential-like variables (PASSWORD, TOKEN, ...), 4+ characters. */
+/**
+ * Values of the container's credentials (credential-named variables and labels, credential
+ * arguments of its command line), 4+ characters, for masking its logs byte for byte.
+ */
 export function secretEnvBuffers(c: ControlInspect | undefined): Buffer[] {
-  const out: Buffer[] = [];
-  for (const e of c?.Config?.Env ?? []) {
-    const i = e.indexOf('=');
-    if (i <= 0) continue;
-    const value = e.slice(i + 1);
-    if (value.length >= 4 && isSecretName(e.slice(0, i))) out.push(Buffer.from(value, 'utf8'));
-  }
-  return out;
+  return credentialValues(c)
+    .filter((v) => v.length >= 4)
+    .map((v) => Buffer.from(v, 'utf8'));
 }
 
 const MASK = Buffer.from('***');
@@ -163,14 +162,6 @@ export function maskBuffer(
 /** Masks free text for the journal: known env values, then credential patterns. */
 export function maskText(text: string, secrets: readonly string[]): string {
   return redact(maskSecrets(text, secrets));
-}
-
-/** Inspect JSON with every environment value masked and known values masked everywhere else. */
-export function maskInspect(c: ControlInspect): unknown {
-  const secrets = secretsOf(c);
-  const copy = JSON.parse(JSON.stringify(c)) as ControlInspect;
-  if (copy.Config?.Env) copy.Config.Env = maskEnvList(copy.Config.Env);
-  return JSON.parse(maskSecrets(JSON.stringify(copy), secrets)) as unknown;
 }
 
 export function ok(summary: string, data: Record<string, unknown>): ActionOutcome {

@@ -14,7 +14,6 @@ import {
   flag,
   inspectTarget,
   maskBuffer,
-  maskInspect,
   maskText,
   optParam,
   plan,
@@ -25,6 +24,7 @@ import {
   stampOf,
   type ActionDeps,
 } from './common.js';
+import { maskDeep, maskInspect } from './evidence-mask.js';
 import { eventsWithCoverage, type EventsCoverage } from './events.js';
 import { ByteMeter, formatBytes } from './progress.js';
 
@@ -232,7 +232,7 @@ export async function snapshot(
   if (want.has('processes'))
     await step('processes', async () => {
       const top = await docker.top(ref.id);
-      const text = maskText(json(top), secrets);
+      const text = json(maskDeep(top, secrets));
       const w = await deps.files.writeFile(join(dir, 'processes.json'), text);
       add('processes.json', w, 'processes', 'processes as the engine sees them (top)');
     });
@@ -261,7 +261,7 @@ export async function snapshot(
       eventsCoverage = got.coverage;
       if (!got.coverage.complete)
         ctx.onOutput(`! events since ${got.coverage.since} only: ${got.coverage.reason}`);
-      const text = maskText(json(got.events), secrets);
+      const text = json(maskDeep(got.events, secrets));
       const w = await deps.files.writeFile(join(dir, 'events.json'), text);
       add(
         'events.json',

@@ -22,6 +22,9 @@ export interface EndpointSettingsJson {
 /** Inspect with the parts incident actions need (network endpoints, state details, TTY). */
 export interface ControlInspect extends ContainerInspect {
   Created?: string;
+  /** The process the engine started: `Path` with `Args` (Entrypoint + Cmd resolved). */
+  Path?: string;
+  Args?: string[];
   State?: ContainerInspect['State'] & {
     Paused?: boolean;
     Restarting?: boolean;
