@@ -97,8 +97,16 @@ describe('R: every check step in turn', () => {
     let aborted = false;
     const real = h.checks.run.bind(h.checks);
     h.checks.run = async (ids, ctx) => {
-      ctx.signal.addEventListener('abort', () => { aborted = true; }, { once: true });
-      await new Promise<void>((r) => { release = r; });
+      ctx.signal.addEventListener(
+        'abort',
+        () => {
+          aborted = true;
+        },
+        { once: true },
+      );
+      await new Promise<void>((r) => {
+        release = r;
+      });
       return real(ids, ctx);
     };
     await tui.pressUntil('R', 'running check steps: 1 of 3 (non-root) — c stops the rest');
