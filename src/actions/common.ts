@@ -122,41 +122,14 @@ export function secretsOf(c: ControlInspect | undefined): string[] {
  * arguments of its command line), 4+ characters, for masking its logs byte for byte.
  */
 export function secretEnvBuffers(c: ControlInspect | undefined): Buffer[] {
-  return credentialValues(c)
-    .filter((v) => v.length >= 4)
-    .map((v) => Buffer.from(v, 'utf8'));
-}
-
-const MASK = Buffer.from('***');
-
-/**
- * Replaces every occurrence of the given secret byte strings with `***`, byte-exact elsewhere
- * (log evidence may be binary). Returns the same buffer when nothing matched.
- */
-export function maskBuffer(
-  data: Uint8Array,
-  secrets: readonly Buffer[],
-): { data: Uint8Array; hits: number } {
-  let out = Buffer.isBuffer(data)
-    ? data
-    : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (!secrets.some((x) => out.includes(x))) return { data, hits: 0 };
-  let hits = 0;
-  for (const secret of secrets) {
-    let at = out.indexOf(secret);
-    if (at < 0) continue;
-    const parts: Buffer[] = [];
-    let from = 0;
-    while (at >= 0) {
-      parts.push(out.subarray(from, at), MASK);
-      hits++;
-      from = at + secret.length;
-      at = out.indexOf(secret, from);
-    }
-    parts.push(out.subarray(from));
-    out = Buffer.concat(parts);
+  const values = new Set<string>();
+  for (const v of credentialValues(c)) {
+    if (v.length >= 4) values.add(v);
+    // A multi-line value (a PEM key) reaches the log a line at a time, each with a timestamp.
+    if (v.includes('\n'))
+      for (const line of v.split(/\r?\n/)) if (line.trim().length >= 8) values.add(line.trim());
   }
-  return { data: out, hits };
+  return [...values].map((v) => Buffer.from(v, 'utf8'));
 }
 
 /** Masks free text for the journal: known env values, then credential patterns. */

@@ -9,11 +9,11 @@ import { DockerError, errorMessage } from '../errors.js';
 import { CANCELLED, isCancellation, untilCancelled } from '../engine/cancel.js';
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import type { ControlInspect, LogChunk } from '../engine/docker-control-port.js';
+import { LogMasker, type MaskedBytes } from './log-mask.js';
 import type { HashingWriter, WrittenFile } from './files-port.js';
 import {
   flag,
   inspectTarget,
-  maskBuffer,
   maskText,
   optParam,
   plan,
@@ -193,17 +193,37 @@ export async function snapshot(
           since,
           signal: ctx.signal,
         });
-        for await (const chunk of untilCancelled(logs, ctx.signal)) {
-          const w = writers[chunk.stream] ?? (await open(chunk.stream));
-          // A container that prints its own credentials must not put them in the evidence:
-          // the values of its credential-like variables are replaced, everything else is kept.
-          const masked = logSecrets.length
-            ? maskBuffer(chunk.data, logSecrets)
-            : { data: chunk.data, hits: 0 };
-          maskedInLogs += masked.hits;
-          await w.write(masked.data);
-          partBytes += masked.data.length;
-          meter.add(masked.data.length);
+        const maskers: Partial<Record<LogChunk['stream'], LogMasker>> = {};
+        const put = async (s: LogChunk['stream'], data: Uint8Array, hits: number) => {
+          maskedInLogs += hits;
+          if (data.length === 0) return;
+          const w = writers[s] ?? (await open(s));
+          await w.write(data);
+          partBytes += data.length;
+          meter.add(data.length);
+        };
+        try {
+          for await (const chunk of untilCancelled(logs, ctx.signal)) {
+            if (!logSecrets.length) {
+              await put(chunk.stream, chunk.data, 0);
+              continue;
+            }
+            // A container that prints its own credentials must not put them in the evidence:
+            // the values of its credentials are replaced, also where the engine split them
+            // across pieces of a long line; everything else is kept.
+            const m = (maskers[chunk.stream] ??= new LogMasker(logSecrets, !chunk.unframed));
+            const masked = m.push(chunk.data, chunk.continuations);
+            await put(chunk.stream, masked.data, masked.hits);
+          }
+        } finally {
+          // The few bytes a masker holds back (a secret may have been starting) are written
+          // too, masked, also when the stream broke off or was cancelled.
+          for (const s of ['stdout', 'stderr'] as const) {
+            const m = maskers[s];
+            if (!m) continue;
+            const rest = m.end();
+            await put(s, rest.data, rest.hits);
+          }
         }
       } finally {
         meter.flush();

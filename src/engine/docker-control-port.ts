@@ -51,6 +51,14 @@ export interface ControlInspect extends ContainerInspect {
 export interface LogChunk {
   stream: 'stdout' | 'stderr';
   data: Uint8Array;
+  /**
+   * Offsets in `data` where a frame begins that continues an unfinished line (the engine's
+   * pieces of a line over 16 KiB, each with its own timestamp). Absent: none, or not known (a
+   * TTY container's log has no frames).
+   */
+  continuations?: readonly number[];
+  /** True when the stream has no frames to go by (a TTY container's log). */
+  unframed?: boolean;
 }
 
 export interface LogOptions {

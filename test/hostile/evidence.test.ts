@@ -122,3 +122,81 @@ describe.skipIf(!dockerAvailable)(
     });
   },
 );
+
+/**
+ * The engine cuts a log line longer than 16 KiB into pieces, each framed and timestamped on its
+ * own. A secret that straddles a cut must still be masked, on a plain and on a TTY container, and
+ * every other byte (the pieces' timestamps included) must stay as the engine gave it.
+ */
+describe.skipIf(!dockerAvailable)(
+  `snapshot masks a secret split by the engine's 16 KiB log pieces (${noDockerReason})`,
+  () => {
+    const home = tempHome('warden-evidence-long-');
+    const pw = secret('pw');
+    const plain = testName('longline');
+    const tty = testName('longline-tty');
+    // 16 370 zero bytes put `pw=` and the start of the secret at the end of the first 16 KiB
+    // piece; the rest of the secret opens the second one.
+    const script =
+      'head -c 16370 /dev/zero; printf "pw=%s" "$DB_PASSWORD"; head -c 20000 /dev/zero; echo " end"; sleep 3600';
+
+    beforeAll(async () => {
+      ensureTestImage();
+      for (const [name, extra] of [
+        [plain, []],
+        [tty, ['-t']],
+      ] as const) {
+        dockerCli([
+          'run',
+          '-d',
+          ...extra,
+          ...labelArgs(runId),
+          '--name',
+          name,
+          '--network',
+          'none',
+          '-e',
+          `DB_PASSWORD=${pw}`,
+          TEST_IMAGE,
+          'sh',
+          '-c',
+          script,
+        ]);
+      }
+      for (const name of [plain, tty])
+        await until(() => dockerCli(['logs', name]).includes(' end'), 20_000);
+    });
+
+    afterAll(() => cleanupLabelled(runId));
+
+    for (const [label, which] of [
+      ['plain', () => plain],
+      ['TTY', () => tty],
+    ] as const) {
+      it(`${label} container: the secret is masked across the piece boundary, the rest exact`, async () => {
+        const name = which();
+        const ad = actionDeps(home);
+        const session = await adHocSession(home, ad);
+        const r = await session.runAdHoc('snapshot', { container: name }, { signal });
+        expect(r.outcome).toBe('ok');
+        const dir = join(ad.sessionDir(session.id), String(r.data.dir));
+        await session.close();
+
+        const logs = readFileSync(join(dir, 'stdout.log'));
+        expect(logs.includes(pw)).toBe(false);
+        // No piece of the secret longer than 4 bytes survives either.
+        for (let i = 0; i + 5 <= pw.length; i++)
+          expect(logs.includes(pw.slice(i, i + 5)), pw.slice(i, i + 5)).toBe(false);
+        const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+        expect(manifest.maskedInLogs).toBe(1);
+
+        // Removing the masked run and the pieces' timestamps gives back the container's output.
+        const text = logs.toString('latin1');
+        const stamps = text.match(/\d{4}-\d\d-\d\dT[\d:.]+Z /g) ?? [];
+        expect(stamps.length).toBeGreaterThanOrEqual(2);
+        const body = text.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z /g, '').replace(/\r/g, '');
+        expect(body).toBe(`${'\0'.repeat(16370)}pw=***${'\0'.repeat(20000)} end\n`);
+      });
+    }
+  },
+);

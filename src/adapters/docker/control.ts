@@ -30,33 +30,51 @@ async function* classified(
   }
 }
 
+/** Bytes of a continuing frame kept together with its header: its whole timestamp prefix. */
+const PREFIX_BYTES = 40;
+
 /**
  * Splits the engine's multiplexed log stream (8-byte header: stream, 0, 0, 0, big-endian size)
  * into runs per stream. Works on whole socket chunks so a GiB of small lines stays fast; memory is
  * bounded by one chunk plus one partial frame.
+ *
+ * A frame that continues a line the stream has not finished (the engine's 16 KiB pieces of a long
+ * line, each with its own timestamp) is named in `continuations`, and its first bytes arrive in
+ * one chunk, so a masker can see the piece's timestamp whole.
  */
 export async function* demuxLogs(source: AsyncIterable<Uint8Array>): AsyncGenerator<LogChunk> {
   let pending: Buffer = Buffer.alloc(0);
   let need = 0; // payload bytes still owed to the current frame
   let cur: 'stdout' | 'stderr' = 'stdout';
+  /** Per stream: did its last byte end a line (or has it sent nothing yet)? */
+  const lineDone = { stdout: true, stderr: true };
   for await (const raw of source) {
     const buf: Buffer = pending.length
       ? Buffer.concat([pending, raw])
       : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     pending = Buffer.alloc(0);
     // Runs of consecutive frames from the same stream, as slices; joined once per run.
-    const runs: { stream: 'stdout' | 'stderr'; parts: Buffer[] }[] = [];
-    const emit = (stream: 'stdout' | 'stderr', data: Buffer) => {
-      if (data.length === 0) return;
+    const runs: {
+      stream: 'stdout' | 'stderr';
+      parts: Buffer[];
+      bytes: number;
+      continuations: number[];
+    }[] = [];
+    const run = (stream: 'stdout' | 'stderr') => {
       const last = runs[runs.length - 1];
-      if (last && last.stream === stream) last.parts.push(data);
-      else runs.push({ stream, parts: [data] });
+      if (last && last.stream === stream) return last;
+      const next = { stream, parts: [], bytes: 0, continuations: [] };
+      runs.push(next);
+      return next;
     };
     let off = 0;
     while (off < buf.length) {
       if (need > 0) {
         const take = Math.min(need, buf.length - off);
-        emit(cur, buf.subarray(off, off + take));
+        const r = run(cur);
+        r.parts.push(buf.subarray(off, off + take));
+        r.bytes += take;
+        lineDone[cur] = buf[off + take - 1] === 0x0a;
         off += take;
         need -= take;
         continue;
@@ -65,12 +83,28 @@ export async function* demuxLogs(source: AsyncIterable<Uint8Array>): AsyncGenera
         pending = Buffer.from(buf.subarray(off));
         break;
       }
-      cur = buf[off] === 2 ? 'stderr' : 'stdout';
-      need = buf.readUInt32BE(off + 4);
+      const stream = buf[off] === 2 ? 'stderr' : 'stdout';
+      const size = buf.readUInt32BE(off + 4);
+      const continues = size > 0 && !lineDone[stream];
+      if (continues && buf.length - off - 8 < Math.min(size, PREFIX_BYTES)) {
+        pending = Buffer.from(buf.subarray(off));
+        break;
+      }
+      cur = stream;
+      need = size;
       off += 8;
+      if (continues) {
+        const r = run(cur);
+        r.continuations.push(r.bytes);
+      }
     }
-    for (const r of runs)
-      yield { stream: r.stream, data: r.parts.length === 1 ? r.parts[0]! : Buffer.concat(r.parts) };
+    for (const r of runs) {
+      if (r.bytes === 0) continue;
+      const data = r.parts.length === 1 ? r.parts[0]! : Buffer.concat(r.parts);
+      yield r.continuations.length
+        ? { stream: r.stream, data, continuations: r.continuations }
+        : { stream: r.stream, data };
+    }
   }
 }
 
@@ -142,7 +176,7 @@ export function createDockerControlAdapter(
       const bytes = classified(stream, (e) => fail(e, what));
       if (info.Config?.Tty) {
         return (async function* () {
-          for await (const data of bytes) yield { stream: 'stdout' as const, data };
+          for await (const data of bytes) yield { stream: 'stdout' as const, data, unframed: true };
         })();
       }
       return demuxLogs(bytes);
