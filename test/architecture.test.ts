@@ -126,6 +126,16 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 
+  it('the UI takes Text from its own component, which makes every string inert, never from ink', () => {
+    const own = join(root, 'ui', 'components', 'Text.tsx');
+    const bad = files(join(root, 'ui'))
+      .filter((f) => f !== own)
+      .filter((f) => /import\s*\{[^}]*\bText\b[^}]*\}\s*from\s*'ink'/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(root, f));
+    expect(bad).toEqual([]);
+    expect(readFileSync(own, 'utf8')).toContain('terminalText(');
+  });
+
   it('only src/cli/compose.ts builds adapters', () => {
     const bad: string[] = [];
     for (const f of files(root)) {

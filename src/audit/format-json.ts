@@ -1,5 +1,6 @@
 /** The JSON output (documented in the README, "JSON format"). Pure. */
 import type { AuditReport, Finding } from './types.js';
+import { jsonText } from '../engine/terminal-text.js';
 
 /** `refs` is left out when no reference applies (the README's contract), not written as `{}`. */
 function withoutEmptyRefs<T extends Finding>(f: T): T | Omit<T, 'refs'> {
@@ -11,14 +12,10 @@ function withoutEmptyRefs<T extends Finding>(f: T): T | Omit<T, 'refs'> {
 export function formatJson(report: AuditReport): string {
   const { evaluations: _all, ...rest } = report;
   return (
-    JSON.stringify(
-      {
-        ...rest,
-        findings: rest.findings.map(withoutEmptyRefs),
-        suppressed: rest.suppressed.map(withoutEmptyRefs),
-      },
-      null,
-      2,
-    ) + '\n'
+    jsonText({
+      ...rest,
+      findings: rest.findings.map(withoutEmptyRefs),
+      suppressed: rest.suppressed.map(withoutEmptyRefs),
+    }) + '\n'
   );
 }

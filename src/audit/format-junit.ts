@@ -12,6 +12,11 @@ export function xmlEscape(s: string): string {
       .replace(/'/g, '&apos;')
       // Characters XML 1.0 cannot carry at all.
       .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+      // Characters a terminal acts on (DEL, C1, bidi controls): kept, as character references.
+      .replace(
+        /[\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g,
+        (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`,
+      )
   );
 }
 

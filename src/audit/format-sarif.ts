@@ -4,6 +4,7 @@ import { CHECKS, DRIFT_CHECK, STACK_CHECKS } from '../checks/catalog.js';
 import { IMAGE_CHECKS } from '../checks/rules-images.js';
 import type { Severity } from '../runbook/types.js';
 import type { AuditReport, Finding, SuppressedFinding } from './types.js';
+import { jsonText } from '../engine/terminal-text.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -144,5 +145,5 @@ export function formatSarif(report: AuditReport, opts: SarifOptions = {}): strin
       },
     ],
   };
-  return JSON.stringify(sarif, null, 2) + '\n';
+  return jsonText(sarif) + '\n';
 }

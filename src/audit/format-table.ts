@@ -1,4 +1,5 @@
 /** The human table: grouped by target, worst first, then a summary line. Pure. */
+import { terminalText } from '../engine/terminal-text.js';
 import { targetKey, targetLabel } from './report.js';
 import { severityRank, type AuditReport, type Finding } from './types.js';
 
@@ -60,5 +61,7 @@ export function formatTable(report: AuditReport): string {
       (report.suppressed.length ? `; ${report.suppressed.length} suppressed` : '') +
       (report.notApplicable.length ? `; ${report.notApplicable.length} not applicable` : ''),
   );
-  return lines.join('\n') + '\n';
+  // Names, evidence and messages come from the engine and the compose file: each row stays one
+  // row, with no escape sequence in it.
+  return lines.map((l) => terminalText(l)).join('\n') + '\n';
 }

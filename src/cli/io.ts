@@ -1,4 +1,5 @@
 /** Output helpers for headless commands, and the error → exit code mapping. */
+import { terminalText } from '../engine/terminal-text.js';
 import { BugError, DockerError, ExternalError, UserError } from '../errors.js';
 
 export interface Io {
@@ -16,9 +17,12 @@ export function processIo(): Io {
       throw err;
     });
   }
+  // Everything a headless command prints passes here: a container's log line, an engine's error
+  // or a file's name cannot reach the terminal as an escape sequence (JSON output is escaped
+  // already by jsonText, so this never changes its value).
   return {
-    out: (t) => void process.stdout.write(t),
-    err: (t) => void process.stderr.write(t),
+    out: (t) => void process.stdout.write(terminalText(t, 'block')),
+    err: (t) => void process.stderr.write(terminalText(t, 'block')),
     isTTY: process.stdout.isTTY === true,
     color:
       process.stdout.isTTY === true && !('NO_COLOR' in process.env && process.env.NO_COLOR !== ''),
@@ -55,7 +59,8 @@ export function reportError(io: Io, err: unknown): number {
 }
 
 export function table(rows: string[][], header: string[]): string {
-  const all = [header, ...rows];
+  // One cell, one line: a newline or tab in a value cannot break the columns.
+  const all = [header, ...rows].map((r) => r.map((c) => terminalText(c)));
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   return (
     all

@@ -2,6 +2,7 @@
 import { countsText, riskName } from '../engine/outcomes.js';
 import { TRUST_TEXT } from '../journal/key-trust.js';
 import type { IncidentReport, Report } from './types.js';
+import { terminalText } from '../engine/terminal-text.js';
 
 /** Lines of a step's recorded output quoted in the Markdown report (JSON keeps all). */
 const REPORT_OUTPUT_LINES = 40;
@@ -17,8 +18,9 @@ const MARK: Record<string, string> = {
   interrupted: '[?]',
 };
 
+/** A value inside a table row or a line: one line, `|` escaped, no HTML from the data. */
 function esc(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
 }
 
 export function renderMarkdown(r: Report): string {
@@ -127,7 +129,9 @@ export function renderMarkdown(r: Report): string {
   for (const t of r.timeline)
     out.push(`| ${t.seq} | ${t.ts} | ${esc(t.operator)} | ${t.step ?? ''} | ${esc(t.summary)} |`);
   out.push('');
-  return out.join('\n');
+  // Titles, names, output and notes come from containers, engines and files: no escape sequence
+  // reaches whoever `cat`s the report (Warden's own Markdown has no control characters).
+  return terminalText(out.join('\n'), 'block');
 }
 
 function renderIncident(out: string[], inc: IncidentReport): void {

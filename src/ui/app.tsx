@@ -2,7 +2,8 @@
  * The root: routes between home, runbook inputs, session, audit and the help overlay. The one
  * place that calls exit(); opening and closing sessions happen here so the lock is always released.
  */
-import { Box, Text, useApp } from 'ink';
+import { Box, useApp } from 'ink';
+import { Text } from './components/Text.js';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { Session } from '../engine/session.js';
 import type { LoadedRunbook } from '../runbook/types.js';

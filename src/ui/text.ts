@@ -1,4 +1,5 @@
 /** Plain-text layout helpers: word wrap and truncation by terminal columns. Pure. */
+import { terminalText } from '../engine/terminal-text.js';
 import type { Tone } from './theme.js';
 
 /** One rendered row of a scrollable pane. */
@@ -8,8 +9,12 @@ export interface Line {
   bold?: boolean;
 }
 
-export function truncate(text: string, width: number): string {
+// Each helper makes its text inert (terminalText) before measuring it, so a stand-in symbol is
+// counted in the width it takes on screen.
+
+export function truncate(raw: string, width: number): string {
   if (width <= 0) return '';
+  const text = terminalText(raw);
   return text.length > width ? text.slice(0, Math.max(0, width - 1)) + '…' : text;
 }
 
@@ -17,8 +22,9 @@ export function truncate(text: string, width: number): string {
  * Text that must stay copyable whole (an id, a hash, a path): `label value` on one row when it
  * fits, otherwise the label alone and the value cut into rows of `width` columns (no ellipsis).
  */
-export function wrapExact(value: string, width: number, label = ''): string[] {
+export function wrapExact(raw: string, width: number, label = ''): string[] {
   const w = Math.max(1, width);
+  const value = terminalText(raw);
   if (label && label.length + value.length <= w) return [label + value];
   const out: string[] = label ? [label.trimEnd()] : [];
   for (let i = 0; i < value.length; i += w) out.push(value.slice(i, i + w));
@@ -30,7 +36,7 @@ export function wrapExact(value: string, width: number, label = ''): string[] {
 export function wrapText(text: string, width: number, indent = ''): string[] {
   const w = Math.max(8, width);
   const out: string[] = [];
-  for (const raw of text.replace(/\t/g, '  ').split('\n')) {
+  for (const raw of terminalText(text.replace(/\t/g, '  '), 'block').split('\n')) {
     const lead = /^\s*/.exec(raw)?.[0] ?? '';
     const words = raw.trim().split(/\s+/).filter(Boolean);
     if (words.length === 0) {

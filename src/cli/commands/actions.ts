@@ -24,6 +24,7 @@ import {
   sessionRefArg,
   sinceArg,
 } from '../args.js';
+import { jsonText } from '../../engine/terminal-text.js';
 
 export interface VerbOptions {
   session?: string;
@@ -166,7 +167,7 @@ function finish(io: Io, app: App, session: Session, results: AdHocResult[], opts
       ...r.data,
     });
     const out = results.length === 1 ? one(last) : { ...one(last), steps: results.map(one) };
-    io.out(JSON.stringify(out, null, 2) + '\n');
+    io.out(jsonText(out) + '\n');
   } else for (const r of results) printHuman(io, app, session.id, r);
   for (const r of results) if (r.outcome !== 'ok') return exitCodeOf(r);
   return 0;

@@ -10,6 +10,7 @@ import { DockerError, UserError, errorMessage } from '../../errors.js';
 import type { App } from '../compose.js';
 import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
+import { jsonText } from '../../engine/terminal-text.js';
 
 interface Finding {
   name: string;
@@ -76,7 +77,7 @@ export async function doctorCommand(app: App, io: Io, opts: { json?: boolean }):
     detail: `${catalog.runbooks.length} loaded${catalog.broken.length ? `, ${catalog.broken.length} invalid: ${catalog.broken.map((b) => b.file).join(', ')}` : ''}`,
   });
   const ok = results.every((r) => r.ok);
-  if (opts.json) io.out(JSON.stringify({ ok, checks: results }, null, 2) + '\n');
+  if (opts.json) io.out(jsonText({ ok, checks: results }) + '\n');
   else {
     for (const r of results)
       io.out(

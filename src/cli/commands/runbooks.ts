@@ -6,6 +6,7 @@ import { allSteps } from '../../runbook/types.js';
 import type { App } from '../compose.js';
 import type { CommandContext } from '../context.js';
 import { table, type Io } from '../io.js';
+import { jsonText } from '../../engine/terminal-text.js';
 
 export async function runbooksListCommand(
   app: App,
@@ -15,27 +16,23 @@ export async function runbooksListCommand(
   const catalog = await app.catalog();
   if (opts.json) {
     io.out(
-      JSON.stringify(
-        {
-          runbooks: catalog.runbooks.map((l) => ({
-            id: l.runbook.id,
-            title: l.runbook.title,
-            kind: l.runbook.kind,
-            origin: l.origin,
-            file: l.file,
-            phases: l.runbook.phases.length,
-            steps: allSteps(l.runbook).length,
-            inputs: l.runbook.inputs.map((i) => ({ id: i.id, type: i.type, required: i.required })),
-          })),
-          broken: catalog.broken.map((b) => ({
-            file: b.file,
-            origin: b.origin,
-            errors: b.issues.map(formatIssue),
-          })),
-        },
-        null,
-        2,
-      ) + '\n',
+      jsonText({
+        runbooks: catalog.runbooks.map((l) => ({
+          id: l.runbook.id,
+          title: l.runbook.title,
+          kind: l.runbook.kind,
+          origin: l.origin,
+          file: l.file,
+          phases: l.runbook.phases.length,
+          steps: allSteps(l.runbook).length,
+          inputs: l.runbook.inputs.map((i) => ({ id: i.id, type: i.type, required: i.required })),
+        })),
+        broken: catalog.broken.map((b) => ({
+          file: b.file,
+          origin: b.origin,
+          errors: b.issues.map(formatIssue),
+        })),
+      }) + '\n',
     );
     return catalog.broken.length ? 1 : 0;
   }

@@ -22,6 +22,7 @@ import type { App } from '../compose.js';
 import type { CommandContext } from '../context.js';
 import { table, type Io } from '../io.js';
 import { sessionRefArg } from '../args.js';
+import { jsonText } from '../../engine/terminal-text.js';
 
 export interface LoadedJournal {
   sessionId: string;
@@ -168,7 +169,7 @@ export async function sessionsCommand(
 ): Promise<number> {
   const rows = await listSessions(app, opts);
   if (opts.json) {
-    io.out(JSON.stringify(rows, null, 2) + '\n');
+    io.out(jsonText(rows) + '\n');
     return 0;
   }
   if (rows.length === 0) {

@@ -22,6 +22,7 @@ import { loadJournal, type LoadedJournal } from './sessions.js';
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { sessionRefArg } from '../args.js';
+import { jsonText } from '../../engine/terminal-text.js';
 
 export interface VerifyOptions {
   json?: boolean;
@@ -111,25 +112,21 @@ export async function verifyCommand(
   const ok = problems.length === 0;
   if (opts.json) {
     io.out(
-      JSON.stringify(
-        {
-          ok,
-          session: j.sessionId,
-          path: j.path,
-          entries: j.chain.entries,
-          head: j.chain.head,
-          signatures: j.chain.signatures,
-          signedOff: signoffs.length > 0,
-          signoffs,
-          entriesAfterLastSignoff: uncovered,
-          evidenceFiles: evidence.files,
-          problem: problems[0] ?? null,
-          problems,
-          warnings: evidence.warnings,
-        },
-        null,
-        2,
-      ) + '\n',
+      jsonText({
+        ok,
+        session: j.sessionId,
+        path: j.path,
+        entries: j.chain.entries,
+        head: j.chain.head,
+        signatures: j.chain.signatures,
+        signedOff: signoffs.length > 0,
+        signoffs,
+        entriesAfterLastSignoff: uncovered,
+        evidenceFiles: evidence.files,
+        problem: problems[0] ?? null,
+        problems,
+        warnings: evidence.warnings,
+      }) + '\n',
     );
     return ok ? 0 : 1;
   }

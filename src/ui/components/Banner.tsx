@@ -1,5 +1,6 @@
 /** A message of up to three lines: refusals from the engine, hints, the sign-off invitation. */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import { tone, type Tone } from '../theme.js';
 import { wrapText } from '../text.js';
 

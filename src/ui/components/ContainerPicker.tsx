@@ -3,7 +3,8 @@
  * networks, published ports) to pick from, `/` to filter, Tab to type a name by hand. When the
  * engine cannot be reached, it falls back to typing with a banner saying so.
  */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import { useEffect, useReducer, useState } from 'react';
 import { errorMessage } from '../../errors.js';
 import type { RunbookInput } from '../../runbook/types.js';

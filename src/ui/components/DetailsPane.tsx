@@ -2,7 +2,8 @@
  * The details beside the list (a gap) or below it (a rule): a scrolling window over wrapped lines,
  * marked when Tab gave it the keys.
  */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import { tone } from '../theme.js';
 import type { Line } from '../text.js';
 import { ScrollView } from './ScrollView.js';

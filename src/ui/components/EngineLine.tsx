@@ -2,7 +2,7 @@
  * One line about the Docker engine on the home screen: a spinner while it is reached (the rest of
  * the screen is already drawn), then its version and containers, or why it cannot be reached.
  */
-import { Text } from 'ink';
+import { Text } from './Text.js';
 import type { EngineView } from '../hooks/useDeps.js';
 import { useSpinner } from '../hooks/useSpinner.js';
 import { tone } from '../theme.js';

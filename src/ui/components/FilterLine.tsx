@@ -2,7 +2,8 @@
  * The `/` filter of a list: a field while typing, then a line saying what is filtered and how to
  * clear it. The list below shows only what matches.
  */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import type { ListFilter } from '../filter.js';
 import { tone } from '../theme.js';
 import { truncate } from '../text.js';

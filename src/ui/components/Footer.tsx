@@ -2,7 +2,7 @@
  * Key hints for the current context, generated from the keymap. When the line is too narrow the
  * middle hints drop out; help and quit always stay visible.
  */
-import { Text } from 'ink';
+import { Text } from './Text.js';
 import { bindingsFor, inFooter, type KeyContext } from '../keymap.js';
 import { tone } from '../theme.js';
 import { truncate } from '../text.js';

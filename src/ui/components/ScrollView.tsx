@@ -2,7 +2,8 @@
  * A fixed-height window over pre-wrapped lines. When the text is longer than the window, the last
  * row says where we are and how to scroll; content rows never hide behind it.
  */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import { tone } from '../theme.js';
 import { truncate, type Line } from '../text.js';
 

@@ -3,7 +3,8 @@
  * the session id (on a row of its own when it does not fit: it is copied), the phases, a banner,
  * and once signed the head hash to paste into a ticket.
  */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import { outcomeCounts, type StepOutcome } from '../../engine/outcomes.js';
 import type { SessionState } from '../../engine/state.js';
 import { STATUS_MARK, tone } from '../theme.js';

@@ -8,7 +8,8 @@ import { promptLabel, type Prompt } from '../screens/sessionModel.js';
 import { tone } from '../theme.js';
 import { wrapText } from '../text.js';
 import { ConfirmPrompt, TextPrompt } from './TextPrompt.js';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 
 /** Rows kept for a text prompt's field: a note longer than a row wraps instead of overflowing. */
 export const PROMPT_FIELD_ROWS = 2;

@@ -2,7 +2,8 @@
  * The runbook's steps grouped by phase, with status marks. Titles wrap (never cut); the window
  * follows the selection, keeping its phase heading in view when it fits.
  */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import { outcomeOf } from '../../engine/outcomes.js';
 import type { SessionState, StepState } from '../../engine/state.js';
 import { BLOCKED_MARK, STATUS_MARK, WARNING_MARK, tone, type Tone } from '../theme.js';

@@ -5,7 +5,8 @@
  * Ctrl-C are left to the parent. The value lives in a ref as well as in state: text and Enter can
  * arrive in one chunk, or as events before React re-renders, and Enter must submit what was typed.
  */
-import { Text, useInput } from 'ink';
+import { useInput } from 'ink';
+import { Text } from './Text.js';
 import { useRef, useState } from 'react';
 import { actionFor } from '../keymap.js';
 import { tone } from '../theme.js';

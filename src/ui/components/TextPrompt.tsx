@@ -3,7 +3,8 @@
  * acceptable); Esc cancels and nothing is recorded. Ctrl-U clears the field, Ctrl-W deletes a word.
  * `error` (a refused answer) shows right above the field, so the operator can retype at once.
  */
-import { Box, Text, useInput } from 'ink';
+import { Box, useInput } from 'ink';
+import { Text } from './Text.js';
 import { useState } from 'react';
 import { useKeys } from '../hooks/useKeys.js';
 import { actionFor } from '../keymap.js';

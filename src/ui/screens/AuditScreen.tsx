@@ -2,7 +2,8 @@
  * "Audit this host": the full read-only audit of the live engine (every container, every check),
  * findings by severity then target, the selected finding's evidence and fix. `r` runs it again.
  */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../components/Text.js';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { errorMessage } from '../../errors.js';
 import { Banner, bannerLines, type BannerMessage } from '../components/Banner.js';

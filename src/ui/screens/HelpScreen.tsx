@@ -1,5 +1,6 @@
 /** `?`: every binding in the keymap, grouped by where it applies. Rendered from KEYMAP only. */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../components/Text.js';
 import { useReducer } from 'react';
 import { Footer } from '../components/Footer.js';
 import { ScrollView, maxScroll, pageSize } from '../components/ScrollView.js';

@@ -3,7 +3,8 @@
  * once from disk (runbooks and sessions); the engine line fills in afterwards, with a spinner
  * while it waits.
  */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../components/Text.js';
 import { useEffect, useReducer } from 'react';
 import { errorMessage } from '../../errors.js';
 import { Banner, bannerLines, type BannerMessage } from '../components/Banner.js';

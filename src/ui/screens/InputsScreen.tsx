@@ -1,5 +1,6 @@
 /** Asks for a runbook's inputs one at a time (defaults prefilled) before the session starts. */
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../components/Text.js';
 import { useReducer } from 'react';
 import type { LoadedRunbook } from '../../runbook/types.js';
 import { Banner, bannerLines } from '../components/Banner.js';
