@@ -36,6 +36,7 @@ export function depsFromApp(app: WardenApp, animate: boolean): Deps {
         return { version: v.version, endpoint: v.endpoint, containers: containerRows(rows) };
       },
       interrupted: (sessionId, rec) => inspectInterrupted(app.actionDeps(), sessionId, rec),
+      knownKeys: () => app.knownKeys(),
     },
   };
 }

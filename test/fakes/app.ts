@@ -284,6 +284,7 @@ export function harness(
         endpoint: 'unix:///fake.sock',
         containers: containerRows(await docker.listContainers({ all: true })),
       }),
+      knownKeys,
       interrupted: async (sessionId, rec) => {
         interrupted.calls.push({ sessionId, rec });
         return interrupted.answer;

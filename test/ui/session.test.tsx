@@ -254,4 +254,19 @@ describe('session screen', () => {
     expect(tui.frame()).toContain('/mem/sessions/');
     expect(session.state.status).toBe('signed');
   });
+
+  it("a sign-off by a key that is neither this machine's nor trusted says so in the header", async () => {
+    const h = harness();
+    // This WARDEN_HOME knows no key: the journal's signature proves only that its holder signed.
+    h.deps.ports.knownKeys = async () => ({ trusted: new Set(), given: new Set() });
+    const { tui } = await open(h);
+    for (let i = 0; i < 6; i++) {
+      await tui.pressUntil('s', 'why?');
+      await tui.answer('not needed in test', `–${i + 1}`);
+    }
+    await tui.pressUntil('S', 'your name');
+    await tui.answer('', 'statement');
+    const f = await tui.answer('', 'SIGNED by an unknown key (signer: alice)');
+    expect(f).not.toMatch(/SIGNED by alice/);
+  });
 });

@@ -3,6 +3,7 @@
  * the session id (on a row of its own when it does not fit: it is copied), the phases, a banner,
  * and once signed the head hash to paste into a ticket.
  */
+import { signedText, type KeyTrust } from '../../journal/key-trust.js';
 import { Box } from 'ink';
 import { Text } from './Text.js';
 import { outcomeCounts, type StepOutcome } from '../../engine/outcomes.js';
@@ -22,7 +23,16 @@ interface HeaderModel {
   signed: { text: string; bold: boolean }[];
 }
 
-export function headerModel(state: SessionState, width: number, journalPath: string): HeaderModel {
+/**
+ * `trust` says whose key made the last sign-off (undefined while the keys load): a signature by an
+ * unknown key proves only that its holder signed, and the header says so.
+ */
+export function headerModel(
+  state: SessionState,
+  width: number,
+  journalPath: string,
+  trust?: KeyTrust,
+): HeaderModel {
   const resolved = state.phases.reduce((n, p) => n + p.resolved, 0);
   const total = state.phases.reduce((n, p) => n + p.total, 0);
   const c = outcomeCounts(state);
@@ -38,9 +48,10 @@ export function headerModel(state: SessionState, width: number, journalPath: str
   const signed =
     state.status === 'signed' && last
       ? [
-          ...wrapText(`✓ SIGNED by ${last.signer} — head hash (paste into the ticket):`, width).map(
-            (text) => ({ text, bold: true }),
-          ),
+          ...wrapText(
+            `✓ ${signedText(last.signer, trust ?? 'local').replace(/^signed/, 'SIGNED')} — head hash (paste into the ticket):`,
+            width,
+          ).map((text) => ({ text, bold: true })),
           ...wrapExact(last.hash, width).map((text) => ({ text, bold: true })),
           ...wrapExact(journalPath, width, 'journal: ').map((text) => ({ text, bold: false })),
         ]

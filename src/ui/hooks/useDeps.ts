@@ -2,6 +2,7 @@
  * Dependency injection for the UI: one context, one hook that throws outside its provider. The UI
  * reaches the engine only through these ports and the Session it opens with them.
  */
+import type { KnownKeys } from '../../journal/key-trust.js';
 import { createContext, createElement, useContext, type ReactNode } from 'react';
 import type { AuditReport } from '../../audit/types.js';
 import type { SessionDeps } from '../../engine/session.js';
@@ -48,6 +49,8 @@ export interface UiPorts {
   engine(): Promise<EngineView>;
   /** Re-reads live state for an interrupted action of a session (read-only). */
   interrupted(sessionId: string, rec: ActionRecord): Promise<InterruptedView>;
+  /** This machine's and the trusted signing keys: whose key made a sign-off. */
+  knownKeys(): Promise<KnownKeys>;
 }
 
 export interface Deps {

@@ -25,6 +25,7 @@ import { useNow } from '../hooks/useNow.js';
 import { useSessionState } from '../hooks/useSession.js';
 import { useSessionControls } from '../hooks/useSessionControls.js';
 import { useSessionKeys } from '../hooks/useSessionKeys.js';
+import { useSignoffTrust } from '../hooks/useSignoffTrust.js';
 import { useSpinner } from '../hooks/useSpinner.js';
 import { useTermSize } from '../hooks/useTermSize.js';
 import type { KeyContext } from '../keymap.js';
@@ -87,7 +88,8 @@ export function SessionScreen({ session, isFocused, onBack, onQuit, onHelp }: Se
   const picking = prompt?.kind === 'replacement' ? prompt : undefined;
 
   const banner = sessionBanner(state, ui);
-  const header = headerModel(state, Math.max(20, term.columns), session.journalPath);
+  const trust = useSignoffTrust(state);
+  const header = headerModel(state, Math.max(20, term.columns), session.journalPath, trust);
   const rows = listRows({
     state,
     visible,
