@@ -5,7 +5,7 @@
  * Ctrl-C are left to the parent. The value lives in a ref as well as in state: text and Enter can
  * arrive in one chunk, or as events before React re-renders, and Enter must submit what was typed.
  */
-import { useInput } from 'ink';
+import { useFocusedInput } from '../hooks/useFocusedInput.js';
 import { Text } from './Text.js';
 import { useRef, useState } from 'react';
 import { actionFor } from '../keymap.js';
@@ -41,44 +41,41 @@ export function TextField({
   const latest = useRef<Field>(fieldOf(initial));
   const [field, setField] = useState<Field>(latest.current);
 
-  useInput(
-    (input, key) => {
-      const before = latest.current;
-      let next = before;
-      let submit = false;
-      const action = actionFor('prompt', input, key);
-      if (action === 'submit') submit = true;
-      else if (action === 'clearField') next = clearField();
-      else if (action === 'deleteWord') next = deleteWordBefore(before);
-      else if (key.leftArrow) next = moveCursor(before, 'left');
-      else if (key.rightArrow) next = moveCursor(before, 'right');
-      else if (key.home || (key.ctrl && input === 'a')) next = moveCursor(before, 'start');
-      else if (key.end || (key.ctrl && input === 'e')) next = moveCursor(before, 'end');
-      else if (key.backspace || key.delete) next = backspace(before);
-      else if (
-        key.ctrl ||
-        key.meta ||
-        key.escape ||
-        key.tab ||
-        key.upArrow ||
-        key.downArrow ||
-        key.pageUp ||
-        key.pageDown
-      )
-        return;
-      else ({ field: next, submit } = typeText(before, input));
-      const answer = next.value;
-      // Emptied at once, not when the answer comes back refused: keys typed meanwhile are kept.
-      if (submit && clearOnSubmit && onSubmit) next = fieldOf('');
-      latest.current = next;
-      if (next !== before) {
-        setField(next);
-        if (next.value !== before.value) onChange?.(next.value);
-      }
-      if (submit) onSubmit?.(answer);
-    },
-    { isActive: isFocused },
-  );
+  useFocusedInput((input, key) => {
+    const before = latest.current;
+    let next = before;
+    let submit = false;
+    const action = actionFor('prompt', input, key);
+    if (action === 'submit') submit = true;
+    else if (action === 'clearField') next = clearField();
+    else if (action === 'deleteWord') next = deleteWordBefore(before);
+    else if (key.leftArrow) next = moveCursor(before, 'left');
+    else if (key.rightArrow) next = moveCursor(before, 'right');
+    else if (key.home || (key.ctrl && input === 'a')) next = moveCursor(before, 'start');
+    else if (key.end || (key.ctrl && input === 'e')) next = moveCursor(before, 'end');
+    else if (key.backspace || key.delete) next = backspace(before);
+    else if (
+      key.ctrl ||
+      key.meta ||
+      key.escape ||
+      key.tab ||
+      key.upArrow ||
+      key.downArrow ||
+      key.pageUp ||
+      key.pageDown
+    )
+      return;
+    else ({ field: next, submit } = typeText(before, input));
+    const answer = next.value;
+    // Emptied at once, not when the answer comes back refused: keys typed meanwhile are kept.
+    if (submit && clearOnSubmit && onSubmit) next = fieldOf('');
+    latest.current = next;
+    if (next !== before) {
+      setField(next);
+      if (next.value !== before.value) onChange?.(next.value);
+    }
+    if (submit) onSubmit?.(answer);
+  }, isFocused);
 
   const { value, cursor } = field;
   if (!isFocused) {

@@ -3,7 +3,8 @@
  * acceptable); Esc cancels and nothing is recorded. Ctrl-U clears the field, Ctrl-W deletes a word.
  * `error` (a refused answer) shows right above the field, so the operator can retype at once.
  */
-import { Box, useInput } from 'ink';
+import { useFocusedInput } from '../hooks/useFocusedInput.js';
+import { Box } from 'ink';
 import { Text } from './Text.js';
 import { useState } from 'react';
 import { useKeys } from '../hooks/useKeys.js';
@@ -47,12 +48,9 @@ export function TextPrompt({
   onCancel,
 }: TextPromptProps) {
   const [length, setLength] = useState(initial.length);
-  useInput(
-    (input, key) => {
-      if (actionFor('prompt', input, key) === 'dismiss') onCancel();
-    },
-    { isActive: isFocused },
-  );
+  useFocusedInput((input, key) => {
+    if (actionFor('prompt', input, key) === 'dismiss') onCancel();
+  }, isFocused);
   return (
     <Box flexDirection="column" width={width}>
       {wrapText(label, width)
