@@ -14,10 +14,10 @@
  * mid-line timestamp as well, which only masks more).
  */
 
+import { LOG_TIMESTAMP_MAX as TS_MAX } from '../engine/docker-control-port.js';
+
 const MASK = Buffer.from('***');
 const EMPTY = Buffer.alloc(0);
-/** `2026-12-03T07:37:42.678921135Z ` is 31 bytes; an offset form `+01:00` is 36. */
-const TS_MAX = 40;
 const TS_RE = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d) /g;
 
 /** Length of an RFC 3339 timestamp and its space at `at`, or 0. */
@@ -198,11 +198,12 @@ function rewrite(
     const rs = rawOf(segments, s);
     parts.push(buf.subarray(raw, rs), MASK);
     // Keep the prefixes that fall inside the match, drop its text.
-    for (const seg of segments) {
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i]!;
       const a = Math.max(s, seg.log);
       const b = Math.min(e, seg.log + seg.len);
       if (a >= b) continue;
-      const next = segments[segments.indexOf(seg) + 1];
+      const next = segments[i + 1];
       if (b === seg.log + seg.len && next && next.log < e)
         parts.push(buf.subarray(seg.raw + seg.len, next.raw));
     }

@@ -1,23 +1,19 @@
 /** JUnit XML: one testsuite per target, one testcase per target × check. Pure. */
+import { escapeActive } from '../engine/terminal-text.js';
 import { targetKey, targetLabel } from './report.js';
 import type { AuditReport } from './types.js';
 
 export function xmlEscape(s: string): string {
-  return (
-    s
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-      .replace(/'/g, '&apos;')
-      // Characters XML 1.0 cannot carry at all.
-      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
-      // Characters a terminal acts on (DEL, C1, bidi controls): kept, as character references.
-      .replace(
-        /[\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g,
-        (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`,
-      )
-  );
+  const escaped = s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    // Characters XML 1.0 cannot carry at all.
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+  // Characters a terminal acts on (DEL, C1, bidi controls) are kept, as character references.
+  return escapeActive(escaped, (code) => `&#x${code.toString(16).toUpperCase()};`);
 }
 
 export function formatJunit(report: AuditReport): string {

@@ -48,6 +48,13 @@ export interface ControlInspect extends ContainerInspect {
 }
 
 /** A run of log bytes from one stream (consecutive frames of the same stream coalesced). */
+/**
+ * Longest timestamp prefix the engine puts on a log line (`2026-12-03T07:37:42.678921135Z ` is 31
+ * bytes; with an offset, `+01:00`, 36): the demuxer keeps this many bytes of a continuing frame
+ * together so a masker sees its prefix whole.
+ */
+export const LOG_TIMESTAMP_MAX = 40;
+
 export interface LogChunk {
   stream: 'stdout' | 'stderr';
   data: Uint8Array;

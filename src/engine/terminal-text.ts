@@ -9,12 +9,18 @@
  * (`␛[2J`, `␇`, `‹U+009B›`). Evidence files keep the bytes exactly; only what is shown changes.
  */
 
-/** C0 controls (but tab and newline), DEL, C1 controls, bidi marks, overrides and isolates. */
-const UNSAFE_BLOCK =
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-const UNSAFE_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/**
+ * Beyond C0: DEL, C1 controls, bidi marks, overrides and isolates. Formats that may carry them
+ * raw (JSON, XML) write them escaped instead: `escapeActive`.
+ */
+const ACTIVE = '\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+/** C0 controls (but tab and newline) and the active ones. */
+const UNSAFE_BLOCK = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f${ACTIVE}]`);
+const UNSAFE_LINE = new RegExp(`[\\u0000-\\u001f${ACTIVE}]`);
 const UNSAFE_BLOCK_G = new RegExp(UNSAFE_BLOCK.source, 'g');
 const UNSAFE_LINE_G = new RegExp(UNSAFE_LINE.source, 'g');
+/** The active ones, and the line and paragraph separators JSON may carry raw. */
+const ACTIVE_G = new RegExp(`[${ACTIVE}\\u2028\\u2029]`, 'g');
 
 function standIn(c: string): string {
   const code = c.charCodeAt(0);
@@ -35,8 +41,13 @@ export function terminalText(s: string, mode: 'line' | 'block' = 'line'): string
   return s.replace(UNSAFE_LINE_G, (c) => (c === '\t' ? ' ' : standIn(c)));
 }
 
-/** Characters JSON may carry raw but a terminal acts on: written as `\u` escapes instead. */
-const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g;
+/**
+ * Replaces what a terminal acts on that a format may carry raw (DEL, C1, bidi controls, line and
+ * paragraph separators) with `as(code)`: a JSON `\u` escape, an XML character reference.
+ */
+export function escapeActive(s: string, as: (code: number) => string): string {
+  return s.replace(ACTIVE_G, (c) => as(c.charCodeAt(0)));
+}
 
 /**
  * JSON.stringify whose output is safe on a terminal and the same value to every parser:
@@ -44,8 +55,8 @@ const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u
  * characters can only occur inside strings, so the escaping never touches the structure.
  */
 export function jsonText(value: unknown, indent = 2): string {
-  return JSON.stringify(value, null, indent).replace(
-    JSON_UNSAFE,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  return escapeActive(
+    JSON.stringify(value, null, indent),
+    (code) => `\\u${code.toString(16).padStart(4, '0')}`,
   );
 }

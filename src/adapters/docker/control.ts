@@ -11,6 +11,7 @@ import type {
   NetworkInspect,
   VolumeInspect,
 } from '../../engine/docker-control-port.js';
+import { LOG_TIMESTAMP_MAX } from '../../engine/docker-control-port.js';
 import { engineCalls, type DockerEndpoint } from './client.js';
 import { engineName } from './names.js';
 
@@ -29,9 +30,6 @@ async function* classified(
     (stream as Readable).destroy?.();
   }
 }
-
-/** Bytes of a continuing frame kept together with its header: its whole timestamp prefix. */
-const PREFIX_BYTES = 40;
 
 /**
  * Splits the engine's multiplexed log stream (8-byte header: stream, 0, 0, 0, big-endian size)
@@ -86,7 +84,7 @@ export async function* demuxLogs(source: AsyncIterable<Uint8Array>): AsyncGenera
       const stream = buf[off] === 2 ? 'stderr' : 'stdout';
       const size = buf.readUInt32BE(off + 4);
       const continues = size > 0 && !lineDone[stream];
-      if (continues && buf.length - off - 8 < Math.min(size, PREFIX_BYTES)) {
+      if (continues && buf.length - off - 8 < Math.min(size, LOG_TIMESTAMP_MAX)) {
         pending = Buffer.from(buf.subarray(off));
         break;
       }
