@@ -50,6 +50,11 @@ export interface EngineSummary {
   securityOptions?: string[];
   /** Why it was not reached, when it was not. */
   message?: string;
+  /**
+   * Where the processes of running containers were read: `proc` (this machine's /proc, one pass),
+   * `top` (the engine's top, per container) or `proc+top`; absent when none was running.
+   */
+  processSource?: 'proc' | 'top' | 'proc+top';
 }
 
 export interface AuditReport {

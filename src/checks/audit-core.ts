@@ -5,8 +5,8 @@
 import type { DockerReadPort } from '../engine/docker-read-port.js';
 import { DockerError, UserError, errorMessage } from '../errors.js';
 import { CHECK_IDS, DRIFT_CHECK, evaluateModel, evaluateStack } from './catalog.js';
-import { collectLive } from './collect.js';
-import { composeModels, type ComposeAudit } from './compose-model.js';
+import { collectLive, type ProcessSource } from './collect.js';
+import type { ComposeAudit } from './compose-model.js';
 import type { ReadFile } from './compose-load.js';
 import { evaluateDrift } from './drift.js';
 import type { ContainerModel, EngineFacts } from './model.js';
@@ -28,6 +28,8 @@ export interface AuditInput {
    */
   scopes?: readonly string[];
   images?: ImageScanOptions & { maxAgeDays?: number; now?: Date };
+  /** `top`: list processes through the engine even when this machine's /proc could be read. */
+  processSource?: 'auto' | 'top';
 }
 
 export const AUDIT_SCOPES = ['containers', 'compose', 'images'] as const;
@@ -41,6 +43,7 @@ export interface AuditRun {
     version?: string;
     securityOptions?: string[];
     message?: string;
+    processSource?: ProcessSource;
   };
   composes: ComposeAudit[];
   live: ContainerModel[];
@@ -64,6 +67,10 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
     throw new UserError(`unknown scope(s): ${bad.join(', ')}; use ${AUDIT_SCOPES.join(', ')}`);
   if (unknown.length) throw new UserError(`unknown check id(s): ${unknown.join(', ')}`);
   const composes: ComposeAudit[] = [];
+  // Loaded only for compose files: the YAML parser is most of what an engine-only audit would load.
+  const { composeModels } = input.composeFiles?.length
+    ? await import('./compose-model.js')
+    : { composeModels: undefined };
   for (const file of input.composeFiles ?? []) {
     const readFile = input.readFile;
     if (!readFile) throw new UserError('no file access to read compose files');
@@ -74,7 +81,11 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
       throw new UserError(`cannot read compose file ${file}: ${errorMessage(err)}`);
     }
     composes.push(
-      await composeModels(text, { file, readFile, ...(input.env ? { env: input.env } : {}) }),
+      await (composeModels as NonNullable<typeof composeModels>)(text, {
+        file,
+        readFile,
+        ...(input.env ? { env: input.env } : {}),
+      }),
     );
   }
 
@@ -90,10 +101,15 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
           ? { projects: composes.map((c) => c.project) }
           : {}),
         ...(input.signal ? { signal: input.signal } : {}),
+        ...(input.processSource ? { processSource: input.processSource } : {}),
       });
       live = got.containers;
       facts = got.facts;
-      engine = { reached: true, ...got.engine };
+      engine = {
+        reached: true,
+        ...got.engine,
+        ...(got.processSource ? { processSource: got.processSource } : {}),
+      };
     } catch (err) {
       // With compose files, a missing engine is not an error: the files are still audited.
       if (!composeMode || !isUnreachable(err)) throw err;

@@ -1,10 +1,13 @@
 /**
  * Live collection through the DockerReadPort: `info` once, one `listContainers`, then inspect
- * (and `top` for running containers) with bounded concurrency. No exec into containers.
+ * with bounded concurrency, then the processes of running containers: from this machine's /proc
+ * in one pass when the engine is local (see the port's `hostProcesses`), else one bounded `top`
+ * call each. No exec into containers.
  */
 import type {
   ContainerInspect,
   ContainerSummary,
+  ContainerTop,
   DockerReadPort,
   ImageInspect,
   VolumeOptions,
@@ -30,10 +33,18 @@ export async function mapLimit<T, R>(
   return out;
 }
 
+/**
+ * Where the processes of running containers came from: `proc` (one pass over this machine's
+ * process table), `top` (the engine's `top`, one call per container), `proc+top` (some of each:
+ * the rest could not be read locally); absent when no container was running.
+ */
+export type ProcessSource = 'proc' | 'top' | 'proc+top';
+
 export interface LiveCollection {
   facts: EngineFacts;
   engine: { name?: string; version?: string; securityOptions: string[] };
   containers: ContainerModel[];
+  processSource?: ProcessSource;
 }
 
 export interface CollectOptions {
@@ -43,6 +54,33 @@ export interface CollectOptions {
   projects?: readonly string[];
   concurrency?: number;
   signal?: AbortSignal;
+  /** `top` asks the engine for every container, even when /proc could be read (default `auto`). */
+  processSource?: 'auto' | 'top';
+}
+
+/** At most this many `top` calls at once: each one has the engine fork `ps` over the host. */
+const TOP_CONCURRENCY = 4;
+
+const running = (i: ContainerInspect | undefined): i is ContainerInspect =>
+  !!i?.State?.Running && i.State.Status !== 'restarting';
+
+/** The processes of running containers from the host's /proc, where the port can read it. */
+async function localProcesses(
+  port: DockerReadPort,
+  inspects: readonly (ContainerInspect | undefined)[],
+  opts: CollectOptions,
+): Promise<Map<string, ContainerTop>> {
+  if (!port.hostProcesses || opts.processSource === 'top') return new Map();
+  const queries = inspects
+    .filter(running)
+    .map((i) => ({ id: i.Id, pid: i.State?.Pid ?? 0 }))
+    .filter((q) => q.pid > 0);
+  if (queries.length === 0) return new Map();
+  try {
+    return await port.hostProcesses(queries);
+  } catch {
+    return new Map(); // unreadable here: `top` answers for every container
+  }
 }
 
 function matches(summary: ContainerSummary, wanted: string): boolean {
@@ -146,32 +184,42 @@ export async function collectLive(
     inspected.filter((i): i is ContainerInspect => i !== undefined),
     concurrency,
   );
-  const containers = await mapLimit(inspected, concurrency, async (inspect) => {
-    if (!inspect) return undefined;
-    opts.signal?.throwIfAborted();
-    let top;
-    if (inspect.State?.Running && inspect.State.Status !== 'restarting') {
-      try {
-        top = await port.top(inspect.Id);
-      } catch (err) {
-        // Stopped in the meantime: processes are simply unknown.
-        if (
-          !(err instanceof DockerError) ||
-          (err.kind !== 'not-running' && err.kind !== 'not-found')
-        )
-          throw err;
+  const local = await localProcesses(port, inspected, opts);
+  let fromTop = 0;
+  const containers = await mapLimit(
+    inspected,
+    Math.min(concurrency, TOP_CONCURRENCY),
+    async (inspect) => {
+      if (!inspect) return undefined;
+      opts.signal?.throwIfAborted();
+      let top = local.get(inspect.Id);
+      if (!top && running(inspect)) {
+        fromTop++;
+        try {
+          top = await port.top(inspect.Id);
+        } catch (err) {
+          // Stopped in the meantime: processes are simply unknown.
+          if (
+            !(err instanceof DockerError) ||
+            (err.kind !== 'not-running' && err.kind !== 'not-found')
+          )
+            throw err;
+        }
       }
-    }
-    return modelFromInspect(inspect, top, {
-      ...(inspect.Image && extras.images.has(inspect.Image)
-        ? { image: extras.images.get(inspect.Image) }
-        : {}),
-      volumes: extras.volumes,
-    });
-  });
+      return modelFromInspect(inspect, top, {
+        ...(inspect.Image && extras.images.has(inspect.Image)
+          ? { image: extras.images.get(inspect.Image) }
+          : {}),
+        volumes: extras.volumes,
+      });
+    },
+  );
+  const processSource: ProcessSource | undefined =
+    local.size && fromTop ? 'proc+top' : local.size ? 'proc' : fromTop ? 'top' : undefined;
   return {
     facts,
     engine,
     containers: containers.filter((c): c is ContainerModel => c !== undefined),
+    ...(processSource ? { processSource } : {}),
   };
 }

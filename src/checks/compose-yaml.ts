@@ -5,7 +5,7 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { Alias, Node, YAMLMap } from 'yaml';
 import { UserError } from '../errors.js';
-import { yamlToJS } from '../runbook/parse.js';
+import { yamlToJS } from '../runbook/yaml-values.js';
 import {
   InterpolationError,
   interpolateDeep,

@@ -29,6 +29,7 @@ import { loadCatalog, type Catalog, type RunbookFiles } from '../runbook/load.js
 import type { KnownIds } from '../runbook/parse.js';
 import { actionDeps, buildRunners, secretsOfTargets, type RunnerDeps } from './runners.js';
 import { packageRoot } from './version.js';
+import { readRunbookIndex } from './runbook-index.js';
 import { createEvidenceFiles, createSessionFiles } from '../adapters/evidence-fs.js';
 import type { KnownKeys } from '../journal/key-trust.js';
 import type { SessionFilesPort } from '../journal/recorded-files.js';
@@ -153,11 +154,13 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
       checks: new Set(getRunners().checks?.ids ?? []),
       actions: new Set(getRunners().actions?.actions.map((a) => a.id) ?? []),
     }),
-    catalog: () =>
+    catalog: async () =>
       loadCatalog(
         runbookFiles,
         { bundled: bundledRunbooksDir(), user: join(home, 'runbooks') },
-        app.known(),
+        // Only a file that has to be parsed needs the ids (and so the runners' modules).
+        () => app.known(),
+        await readRunbookIndex(),
       ),
     operator: () => settings.get('operator') || osUser(),
     sessionDeps: () => ({

@@ -103,7 +103,8 @@ export interface ContainerInspect {
   Name?: string;
   Image?: string;
   AppArmorProfile?: string;
-  State?: { Status?: string; Running?: boolean; Health?: { Status?: string } };
+  /** `Pid`: the container's first process on the engine's host (0 when not running). */
+  State?: { Status?: string; Running?: boolean; Pid?: number; Health?: { Status?: string } };
   HostConfig?: HostConfigJson;
   Config?: ContainerConfigJson;
   Mounts?: MountPointJson[];
@@ -112,6 +113,12 @@ export interface ContainerInspect {
     /** The bindings the engine made (running containers); `null` for an exposed, unpublished port. */
     Ports?: Record<string, PortBindingJson[] | null> | null;
   };
+}
+
+/** A running container to list the processes of: its full id and `State.Pid`. */
+export interface HostProcessQuery {
+  id: string;
+  pid: number;
 }
 
 /** `GET /containers/{id}/top`: column titles and one row of strings per process. */
@@ -196,6 +203,13 @@ export interface DockerReadPort extends Partial<DockerImageReadPort> {
    * `-eo pid,user,comm,args`; throws DockerError('not-running') for a stopped container.
    */
   top(idOrName: string, psArgs?: string): Promise<ContainerTop>;
+  /**
+   * Optional, only for an engine on this machine: the processes of many running containers read
+   * in one pass over the host's process table (by the container's first process and its cgroup),
+   * as `top` would list them (`PID USER COMMAND COMMAND`). A container missing from the result
+   * could not be read that way (another host, no access, the process gone): ask `top`.
+   */
+  hostProcesses?(containers: readonly HostProcessQuery[]): Promise<Map<string, ContainerTop>>;
   listNetworks(): Promise<NetworkSummary[]>;
   /** Optional: lets the audit tell locally built images from pulled ones. */
   inspectImage?(idOrName: string): Promise<ImageInspect>;

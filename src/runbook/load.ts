@@ -4,8 +4,26 @@
  */
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
-import { formatIssue, parseRunbook, type KnownIds } from './parse.js';
-import type { LoadedRunbook, RunbookIssue, RunbookOrigin } from './types.js';
+import type { KnownIds } from './parse.js';
+import type { LoadedRunbook, Runbook, RunbookIssue, RunbookOrigin } from './types.js';
+
+/**
+ * Runbooks parsed and validated when Warden was built, by file name, each with the SHA-256 of the
+ * text it was parsed from. A file whose text hashes the same is the same runbook and is not parsed
+ * again; any other text (an edited bundled file) is parsed as usual.
+ */
+export type PrecompiledRunbooks = Readonly<Record<string, { sha256: string; runbook: Runbook }>>;
+
+/** Check and action ids, or a way to get them only when a file has to be parsed. */
+export type KnownIdsSource = KnownIds | (() => KnownIds | undefined);
+
+const parser = () => import('./parse.js');
+
+/** `file:line:col: message` for each issue (the parser's own format). */
+export async function formatIssues(issues: readonly RunbookIssue[]): Promise<string> {
+  const { formatIssue } = await parser();
+  return issues.map(formatIssue).join('\n');
+}
 
 export interface RunbookFiles {
   /** Absolute paths of `*.yaml`/`*.yml` files in `dir`, or [] when it does not exist. */
@@ -27,7 +45,8 @@ export async function loadRunbookFile(
   files: RunbookFiles,
   file: string,
   origin: RunbookOrigin,
-  known?: KnownIds,
+  known?: KnownIdsSource,
+  precompiled?: PrecompiledRunbooks[string],
 ): Promise<{ ok: true; loaded: LoadedRunbook } | { ok: false; issues: RunbookIssue[] }> {
   let text: string;
   try {
@@ -45,16 +64,24 @@ export async function loadRunbookFile(
       issues: [{ file, line: 1, col: 1, message: `cannot read runbook: ${why}` }],
     };
   }
-  const parsed = parseRunbook(text, file, known);
+  const hash = sha256(text);
+  if (precompiled?.sha256 === hash)
+    return { ok: true, loaded: { runbook: precompiled.runbook, origin, file, sha256: hash } };
+  const { parseRunbook } = await parser();
+  const parsed = parseRunbook(text, file, typeof known === 'function' ? known() : known);
   if (!parsed.ok) return parsed;
-  return { ok: true, loaded: { runbook: parsed.runbook, origin, file, sha256: sha256(text) } };
+  return { ok: true, loaded: { runbook: parsed.runbook, origin, file, sha256: hash } };
 }
 
 export async function loadCatalog(
   files: RunbookFiles,
   dirs: { bundled: string; user?: string },
-  known?: KnownIds,
+  known?: KnownIdsSource,
+  /** The bundled runbooks as parsed at build time (only ever used for the bundled directory). */
+  precompiled?: PrecompiledRunbooks,
 ): Promise<Catalog> {
+  let ids: { value: KnownIds | undefined } | undefined;
+  const knownOnce = () => (ids ??= { value: typeof known === 'function' ? known() : known }).value;
   const byId = new Map<string, LoadedRunbook>();
   const broken: Catalog['broken'] = [];
   const sources: [string | undefined, RunbookOrigin][] = [
@@ -64,7 +91,9 @@ export async function loadCatalog(
   for (const [dir, origin] of sources) {
     if (!dir) continue;
     for (const file of (await files.listYaml(dir)).sort()) {
-      const r = await loadRunbookFile(files, file, origin, known);
+      const name = file.replace(/^.*[\\/]/, '');
+      const pre = origin === 'bundled' ? precompiled?.[name] : undefined;
+      const r = await loadRunbookFile(files, file, origin, knownOnce, pre);
       if (r.ok) byId.set(r.loaded.runbook.id, r.loaded);
       else broken.push({ file, origin, issues: r.issues });
     }
@@ -82,14 +111,14 @@ export async function resolveRunbook(
   files: RunbookFiles,
   catalog: Catalog,
   ref: string,
-  known?: KnownIds,
+  known?: KnownIdsSource,
 ): Promise<LoadedRunbook> {
   const looksLikePath = /[\\/]/.test(ref) || /\.ya?ml$/i.test(ref);
   if (looksLikePath) {
     const r = await loadRunbookFile(files, ref, 'path', known);
     if (!r.ok) {
       throw new UserError(
-        r.issues.map(formatIssue).join('\n'),
+        await formatIssues(r.issues),
         `fix the runbook; \`warden runbooks validate ${ref}\` lists every problem`,
       );
     }
@@ -102,7 +131,7 @@ export async function resolveRunbook(
   );
   if (brokenHit) {
     throw new UserError(
-      `runbook "${ref}" is invalid:\n${brokenHit.issues.map(formatIssue).join('\n')}`,
+      `runbook "${ref}" is invalid:\n${await formatIssues(brokenHit.issues)}`,
       `\`warden runbooks validate ${brokenHit.file}\``,
     );
   }

@@ -9,15 +9,13 @@ import {
   isScalar,
   LineCounter,
   parseDocument,
-  visit,
-  type Alias,
   type Document,
   type Node,
-  type ToJSOptions,
 } from 'yaml';
 import type { z } from 'zod';
 import { runbookSchema } from './schema.js';
 import { templateNames } from './template.js';
+import { yamlToJS } from './yaml-values.js';
 import type { Runbook, RunbookIssue } from './types.js';
 
 /** Check and action ids the engine knows; unknown ones are validation errors. */
@@ -80,39 +78,6 @@ export function parseRunbook(text: string, file: string, known?: KnownIds): Pars
   }));
   if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
   return { ok: true, runbook };
-}
-
-export type YamlToJS =
-  { ok: true; value: unknown } | { ok: false; offset: number; message: string };
-
-/**
- * `doc.toJS()` without the throw: the yaml library throws (a ReferenceError) for an alias with no
- * anchor before it (`id: *nope`) and for too many aliases (an alias bomb); both come back as a
- * message and the offset of the alias at fault (the first unresolved one, else the first alias).
- */
-export function yamlToJS(doc: Document, options?: ToJSOptions): YamlToJS {
-  try {
-    return { ok: true, value: doc.toJS(options) as unknown };
-  } catch (err) {
-    let unresolved: Alias | undefined;
-    let first: Alias | undefined;
-    visit(doc, {
-      Alias(_key, node) {
-        first ??= node;
-        if (!node.resolve(doc)) {
-          unresolved = node;
-          return visit.BREAK;
-        }
-        return undefined;
-      },
-    });
-    const culprit = unresolved ?? first;
-    return {
-      ok: false,
-      offset: culprit?.range?.[0] ?? 0,
-      message: firstLine(err instanceof Error ? err.message : String(err)),
-    };
-  }
 }
 
 export function formatIssue(issue: RunbookIssue): string {

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { applyIgnores, parseIgnoreFile, targetKeys } from '../../src/audit/ignore.js';
+import { applyIgnores, targetKeys } from '../../src/audit/ignore.js';
+import { parseIgnoreFile } from '../../src/audit/ignore-file.js';
 import type { Finding } from '../../src/audit/types.js';
 
 const finding = (file: string): Finding => ({

@@ -9,7 +9,6 @@ import type { DockerReadPort } from '../../engine/docker-read-port.js';
 import { DockerError, ExternalError, UserError, errorMessage } from '../../errors.js';
 import { SEVERITIES, type Severity } from '../../runbook/types.js';
 import { auditReport } from '../../audit/run.js';
-import { parseIgnoreFile } from '../../audit/ignore.js';
 import { exitCodeFor } from '../../audit/report.js';
 import { formatJson } from '../../audit/format-json.js';
 import { formatSarif, type SarifOptions } from '../../audit/format-sarif.js';
@@ -32,6 +31,8 @@ export interface AuditOptions {
   /** `containers,compose,images` (comma-separated; repeatable). */
   scope?: string[];
   imageMaxAgeDays?: string;
+  /** `auto` (this machine's /proc when the engine is local, else `top`) or `top`. */
+  processSource?: string;
 }
 
 export interface Writable {
@@ -80,6 +81,8 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
       } catch (err) {
         throw new UserError(`cannot read ignore file ${options.ignoreFile}: ${errorMessage(err)}`);
       }
+      // Loaded only when asked for: it brings the schema library.
+      const { parseIgnoreFile } = await import('../../audit/ignore-file.js');
       ignores = parseIgnoreFile(text, options.ignoreFile);
     }
 
@@ -103,6 +106,7 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
       readFile: deps.readFile,
       ...(deps.env ? { env: deps.env } : {}),
       ...(scopes ? { scopes } : {}),
+      ...(options.processSource === 'top' ? { processSource: 'top' as const } : {}),
       images: { now: deps.now(), ...(maxAge !== undefined ? { maxAgeDays: maxAge } : {}) },
       tool: { name: 'warden', version: deps.version ?? '0.0.0' },
       now: deps.now(),
@@ -174,6 +178,14 @@ export function registerAuditCommand(program: Command, ctx: CommandContext): voi
       [],
     )
     .option('--image-max-age-days <days>', 'images scope: older images fail image-old (365)')
+    .addOption(
+      new Option(
+        '--process-source <source>',
+        "processes of running containers: auto (this machine's /proc for a local engine, else the engine's top) or top",
+      )
+        .choices(['auto', 'top'])
+        .default('auto'),
+    )
     .option('--ignore-file <file>', 'YAML file of suppressions')
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option(
