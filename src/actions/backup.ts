@@ -5,10 +5,11 @@
  */
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { createGzip } from 'node:zlib';
 import { join, relative } from 'node:path';
 import { UserError } from '../errors.js';
 import { CANCELLED, isCancellation, untilCancelled } from '../engine/cancel.js';
+import { coalesce } from '../engine/coalesce.js';
+import { gzipBlocks } from './gzip-blocks.js';
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import type { MountPointJson } from '../engine/docker-read-port.js';
 import type { ControlInspect } from '../engine/docker-control-port.js';
@@ -30,6 +31,25 @@ import { ByteMeter, formatBytes } from './progress.js';
 import { TarHeaderReader } from './tar-headers.js';
 
 export const GZIP_LEVEL = 1;
+
+/**
+ * `gzip` (level 1, the default: about half the size for text, one core's speed, 50 MiB/s here) or
+ * `none` (a plain tar at the engine's speed, as fast as `docker cp`): the trade-off is the
+ * operator's (README, "Backup and restore").
+ */
+export const COMPRESSIONS = ['gzip', 'none'] as const;
+
+/** Whether the archives of a backup are gzipped (every backup before `none` existed is). */
+export function isCompressed(m: Pick<BackupManifest, 'compression'>): boolean {
+  return m.compression !== 'none';
+}
+
+function compressionOf(ctx: StepContext): (typeof COMPRESSIONS)[number] {
+  const v = optParam(ctx, 'compression') ?? 'gzip';
+  if (!(COMPRESSIONS as readonly string[]).includes(v))
+    throw new UserError(`unknown compression ${v}; use ${COMPRESSIONS.join(' or ')}`);
+  return v as (typeof COMPRESSIONS)[number];
+}
 
 export interface BackupArchive {
   file: string;
@@ -109,6 +129,7 @@ export async function backup(deps: ActionDeps, ctx: StepContext): Promise<Action
   const mounts = mountsToBackUp(c, optParam(ctx, 'volume'));
   const encrypt = flag(ctx, 'encrypt');
   const keyFile = optParam(ctx, 'keyFile');
+  const gzip = compressionOf(ctx) === 'gzip';
   if (encrypt && !keyFile) throw new UserError('--encrypt needs --key-file FILE');
   const km = encrypt && keyFile ? parseKeyFile(await deps.files.readFile(keyFile)) : undefined;
   if (mounts.length === 0)
@@ -130,7 +151,7 @@ export async function backup(deps: ActionDeps, ctx: StepContext): Promise<Action
       break;
     }
     const label = safeName(m.Type === 'volume' && m.Name ? m.Name : dest.replace(/^\//, ''));
-    const file = `${i + 1}-${label}.tar.gz${km ? '.enc' : ''}`;
+    const file = `${i + 1}-${label}.tar${gzip ? '.gz' : ''}${km ? '.enc' : ''}`;
     ctx.onOutput(`archiving ${m.Type} ${m.Name ?? m.Source ?? ''} at ${dest} → ${file}`);
     const src = await docker.getArchive(ref.id, dest, ctx.signal);
     let tarBytes = 0;
@@ -155,17 +176,19 @@ export async function backup(deps: ActionDeps, ctx: StepContext): Promise<Action
     })();
     const w = await deps.files.createWriter(join(dir, file));
     try {
-      const gz = createGzip({ level: GZIP_LEVEL });
-      // pipeline: the source, gzip (and encryption) run with backpressure; errors reject.
+      // pipeline: the source, gzip and encryption (each when asked) run with backpressure.
       const sink = async (source: AsyncIterable<Buffer>) => {
-        for await (const chunk of source) await w.write(chunk);
+        for await (const block of coalesce(source)) await w.write(block);
       };
-      if (km) {
-        const enc = encryptTransform(km);
-        await pipeline(Readable.from(counted), gz, enc, sink, { signal: ctx.signal });
-      } else {
-        await pipeline(Readable.from(counted), gz, sink, { signal: ctx.signal });
-      }
+      const compress = (src: AsyncIterable<Buffer>) => gzipBlocks(src, { level: GZIP_LEVEL });
+      const stages = [...(gzip ? [compress] : []), ...(km ? [encryptTransform(km)] : [])];
+      await pipeline(
+        [Readable.from(counted), ...stages, sink] as unknown as [
+          NodeJS.ReadableStream,
+          NodeJS.WritableStream,
+        ],
+        { signal: ctx.signal },
+      );
     } catch (err) {
       const partial = await w.abort();
       if (!isCancellation(err, ctx.signal)) throw err;
@@ -199,7 +222,7 @@ export async function backup(deps: ActionDeps, ctx: StepContext): Promise<Action
     finishedAt: deps.clock.now().toISOString(),
     encrypted: Boolean(km),
     ...(km ? { encryption: encryptionInfo(km) } : {}),
-    compression: `gzip level ${GZIP_LEVEL}`,
+    compression: gzip ? `gzip level ${GZIP_LEVEL}` : 'none',
     archives,
     complete: !cancelledAt,
     ...(cancelledAt

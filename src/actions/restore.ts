@@ -8,9 +8,10 @@
 import { pipeline as pipelineCb } from 'node:stream';
 import { CancelledError, DockerError, UserError, errorMessage } from '../errors.js';
 import { CANCELLED, isCancellation, untilCancelled } from '../engine/cancel.js';
+import { coalesce } from '../engine/coalesce.js';
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import { BackupIntegrityError, parseKeyFile, type KeyMaterial } from './backup-crypto.js';
-import type { BackupArchive, BackupManifest } from './backup.js';
+import { isCompressed, type BackupArchive, type BackupManifest } from './backup.js';
 import {
   failed,
   flag,
@@ -271,7 +272,7 @@ async function verifyThenWrite(
   const checked = await eachArchive('verifying', 'verify', async (a, i, io) => {
     const copy = staged[i];
     if (!copy) throw new Error(`no private copy of ${a.file}`);
-    const v = await checkArchive(copy, a, km, io);
+    const v = await checkArchive(copy, a, km, { ...io, gzipped: isCompressed(manifest) });
     verified.push({ file: a.file, ...v, destination: a.destination });
   });
   if ('end' in checked) return checked.end;
@@ -324,14 +325,15 @@ async function write(
       }
       ctx.onOutput(`writing ${a.destination}`);
       const meter = new ByteMeter(ctx, `write ${a.destination}`);
-      const { source, stages } = plainTar(copy, km, ctx.signal);
+      const { source, stages } = plainTar(copy, km, ctx.signal, isCompressed(r.manifest));
       const plain = (async function* () {
         // The last stream of the chain; an error anywhere destroys it, which ends this loop.
-        const out = pipelineCb(
-          [source, ...stages],
-          () => undefined,
-        ) as unknown as AsyncIterable<Buffer>;
-        for await (const chunk of untilCancelled(out, ctx.signal)) {
+        // (A plain, unencrypted tar has no stage: the staged copy is read as it is.)
+        const out = (stages.length
+          ? pipelineCb([source, ...stages], () => undefined)
+          : source) as unknown as AsyncIterable<Buffer>;
+        // 1 MiB blocks to the engine: one socket write each, not one per 16 KiB piece.
+        for await (const chunk of coalesce(untilCancelled(out, ctx.signal))) {
           meter.add(chunk.length);
           yield chunk;
         }

@@ -2,7 +2,7 @@
 // beside `docker cp` out of and into the same container.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, IMAGE, docker, engineUp, hasImage, measure, rm, tempDir } from './common.js';
+import { BIN, IMAGE, docker, engineUp, figure, hasImage, measure, rm, tempDir } from './common.js';
 
 export default async function backupBench() {
   if (!engineUp() || !hasImage()) {
@@ -34,6 +34,10 @@ export default async function backupBench() {
     const archive = join(res.sessionDir, res.archives[0].path);
     const r = measure([process.execPath, BIN, 'restore', dir, '--to', name, '--yes', '--no-restart'], { WARDEN_HOME: home, NO_COLOR: '1' });
 
+    const bn = measure([process.execPath, BIN, 'backup', name, '--compression', 'none', '--json'], { WARDEN_HOME: home, NO_COLOR: '1' });
+    const resn = JSON.parse(bn.stdout);
+    const rn = measure([process.execPath, BIN, 'restore', join(resn.sessionDir, resn.dir), '--to', name, '--yes', '--no-restart'], { WARDEN_HOME: home, NO_COLOR: '1' });
+
     const key = join(out, 'key');
     docker(['run', '--rm', IMAGE, 'true']);
     const { writeFileSync } = await import('node:fs');
@@ -49,6 +53,14 @@ export default async function backupBench() {
     console.log(`docker cp in                 : ${cpIn.seconds.toFixed(1)} s, ${rate(cpIn.seconds)}`);
     console.log(`warden restore (verify+write): ${r.seconds.toFixed(1)} s, ${rate(r.seconds)}, peak RSS ${r.peakMiB} MiB`);
     console.log(`warden restore --key-file    : ${re.seconds.toFixed(1)} s, ${rate(re.seconds)}, peak RSS ${re.peakMiB} MiB`);
+    console.log(`warden backup --compression none : ${bn.seconds.toFixed(1)} s, ${rate(bn.seconds)}, peak RSS ${bn.peakMiB} MiB`);
+    console.log(`warden restore of it             : ${rn.seconds.toFixed(1)} s, ${rate(rn.seconds)}, peak RSS ${rn.peakMiB} MiB`);
+    figure('backup (gzip -1) vs docker cp out', b.seconds, cpOut.seconds, 1.5, 's');
+    figure('backup --compression none vs docker cp out', bn.seconds, cpOut.seconds, 1.5, 's');
+    figure('restore (verify + write) vs docker cp in', r.seconds, cpIn.seconds, 1.5, 's');
+    figure('restore of --compression none vs docker cp in', rn.seconds, cpIn.seconds, 1.5, 's');
+    const memory = Math.max(b.peakMiB, be.peakMiB, r.peakMiB, re.peakMiB, bn.peakMiB, rn.peakMiB);
+    console.log(`peak RSS of every backup and restore: ${memory} MiB; goal < 150 MB: ${memory < 143 ? 'met' : 'NOT met'}`);
   } finally {
     docker(['rm', '-f', name]);
     docker(['volume', 'rm', '-f', vol]);

@@ -3,7 +3,7 @@
 // BENCH_LOG_MIB overrides the size (default 1024).
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, IMAGE, docker, engineUp, hasImage, measure, mib, rm, tempDir, waitExited } from './common.js';
+import { BIN, IMAGE, docker, engineUp, figure, hasImage, measure, mib, rm, tempDir, waitExited } from './common.js';
 
 export default async function snapshotBench() {
   if (!engineUp() || !hasImage()) {
@@ -33,7 +33,8 @@ export default async function snapshotBench() {
 
     console.log(`docker logs --timestamps > file : ${d.seconds.toFixed(1)} s, ${mib(dBytes)} MiB written, ${(dBytes / (1 << 20) / d.seconds).toFixed(0)} MiB/s (docker CLI peak ${d.peakMiB} MiB)`);
     console.log(`warden snapshot (logs + SHA-256): ${w.seconds.toFixed(1)} s, ${mib(logs)} MiB of logs, ${(logs / (1 << 20) / w.seconds).toFixed(0)} MiB/s, peak RSS ${w.peakMiB} MiB`);
-    console.log(`ratio warden/docker: ${(w.seconds / d.seconds).toFixed(2)}; memory goal < 150 MB: ${w.peakMiB < 143 ? 'met' : 'NOT met'}`);
+    figure(`snapshot of ${sizeMiB} MiB of logs vs docker logs --timestamps > file`, w.seconds, d.seconds, 1.0, 's');
+    console.log(`snapshot peak RSS ${w.peakMiB} MiB; goal < 150 MB: ${w.peakMiB < 143 ? 'met' : 'NOT met'}`);
   } finally {
     docker(['rm', '-f', name]);
     rm(home);

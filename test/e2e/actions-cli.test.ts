@@ -155,4 +155,37 @@ describe.skipIf(!dockerAvailable)(`action verbs on the real engine (${noDockerRe
     );
     expect(dockerCli(['exec', v.name, 'cat', '/data/keep.txt'])).toBe('DAMAGED');
   });
+
+  it('backup --compression none writes plain tar archives that restore reads back', async () => {
+    dockerCli(['exec', v.name, 'sh', '-c', 'printf kept > /data/keep.txt']);
+    const bk = await warden(home, ['backup', v.name, '--compression', 'none', '--json']);
+    expect(bk.code, bk.stderr).toBe(0);
+    const b = JSON.parse(bk.stdout);
+    const dir = join(b.sessionDir, b.dir);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.compression).toBe('none');
+    const archive = readFileSync(join(dir, manifest.archives[0].file));
+    expect(manifest.archives[0].file).toMatch(/\.tar$/);
+    // A tar: the "ustar" magic of the first header, no gzip magic in front.
+    expect(archive.subarray(257, 262).toString()).toBe('ustar');
+    expect(archive.length).toBe(manifest.archives[0].tarBytes);
+    dockerCli(['exec', v.name, 'sh', '-c', 'echo DAMAGED > /data/keep.txt']);
+    const rs = await warden(home, [
+      'restore',
+      dir,
+      '--to',
+      v.name,
+      '--session',
+      b.session,
+      '--yes',
+      '--no-restart',
+    ]);
+    expect(rs.code, rs.stderr).toBe(0);
+    expect(dockerCli(['exec', v.name, 'cat', '/data/keep.txt'])).toBe('kept');
+
+    const bad = await warden(home, ['backup', v.name, '--compression', 'zstd']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/zstd/);
+  });
 });

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UserError } from '../../errors.js';
 import type { Progress } from '../../engine/executors.js';
 import { formatBytes } from '../../actions/progress.js';
@@ -295,6 +295,11 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
       .argument('<container>', 'container name or id', containerArg)
       .option('--volume <name>', 'only this volume (name or mount path)')
       .option('--encrypt', 'encrypt with AES-256-GCM (needs --key-file)')
+      .addOption(
+        new Option('--compression <codec>', 'gzip (smaller, one core) or none (docker cp speed)')
+          .choices(['gzip', 'none'])
+          .default('gzip'),
+      )
       .option(
         '--key-file <file>',
         '32-byte key (raw or hex), or a passphrase (scrypt)',
@@ -304,7 +309,12 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
   ).action(
     (
       container: string,
-      o: VerbOptions & { volume?: string; encrypt?: boolean; keyFile?: string },
+      o: VerbOptions & {
+        volume?: string;
+        encrypt?: boolean;
+        keyFile?: string;
+        compression?: string;
+      },
     ) => {
       if (o.encrypt && !o.keyFile)
         return handle(() => {
@@ -317,6 +327,7 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
           volume: o.volume,
           encrypt: o.encrypt ? 'true' : undefined,
           keyFile: o.keyFile,
+          compression: o.compression,
         },
         o,
       );
