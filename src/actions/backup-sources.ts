@@ -30,7 +30,12 @@ export interface BackupSources {
   stage(
     path: string,
     stagingDir: string,
-    opts?: { signal?: AbortSignal; onBytes?: (n: number) => void },
+    opts?: {
+      signal?: AbortSignal;
+      onBytes?: (n: number) => void;
+      /** Each block as it reached the copy, in order, never reused; awaited before the next. */
+      onChunk?: (chunk: Uint8Array) => void | Promise<void>;
+    },
   ): Promise<StagedArchive>;
 }
 

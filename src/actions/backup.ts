@@ -178,7 +178,15 @@ export async function backup(deps: ActionDeps, ctx: StepContext): Promise<Action
     try {
       // pipeline: the source, gzip and encryption (each when asked) run with backpressure.
       const sink = async (source: AsyncIterable<Buffer>) => {
-        for await (const block of coalesce(source)) await w.write(block);
+        // One block written while the next is read: the engine keeps sending during a write.
+        let writing: Promise<void> = Promise.resolve();
+        for await (const block of coalesce(source)) {
+          await writing;
+          writing = w.write(block);
+          // Awaited above or below; until then its failure must not count as unhandled.
+          writing.catch(() => undefined);
+        }
+        await writing;
       };
       const compress = (src: AsyncIterable<Buffer>) => gzipBlocks(src, { level: GZIP_LEVEL });
       const stages = [...(gzip ? [compress] : []), ...(km ? [encryptTransform(km)] : [])];

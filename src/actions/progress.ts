@@ -11,13 +11,17 @@ export class ByteMeter {
   private bytes = 0;
   private lastReport = 0;
   private samples: { t: number; bytes: number }[] = [];
+  private readonly start: number;
 
   constructor(
     private readonly ctx: Pick<StepContext, 'onProgress'>,
     private readonly label: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.samples.push({ t: this.now(), bytes: 0 });
+    this.start = this.now();
+    // The first report a quarter second in: a part shorter than that shows only its last.
+    this.lastReport = this.start;
+    this.samples.push({ t: this.start, bytes: 0 });
   }
 
   get total(): number {
@@ -32,9 +36,16 @@ export class ByteMeter {
     this.report(t);
   }
 
-  /** The last report (also when the part ends). */
+  /** The part's last report: its bytes, how long it took and the rate over all of it. */
   flush(): void {
-    this.report(this.now());
+    const t = this.now();
+    const seconds = (t - this.start) / 1000;
+    this.ctx.onProgress?.({
+      label: this.label,
+      bytes: this.bytes,
+      seconds,
+      ...(seconds > 0 ? { rate: Math.round(this.bytes / seconds) } : {}),
+    });
   }
 
   private report(t: number): void {

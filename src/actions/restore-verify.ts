@@ -156,43 +156,6 @@ export function placeOf(a: Pick<BackupArchive, 'destination' | 'extractTo'>): {
   return { extractTo, top };
 }
 
-/**
- * Copies one archive into a private file (a regular file in the backup directory, by its real
- * path) and checks its size and SHA-256 against the manifest: nothing else reads the original.
- */
-export async function stageArchive(
-  deps: ActionDeps,
-  loaded: Pick<LoadedManifest, 'dir' | 'realDir'>,
-  a: BackupArchive,
-  stagingDir: string,
-  opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {},
-): Promise<StagedArchive> {
-  if (typeof a.file !== 'string' || a.file.includes('/') || a.file === '..' || a.file === '.')
-    throw new BackupIntegrityError(`manifest names a file outside the backup: ${String(a.file)}`);
-  const path = join(loaded.dir, a.file);
-  const real = await deps.sources.realPath(path);
-  if (!real) throw new BackupIntegrityError(`${a.file} is missing`);
-  if (dirname(real) !== loaded.realDir)
-    throw new BackupIntegrityError(`${a.file} is a link to ${real}, outside the backup directory`);
-  let staged: StagedArchive;
-  try {
-    staged = await deps.sources.stage(real, stagingDir, opts);
-  } catch (err) {
-    if (isCancellation(err, opts.signal)) throw new CancelledError();
-    if (err instanceof NotRegularFileError) throw new BackupIntegrityError(err.message);
-    throw new BackupIntegrityError(`${a.file} cannot be copied for checking: ${errorMessage(err)}`);
-  }
-  if (staged.sha256 !== a.sha256 || staged.bytes !== a.bytes) {
-    await staged.dispose();
-    throw new BackupIntegrityError(
-      staged.sha256 !== a.sha256
-        ? `${a.file}: SHA-256 ${staged.sha256.slice(0, 16)}… does not match the manifest (${String(a.sha256).slice(0, 16)}…)`
-        : `${a.file}: ${staged.bytes} bytes, the manifest says ${String(a.bytes)}`,
-    );
-  }
-  return staged;
-}
-
 async function headOf(staged: StagedArchive): Promise<Buffer> {
   let head = Buffer.alloc(0);
   for await (const chunk of staged.read()) {
@@ -220,7 +183,7 @@ const GUNZIP_CHUNK = 256 << 10;
 
 /** The plain tar of a staged archive: its bytes, decrypted when a key is given, gunzipped. */
 export function plainTar(
-  staged: StagedArchive,
+  staged: Pick<StagedArchive, 'read'>,
   km: KeyMaterial | undefined,
   signal?: AbortSignal,
   /** False for a backup taken with `compression: none` (a lie there only fails the check). */
@@ -249,7 +212,7 @@ export function plainTar(
  * manifest. Throws BackupIntegrityError with the first reason to refuse.
  */
 export async function checkArchive(
-  staged: StagedArchive,
+  staged: Pick<StagedArchive, 'read' | 'sha256'>,
   a: BackupArchive,
   km: KeyMaterial | undefined,
   opts: { signal?: AbortSignal; onBytes?: (n: number) => void; gzipped?: boolean } = {},
@@ -263,20 +226,28 @@ export async function checkArchive(
     if (unsafe) throw new BackupIntegrityError(`${a.file}: refused, ${unsafe}`);
   });
   const { source, stages } = plainTar(staged, km, opts.signal, opts.gzipped ?? true);
+  // The reader's own refusal, kept: the pipeline may report the streams it tore down instead.
+  let refusal: unknown;
   const sink = async (src: AsyncIterable<Buffer>) => {
-    for await (const chunk of src) {
-      opts.onBytes?.(chunk.length);
-      reader.write(chunk);
+    try {
+      for await (const chunk of src) {
+        opts.onBytes?.(chunk.length);
+        reader.write(chunk);
+      }
+      reader.end();
+    } catch (err) {
+      if (err instanceof BackupIntegrityError || err instanceof TarHeaderError) refusal = err;
+      throw err;
     }
-    reader.end();
   };
   try {
     await pipeline([source, ...stages, sink] as unknown as [
       NodeJS.ReadableStream,
       NodeJS.WritableStream,
     ]);
-  } catch (err) {
-    if (isCancellation(err, opts.signal) || err instanceof CancelledError)
+  } catch (thrown) {
+    const err = refusal ?? thrown;
+    if (opts.signal?.aborted || (!refusal && isCancellation(err)) || err instanceof CancelledError)
       throw new CancelledError();
     // Unauthenticated bytes explain nothing: with a key, a bad tag is the reason to give.
     if (km && !(await tagOk(staged, km)))
@@ -300,7 +271,7 @@ export async function checkArchive(
 }
 
 /** Decrypt-only pass: whether the GCM tag holds. */
-async function tagOk(staged: StagedArchive, km: KeyMaterial): Promise<boolean> {
+async function tagOk(staged: Pick<StagedArchive, 'read'>, km: KeyMaterial): Promise<boolean> {
   try {
     await pipeline(
       Readable.from(staged.read()),

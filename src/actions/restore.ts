@@ -33,9 +33,9 @@ import {
   placeOf,
   plainTar,
   sealOf,
-  stageArchive,
   type LoadedManifest,
 } from './restore-verify.js';
+import { stageArchive, type ArchiveCheck } from './restore-stage.js';
 
 /** Whose backups "latest" means: the original's, when restoring into its replacement. */
 function backupOwner(ctx: StepContext, target: ContainerRef): ContainerRef {
@@ -215,8 +215,10 @@ async function verifyThenWrite(
       i: number,
       io: { signal: AbortSignal; onBytes: (n: number) => void },
     ) => Promise<void>,
+    only: BackupArchive[] = archives,
   ): Promise<{ done: true } | { end: ActionOutcome }> => {
     for (const [i, a] of archives.entries()) {
+      if (!only.includes(a)) continue;
       if (ctx.signal.aborted) return { end: cancelledBeforeWriting() };
       ctx.onOutput(`${doing} ${a.file}`);
       const meter = new ByteMeter(ctx, `${label} ${a.file}`);
@@ -233,9 +235,14 @@ async function verifyThenWrite(
     }
     return { done: true };
   };
-  // Pushed as each copy is made: the caller disposes of every copy, also after a cancel.
+  // Pushed as each copy is made: the caller disposes of every copy, also after a cancel. An
+  // archive without an encryption header is checked on the way (step 4 for it, in the same read).
+  const checkedEarly: (ArchiveCheck | undefined)[] = [];
+  const gzipped = isCompressed(manifest);
   const read = await eachArchive('reading', 'read', async (a, _i, io) => {
-    staged.push(await stageArchive(deps, loaded, a, stagingDir, io));
+    const s = await stageArchive(deps, loaded, a, stagingDir, { ...io, check: { gzipped } });
+    staged.push(s.staged);
+    checkedEarly.push(s.checked);
   });
   if ('end' in read) return read.end;
 
@@ -268,13 +275,24 @@ async function verifyThenWrite(
     km = parseKeyFile(key.data);
   }
 
-  // 4. Every copy decrypted and its tar read as the engine will read it, before writing anything.
-  const checked = await eachArchive('verifying', 'verify', async (a, i, io) => {
-    const copy = staged[i];
-    if (!copy) throw new Error(`no private copy of ${a.file}`);
-    const v = await checkArchive(copy, a, km, { ...io, gzipped: isCompressed(manifest) });
-    verified.push({ file: a.file, ...v, destination: a.destination });
-  });
+  // 4. Every copy decrypted and its tar read as the engine will read it, before writing anything
+  // (an unencrypted one was, while it was copied).
+  for (const [i, a] of archives.entries()) {
+    const early = km ? undefined : checkedEarly[i];
+    if (early) verified.push({ file: a.file, ...early, destination: a.destination });
+  }
+  const rest = archives.filter((_, i) => km || !checkedEarly[i]);
+  const checked = await eachArchive(
+    'verifying',
+    'verify',
+    async (a, i, io) => {
+      const copy = staged[i];
+      if (!copy) throw new Error(`no private copy of ${a.file}`);
+      const v = await checkArchive(copy, a, km, { ...io, gzipped });
+      verified.push({ file: a.file, ...v, destination: a.destination });
+    },
+    rest,
+  );
   if ('end' in checked) return checked.end;
   return write(ctx, docker, c, archives, staged, km, { base, verified, warnings, manifest });
 }

@@ -95,10 +95,12 @@ export function createBackupSources(): BackupSources {
         // Unlinked at once: the copy lives only behind this descriptor, and a crash leaves nothing.
         await unlink(file);
         const hash = createHash('sha256');
-        const buf = Buffer.alloc(CHUNK);
+        // One block for the whole copy, unless each is handed on (then a fresh one per read).
+        const reused = opts.onChunk ? undefined : Buffer.allocUnsafe(CHUNK);
         let bytes = 0;
         for (;;) {
           if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('cancelled');
+          const buf = reused ?? Buffer.allocUnsafe(CHUNK);
           const { bytesRead } = await src.fh.read(buf, 0, buf.length, bytes);
           if (bytesRead === 0) break;
           const chunk = buf.subarray(0, bytesRead);
@@ -106,6 +108,7 @@ export function createBackupSources(): BackupSources {
           await writeAll(copy, chunk, bytes);
           bytes += bytesRead;
           opts.onBytes?.(bytesRead);
+          await opts.onChunk?.(chunk);
         }
         const fh = copy;
         const tmp = dir;
@@ -114,13 +117,14 @@ export function createBackupSources(): BackupSources {
           bytes,
           sha256: hash.digest('hex'),
           async *read() {
-            const b = Buffer.alloc(CHUNK);
             let pos = 0;
             while (pos < bytes) {
-              const { bytesRead } = await fh.read(b, 0, Math.min(CHUNK, bytes - pos), pos);
+              // A fresh block per read, handed on as it is: the reader may keep it.
+              const b = Buffer.allocUnsafe(Math.min(CHUNK, bytes - pos));
+              const { bytesRead } = await fh.read(b, 0, b.length, pos);
               if (bytesRead === 0) break;
               pos += bytesRead;
-              yield Buffer.from(b.subarray(0, bytesRead));
+              yield bytesRead === b.length ? b : b.subarray(0, bytesRead);
             }
           },
           async dispose() {

@@ -23,8 +23,10 @@ export interface Progress {
   label: string;
   /** Bytes written so far for this label. */
   bytes?: number;
-  /** Bytes per second, over the last few seconds. */
+  /** Bytes per second, over the last few seconds (over the whole part when `seconds` is set). */
   rate?: number;
+  /** Set on a part's last report: how long the whole part took. */
+  seconds?: number;
   /** When the engine acts on its own (e.g. SIGKILL after a stop's grace period), ISO time. */
   deadline?: string;
   /** What happens at the deadline, e.g. `SIGKILL`. */

@@ -296,6 +296,30 @@ describe.skipIf(!dockerAvailable)(`restore refuses hostile backups (${noDockerRe
     );
   });
 
+  it('an unencrypted archive is checked while it is copied (one read), and a wrong SHA-256 is the reason given before the tar is', async () => {
+    const hostile = await tarOf([dir('data/'), symlink('data/a', '/etc'), file('data/a/x', 'x')]);
+    // The tar is refused on its own …
+    const lines: string[] = [];
+    const before = fingerprint();
+    const r = await restoreFrom(await crafted(hostile), {}, (l) => lines.push(l));
+    expect(r.summary).toMatch(/^restore refused, nothing written: 1-data.tar.gz: refused, /);
+    expect(lines.filter((l) => /^(reading|verifying) /.test(l))).toEqual(['reading 1-data.tar.gz']);
+    expect(fingerprint()).toEqual(before);
+    // … but when its bytes are not the ones recorded, that is what the operator is told.
+    await expectRefused(
+      await crafted(hostile, { sha256: 'ab'.repeat(32) }),
+      /1-data.tar.gz: SHA-256 [0-9a-f]{16}… does not match the manifest \(abababab/,
+    );
+    // A sound archive: read once, then written.
+    lines.length = 0;
+    const ok = await restoreFrom(backupDir, {}, (l) => lines.push(l));
+    expect(ok.outcome, ok.summary).toBe('ok');
+    expect(lines.filter((l) => /^(reading|verifying|writing) /.test(l))).toEqual([
+      expect.stringMatching(/^reading 1-/),
+      'writing /data',
+    ]);
+  });
+
   it('hard links only to earlier regular files of the archive', async () => {
     await expectRefused(
       await crafted(await tarOf([dir('data/'), hardlink('data/h', 'data/keep.txt')])),

@@ -139,12 +139,13 @@ function progressPrinter(io: Io, json: boolean): ((p: Progress) => void) | undef
   let lastLabel = '';
   return (p) => {
     const now = Date.now();
-    if (p.label === lastLabel && now - last < 2000 && !p.uncancellable) return;
+    const done = p.seconds !== undefined;
+    if (p.label === lastLabel && now - last < 2000 && !p.uncancellable && !done) return;
     last = now;
     lastLabel = p.label;
     if (p.bytes !== undefined)
       io.err(
-        `  ${p.label}: ${formatBytes(p.bytes)}${p.rate ? ` at ${formatBytes(p.rate)}/s` : ''}\n`,
+        `  ${p.label}: ${formatBytes(p.bytes)}${done ? ` in ${(p.seconds ?? 0).toFixed(1)} s` : ''}${p.rate ? ` ${done ? '(' : 'at '}${formatBytes(p.rate)}/s${done ? ')' : ''}` : ''}\n`,
       );
     else if (p.deadline && !p.uncancellable)
       io.err(`  ${p.label}: ${p.deadlineLabel ?? 'deadline'} at ${p.deadline}\n`);
