@@ -87,6 +87,9 @@ console.log(JSON.stringify({ cold: times[0], warm: Math.min(...times.slice(1)), 
   try {
     const big = await run(join(root, 'test/fixtures/compose/anchors/compose.yaml'));
     const ref = await run(small);
+    // A fixture that did not load is a broken bench, not a met goal.
+    if (big.targets !== 60 || ref.targets !== 1)
+      throw new Error(`compose bench: audited ${big.targets} and ${ref.targets} services, expected 60 and 1`);
     console.log(
       `compose, 200 anchors into ${big.targets} services: first run ${big.cold.toFixed(0)} ms, ` +
         `warm ${big.warm.toFixed(0)} ms; one service: first run ${ref.cold.toFixed(0)} ms, warm ` +
