@@ -177,6 +177,21 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 
+  it('conf (and the schema validator it brings) is loaded only to write a setting', () => {
+    const bad: string[] = [];
+    for (const entry of [
+      join(root, 'cli', 'compose.ts'),
+      join(root, 'cli', 'commands', 'audit.ts'),
+      join(root, 'cli', 'commands', 'interactive.ts'),
+      join(root, 'adapters', 'settings.ts'),
+    ]) {
+      const { packages } = staticClosure(entry);
+      for (const p of packages)
+        if (/^(conf|ajv)($|\/)/.test(p)) bad.push(`${relative(root, entry)} loads ${p}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('the entry loads no command module, adapter or engine client up front', () => {
     const { files, packages } = staticClosure(join(root, 'cli', 'main.ts'));
     const loaded = [...files].map((f) => relative(root, f)).sort();

@@ -1,7 +1,7 @@
-/** SettingsPort over conf, stored under $WARDEN_HOME (config.json, 0600). */
-import { chmodSync } from 'node:fs';
-import Conf from 'conf';
-import { UserError } from '../errors.js';
+/** SettingsPort: $WARDEN_HOME/config.json (0600), written through conf (atomic writes). */
+import { chmodSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError, errorMessage } from '../errors.js';
 import type { SettingsPort } from '../engine/ports.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_S,
@@ -18,25 +18,57 @@ export const SETTINGS: Record<string, string> = {
   'engine.connect-timeout': `seconds to reach the Docker engine and get its first answer (default ${DEFAULT_CONNECT_TIMEOUT_S}; WARDEN_ENGINE_CONNECT_TIMEOUT overrides)`,
 };
 
-export function createSettings(home: string): SettingsPort {
-  const conf = new Conf<Record<string, string>>({
-    projectName: 'warden',
-    cwd: home,
-    configName: 'config',
-    projectSuffix: '',
-    configFileMode: 0o600,
-  });
+/** A setting by its dotted key, as conf stores it (`docker.host` is `{"docker":{"host":…}}`). */
+function lookup(store: Record<string, unknown>, key: string): unknown {
+  if (Object.hasOwn(store, key)) return store[key];
+  let at: unknown = store;
+  for (const part of key.split('.')) {
+    if (typeof at !== 'object' || at === null || !Object.hasOwn(at, part)) return undefined;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return at;
+}
+
+function readStore(path: string): Record<string, unknown> {
+  let text: string;
   try {
-    chmodSync(conf.path, 0o600);
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new UserError(`cannot read the settings file ${path}: ${errorMessage(err)}`);
+  }
+  try {
+    const v: unknown = JSON.parse(text);
+    if (typeof v === 'object' && v !== null && !Array.isArray(v))
+      return v as Record<string, unknown>;
+  } catch {
+    // Reported below.
+  }
+  throw new UserError(
+    `the settings file ${path} is not a JSON object`,
+    'fix it, or remove it and set what you need again with warden config set',
+  );
+}
+
+/**
+ * Reading is a JSON.parse of config.json, done when a setting is first asked for; conf (and the
+ * schema validator it brings, most of a start-up's module loading) is loaded only to write one.
+ */
+export function createSettings(home: string): SettingsPort {
+  const path = join(home, 'config.json');
+  try {
+    chmodSync(path, 0o600);
   } catch {
     /* not created yet */
   }
+  let store: Record<string, unknown> | undefined;
+  const get = (key: string) => {
+    const v = lookup((store ??= readStore(path)), key);
+    return typeof v === 'string' ? v : undefined;
+  };
   return {
-    get: (key) => {
-      const v = conf.get(key);
-      return typeof v === 'string' ? v : undefined;
-    },
-    set: (key, value) => {
+    get,
+    async set(key, value) {
       if (!(key in SETTINGS)) {
         throw new UserError(
           `unknown setting "${key}"`,
@@ -48,8 +80,25 @@ export function createSettings(home: string): SettingsPort {
       }
       if (key === 'engine.timeout' || key === 'engine.connect-timeout')
         parseTimeoutSeconds(value, key);
+      readStore(path); // a broken file is reported, not overwritten
+      const { default: Conf } = await import('conf');
+      const conf = new Conf<Record<string, string>>({
+        projectName: 'warden',
+        cwd: home,
+        configName: 'config',
+        projectSuffix: '',
+        configFileMode: 0o600,
+      });
       conf.set(key, value);
+      store = undefined;
     },
-    all: () => ({ ...conf.store }),
+    all: () => {
+      const out: Record<string, string> = {};
+      for (const k of Object.keys(SETTINGS)) {
+        const v = get(k);
+        if (v !== undefined) out[k] = v;
+      }
+      return out;
+    },
   };
 }

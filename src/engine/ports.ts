@@ -71,7 +71,9 @@ export interface ShellPort {
 
 export interface SettingsPort {
   get(key: string): string | undefined;
-  set(key: string, value: string): void;
+  /** Validates and writes one setting (atomically). */
+  set(key: string, value: string): Promise<void>;
+  /** Every known setting that is set, by its dotted key. */
   all(): Record<string, string>;
 }
 

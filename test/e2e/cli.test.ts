@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../src/engine/session.js';
@@ -163,6 +163,32 @@ describe('warden CLI (headless, real bin/warden.js)', () => {
     const bad = await warden(home, ['config', 'set', 'colour', 'blue']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown setting "colour"');
+    // Dotted keys are stored nested; list and get read them back.
+    const sock = `unix://${home}/d.sock`;
+    expect((await warden(home, ['config', 'set', 'docker.host', sock])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'))).toEqual({
+      operator: 'Night Shift',
+      docker: { host: sock },
+    });
+    expect(statSync(join(home, 'config.json')).mode & 0o777).toBe(0o600);
+    const list = await warden(home, ['config', 'list']);
+    expect(list.stdout).toContain(`docker.host = ${sock}    #`);
+    expect(list.stdout).toContain('operator = Night Shift    #');
+    expect(list.stdout).toContain('command.timeout = (unset)');
+  });
+
+  it('a broken settings file is one line and exit 2, for every command, and is not overwritten', async () => {
+    const home = tempHome();
+    writeFileSync(join(home, 'config.json'), '{"operator": "Ni');
+    for (const args of [['config', 'list'], ['config', 'set', 'operator', 'X'], ['sessions']]) {
+      const r = await warden(home, args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^warden: the settings file .*config\.json is not a JSON object/),
+        expect.stringMatching(/fix it, or remove it/),
+      ]);
+    }
+    expect(readFileSync(join(home, 'config.json'), 'utf8')).toBe('{"operator": "Ni');
   });
 
   it.skipIf(!dockerAvailable)(

@@ -9,7 +9,7 @@
  * another machine (a remote or virtualised engine), a pid reused after the container stopped, or a
  * /proc this user cannot read leaves the container out, and the caller asks `top` instead.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import type { ContainerTop, HostProcessQuery } from '../../engine/docker-read-port.js';
 
 export const HOST_PROCESS_TITLES = ['PID', 'USER', 'COMMAND', 'COMMAND'];
@@ -19,11 +19,30 @@ export interface HostProcessOptions {
   passwd?: string;
 }
 
+/** One buffer for every read of the scan: /proc files are small, and hundreds are read. */
+let scratch = Buffer.allocUnsafe(64 << 10);
+
+/** The whole file as latin1 (open, read, close: /proc files report no size to stat). */
 function read(path: string): string | undefined {
+  let fd: number | undefined;
   try {
-    return readFileSync(path, 'latin1');
+    fd = openSync(path, 'r');
+    let n = 0;
+    for (;;) {
+      if (n === scratch.length) {
+        const bigger = Buffer.allocUnsafe(scratch.length * 2);
+        scratch.copy(bigger, 0, 0, n);
+        scratch = bigger;
+      }
+      const got = readSync(fd, scratch, n, scratch.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    return scratch.toString('latin1', 0, n);
   } catch {
     return undefined; // gone (exited during the scan) or not readable
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -6,13 +6,13 @@ import type { App } from '../compose.js';
 import type { CommandContext } from '../context.js';
 import type { Io } from '../io.js';
 
-export function configCommand(
+export async function configCommand(
   app: App,
   io: Io,
   action: string,
   key?: string,
   value?: string,
-): number {
+): Promise<number> {
   if (action === 'list') {
     const all = app.settings.all();
     for (const k of Object.keys(SETTINGS))
@@ -37,7 +37,7 @@ export function configCommand(
   }
   if (action === 'set') {
     if (value === undefined) throw new UserError(`warden config set ${key} needs a VALUE`);
-    app.settings.set(key, value);
+    await app.settings.set(key, value);
     io.out(`${key} = ${value}\n`);
     return 0;
   }
