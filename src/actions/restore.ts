@@ -240,7 +240,12 @@ async function verifyThenWrite(
   const checkedEarly: (ArchiveCheck | undefined)[] = [];
   const gzipped = isCompressed(manifest);
   const read = await eachArchive('reading', 'read', async (a, _i, io) => {
-    const s = await stageArchive(deps, loaded, a, stagingDir, { ...io, check: { gzipped } });
+    // With a key given the operator expects an encrypted backup: a plain archive is refused for
+    // that below, not checked on the way.
+    const s = await stageArchive(deps, loaded, a, stagingDir, {
+      ...io,
+      ...(keyFile ? {} : { check: { gzipped } }),
+    });
     staged.push(s.staged);
     checkedEarly.push(s.checked);
   });
