@@ -8,9 +8,9 @@ import { join, relative } from 'node:path';
 import { DockerError, errorMessage } from '../errors.js';
 import { CANCELLED, isCancellation, untilCancelled } from '../engine/cancel.js';
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
-import type { ControlInspect, LogChunk } from '../engine/docker-control-port.js';
-import { LogMasker, type MaskedBytes } from './log-mask.js';
-import type { HashingWriter, WrittenFile } from './files-port.js';
+import type { ControlInspect } from '../engine/docker-control-port.js';
+import { writeLogs } from './snapshot-logs.js';
+import type { WrittenFile } from './files-port.js';
 import {
   flag,
   inspectTarget,
@@ -181,65 +181,22 @@ export async function snapshot(
 
   if (want.has('logs'))
     await step('logs', async () => {
-      const writers: Partial<Record<LogChunk['stream'], HashingWriter>> = {};
-      const open = async (s: LogChunk['stream']) =>
-        (writers[s] ??= await deps.files.createWriter(join(dir, `${s}.log`)));
-      await open('stdout');
-      await open('stderr');
-      const meter = new ByteMeter(ctx, 'logs');
-      try {
-        const logs = await docker.containerLogs(ref.id, {
-          timestamps: true,
-          since,
-          signal: ctx.signal,
-        });
-        const maskers: Partial<Record<LogChunk['stream'], LogMasker>> = {};
-        const put = async (s: LogChunk['stream'], data: Uint8Array, hits: number) => {
-          maskedInLogs += hits;
-          if (data.length === 0) return;
-          const w = writers[s] ?? (await open(s));
-          await w.write(data);
-          partBytes += data.length;
-          meter.add(data.length);
-        };
-        try {
-          for await (const chunk of untilCancelled(logs, ctx.signal)) {
-            if (!logSecrets.length) {
-              await put(chunk.stream, chunk.data, 0);
-              continue;
-            }
-            // A container that prints its own credentials must not put them in the evidence:
-            // the values of its credentials are replaced, also where the engine split them
-            // across pieces of a long line; everything else is kept.
-            const m = (maskers[chunk.stream] ??= new LogMasker(logSecrets, !chunk.unframed));
-            const masked = m.push(chunk.data, chunk.continuations);
-            await put(chunk.stream, masked.data, masked.hits);
-          }
-        } finally {
-          // The few bytes a masker holds back (a secret may have been starting) are written
-          // too, masked, also when the stream broke off or was cancelled.
-          for (const s of ['stdout', 'stderr'] as const) {
-            const m = maskers[s];
-            if (!m) continue;
-            const rest = m.end();
-            await put(s, rest.data, rest.hits);
-          }
-        }
-      } finally {
-        meter.flush();
-        // Whatever arrived is kept and hashed, even when the stream broke off.
-        for (const s of ['stdout', 'stderr'] as const) {
-          const w = writers[s];
-          if (!w) continue;
-          const done = await w.close();
+      // Whatever arrived is kept and hashed, even when the stream broke off.
+      await writeLogs(deps, docker, ref.id, dir, {
+        since,
+        secrets: logSecrets,
+        signal: ctx.signal,
+        ctx,
+        onBytes: (n) => (partBytes += n),
+        onMasked: (n) => (maskedInLogs += n),
+        onClosed: (stream, done) =>
           add(
-            `${s}.log`,
+            `${stream}.log`,
             done,
-            `logs-${s}`,
-            `container ${s}, each line prefixed with its RFC 3339 timestamp; values of credential-like variables replaced with ***`,
-          );
-        }
-      }
+            `logs-${stream}`,
+            `container ${stream}, each line prefixed with its RFC 3339 timestamp; values of credential-like variables replaced with ***`,
+          ),
+      });
     });
 
   if (want.has('inspect'))
