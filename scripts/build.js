@@ -122,21 +122,11 @@ const result = await build({
 // The bundled runbooks, parsed and validated now (dist/runbooks.json; src/cli/runbook-index.ts):
 // a launch reads them without the YAML parser and the schema, and a broken one fails the build.
 {
-  const { mkdtemp, writeFile } = await import('node:fs/promises');
+  const { writeFile } = await import('node:fs/promises');
   const { pathToFileURL } = await import('node:url');
-  const tmp = await mkdtemp(join(root, 'node_modules', '.warden-build-'));
+  const { bundleSrc } = await import('./bundle-src.js');
+  const { dir: tmp, out } = await bundleSrc(root, 'src/cli/runbook-index-build.ts', '.warden-build-');
   try {
-    const out = join(tmp, 'index.mjs');
-    await build({
-      absWorkingDir: root,
-      entryPoints: ['src/cli/runbook-index-build.ts'],
-      outfile: out,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      packages: 'external',
-      logLevel: 'warning',
-    });
     const { buildRunbookIndex } = await import(pathToFileURL(out).href);
     const index = await buildRunbookIndex(join(root, 'runbooks'));
     await writeFile(join(root, 'dist', 'runbooks.json'), JSON.stringify(index));

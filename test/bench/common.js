@@ -70,21 +70,8 @@ export async function importSrc(path) {
 
 /** Bundles a src/ module into a temporary .mjs (for a child process); remove `dir` after. */
 export async function bundleSrc(path) {
-  const { build } = await import('esbuild');
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const dir = mkdtempSync(join(root, 'node_modules', '.warden-bench-'));
-  const out = join(dir, 'module.mjs');
-  await build({
-    absWorkingDir: root,
-    entryPoints: [join(root, path)],
-    outfile: out,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return { dir, out };
+  const { bundleSrc: bundle } = await import('../../scripts/bundle-src.js');
+  return bundle(join(dirname(fileURLToPath(import.meta.url)), '..', '..'), path, '.warden-bench-');
 }
 
 export function median(xs) {
