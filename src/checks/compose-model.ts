@@ -125,6 +125,14 @@ export async function serviceModel(
   };
   if (s.lines.line?.file === c.file) model.line = s.lines.line.line;
   if (typeof r.image === 'string') model.image = r.image;
+  if (isRecord(r.logging)) {
+    const options: Record<string, string> = {};
+    if (isRecord(r.logging.options))
+      for (const [k, v] of Object.entries(r.logging.options))
+        if (v !== null && v !== undefined) options[k] = String(v);
+    // A `logging` without `driver` keeps the daemon's driver; its options still apply to it.
+    model.logging = { driver: str(r.logging.driver) ?? '', options };
+  }
   if (health) {
     model.healthcheck = {
       test: Array.isArray(test)

@@ -175,6 +175,8 @@ export function modelFromInspect(
   if (cpus !== undefined) model.cpuLimit = cpus;
   if (health) model.healthcheck = { test: health, disabled: health[0] === 'NONE' };
   if (c.AppArmorProfile !== undefined) model.appArmorProfile = c.AppArmorProfile;
+  if (h.LogConfig?.Type)
+    model.logging = { driver: h.LogConfig.Type, options: { ...(h.LogConfig.Config ?? {}) } };
   if (project) model.project = project;
   if (service) model.composeService = service;
   if (top) model.processes = processesFromTop(top);

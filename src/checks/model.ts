@@ -114,6 +114,12 @@ export interface ContainerModel {
   healthcheck?: { test?: string[]; disabled?: boolean };
   /** The image declares a health check (live: merged into Config.Healthcheck already). */
   restart?: RestartModel;
+  /**
+   * The log driver and its options. Live: as the engine applied them (the daemon's defaults
+   * merged in). Compose: the service's `logging`; undefined when it declares none (the daemon's
+   * default then applies).
+   */
+  logging?: { driver: string; options: Record<string, string> };
   ports?: PortModel[];
   mounts?: MountModel[];
   devices?: string[];

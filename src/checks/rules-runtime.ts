@@ -1,7 +1,7 @@
 /** Checks about runtime limits and mounts: cgroup limits, health, restart, tmpfs, binds. */
-import type { CheckDefinition } from './types.js';
+import type { CheckDefinition, CheckVerdictDetail } from './types.js';
 import { bindLabel, hostPathOf, isDockerSocket, isSensitiveBind, locOf, pass } from './helpers.js';
-import type { MountModel } from './model.js';
+import type { ContainerModel, MountModel } from './model.js';
 
 /** Effective tmpfs options the way the engine merges them (defaults: noexec,nosuid,nodev). */
 export function effectiveTmpfsOptions(options: string | undefined): Set<string> {
@@ -18,6 +18,62 @@ export function effectiveTmpfsOptions(options: string | undefined): Set<string> 
 
 function formatBytes(n: number): string {
   return n >= 1 << 20 ? `${Math.round(n / (1 << 20))}m` : `${n}b`;
+}
+
+/** Drivers that send the logs off the container's JSON file: rotation and retention are theirs. */
+const SHIPPING_DRIVERS = new Set([
+  'syslog',
+  'journald',
+  'gelf',
+  'fluentd',
+  'awslogs',
+  'splunk',
+  'etwlogs',
+  'gcplogs',
+  'logentries',
+]);
+
+/**
+ * json-file keeps everything unless `max-size` is set (its default is unbounded); `local` rotates
+ * by default (20 MB × 5); `none` keeps nothing, so an incident has no logs to snapshot.
+ */
+function logVerdict(m: ContainerModel): CheckVerdictDetail {
+  const l = m.logging;
+  const at = locOf(m, 'logging');
+  if (!l)
+    return {
+      verdict: 'not-applicable',
+      reason:
+        m.source === 'compose'
+          ? "no logging: the daemon's default log driver and options apply"
+          : 'the engine reported no log configuration',
+    };
+  const opts = ['max-size', 'max-file']
+    .filter((k) => l.options[k] !== undefined)
+    .map((k) => `${k}=${l.options[k]}`)
+    .join(' ');
+  const driver = l.driver.toLowerCase();
+  const maxSize = l.options['max-size'];
+  const bounded = maxSize !== undefined && maxSize !== '' && maxSize !== '-1';
+  if (driver === 'none')
+    return { verdict: 'fail', evidence: 'log driver none: the output is not kept', ...at };
+  if (driver === 'json-file' || driver === '') {
+    const name = driver || "the daemon's default driver";
+    if (bounded) return pass(`${name} ${opts}`);
+    if (driver === '')
+      return {
+        verdict: 'not-applicable',
+        reason: "logging sets no driver and no max-size: the daemon's default applies",
+      };
+    return {
+      verdict: 'fail',
+      evidence: `json-file without max-size${opts ? ` (${opts})` : ''}: grows until the disk is full`,
+      ...at,
+    };
+  }
+  if (driver === 'local') return pass(`local ${opts || '(rotates: 20m × 5 by default)'}`);
+  if (SHIPPING_DRIVERS.has(driver)) return pass(`log driver ${driver} (shipped off the container)`);
+  return pass(`log driver ${driver} (a plugin: rotation and retention are its own)`);
 }
 
 export const runtimeChecks: CheckDefinition[] = [
@@ -106,6 +162,19 @@ export const runtimeChecks: CheckDefinition[] = [
         return pass(`restart: on-failure:${n}`);
       }
       return pass(`restart: ${name || 'no'}`);
+    },
+  },
+  {
+    id: 'log-rotation',
+    title: 'Container logs grow without bound, or are not kept',
+    severity: 'medium',
+    remediation: {
+      compose: 'logging:\n  driver: json-file\n  options:\n    max-size: "10m"\n    max-file: "5"',
+      run: '--log-opt max-size=10m --log-opt max-file=5 (or --log-driver local, which rotates)',
+      live: false,
+    },
+    evaluate(m) {
+      return logVerdict(m);
     },
   },
   {

@@ -56,6 +56,8 @@ export interface HostConfigJson {
   /** `docker run -P`: every exposed port is published on a random port of all interfaces. */
   PublishAllPorts?: boolean;
   RestartPolicy?: { Name?: string; MaximumRetryCount?: number } | null;
+  /** The log driver and its options (the daemon's defaults already merged in at create). */
+  LogConfig?: { Type?: string; Config?: Record<string, string> | null } | null;
   CapAdd?: string[] | null;
   CapDrop?: string[] | null;
   IpcMode?: string;

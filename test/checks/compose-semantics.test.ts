@@ -194,8 +194,8 @@ describe('anchors and aliases', () => {
   it('locates settings merged with << at the anchor that writes them', async () => {
     const c = await load('test/fixtures/compose/hardened/compose.yaml');
     const api = c.services.find((s) => s.name === 'api');
-    // x-hardening (lines 3-17): read_only is on line 4, healthcheck on line 13.
-    expect(api?.lines).toMatchObject({ read_only: 4, healthcheck: 13, image: 21 });
+    // x-hardening (lines 3-22): read_only is on line 4, healthcheck on line 13, logging on 18.
+    expect(api?.lines).toMatchObject({ read_only: 4, healthcheck: 13, logging: 18, image: 26 });
   });
 });
 
