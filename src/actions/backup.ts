@@ -10,6 +10,7 @@ import { UserError } from '../errors.js';
 import { CANCELLED, isCancellation, untilCancelled } from '../engine/cancel.js';
 import { coalesce } from '../engine/coalesce.js';
 import { gzipBlocks } from './gzip-blocks.js';
+import { writeBehind } from './write-behind.js';
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import type { MountPointJson } from '../engine/docker-read-port.js';
 import type { ControlInspect } from '../engine/docker-control-port.js';
@@ -33,9 +34,8 @@ import { TarHeaderReader } from './tar-headers.js';
 export const GZIP_LEVEL = 1;
 
 /**
- * `gzip` (level 1, the default: about half the size for text, one core's speed, 50 MiB/s here) or
- * `none` (a plain tar at the engine's speed, as fast as `docker cp`): the trade-off is the
- * operator's (README, "Backup and restore").
+ * `gzip` (level 1 on every core, the default: about half the size for text) or `none` (a plain
+ * tar, close to `docker cp`'s speed): the trade-off is the operator's (README, "Backups").
  */
 export const COMPRESSIONS = ['gzip', 'none'] as const;
 
@@ -178,15 +178,9 @@ export async function backup(deps: ActionDeps, ctx: StepContext): Promise<Action
     try {
       // pipeline: the source, gzip and encryption (each when asked) run with backpressure.
       const sink = async (source: AsyncIterable<Buffer>) => {
-        // One block written while the next is read: the engine keeps sending during a write.
-        let writing: Promise<void> = Promise.resolve();
-        for await (const block of coalesce(source)) {
-          await writing;
-          writing = w.write(block);
-          // Awaited above or below; until then its failure must not count as unhandled.
-          writing.catch(() => undefined);
-        }
-        await writing;
+        const out = writeBehind(w);
+        for await (const block of coalesce(source)) await out.write(block);
+        await out.settle();
       };
       const compress = (src: AsyncIterable<Buffer>) => gzipBlocks(src, { level: GZIP_LEVEL });
       const stages = [...(gzip ? [compress] : []), ...(km ? [encryptTransform(km)] : [])];

@@ -282,11 +282,12 @@ async function verifyThenWrite(
 
   // 4. Every copy decrypted and its tar read as the engine will read it, before writing anything
   // (an unencrypted one was, while it was copied).
+  // (None was checked early when a key is given, so none of these skips a decryption.)
   for (const [i, a] of archives.entries()) {
-    const early = km ? undefined : checkedEarly[i];
+    const early = checkedEarly[i];
     if (early) verified.push({ file: a.file, ...early, destination: a.destination });
   }
-  const rest = archives.filter((_, i) => km || !checkedEarly[i]);
+  const rest = archives.filter((_, i) => !checkedEarly[i]);
   const checked = await eachArchive(
     'verifying',
     'verify',

@@ -14,6 +14,7 @@ import type { ActionDeps } from './common.js';
 import type { HashingWriter, WrittenFile } from './files-port.js';
 import { LogMasker } from './log-mask.js';
 import { ByteMeter } from './progress.js';
+import { writeBehind, type WriteBehind } from './write-behind.js';
 
 type Stream = LogChunk['stream'];
 const STREAMS = ['stdout', 'stderr'] as const;
@@ -40,9 +41,8 @@ export async function writeLogs(
   await open('stdout');
   await open('stderr');
   const meter = new ByteMeter(o.ctx, 'logs');
-  // One write per stream in flight while the next piece is read: the engine keeps sending
-  // during a write. A failed write is thrown by the next put or before closing.
-  const writing: Partial<Record<Stream, Promise<void>>> = {};
+  // One write per stream in flight while the next piece is read (write-behind.ts).
+  const behind: Partial<Record<Stream, WriteBehind>> = {};
   try {
     const logs = await docker.containerLogs(id, {
       timestamps: true,
@@ -54,10 +54,7 @@ export async function writeLogs(
       o.onMasked(hits);
       if (data.length === 0) return;
       const w = writers[s] ?? (await open(s));
-      await writing[s];
-      const p = w.write(data);
-      p.catch(() => undefined);
-      writing[s] = p;
+      await (behind[s] ??= writeBehind(w)).write(data);
       o.onBytes(data.length);
       meter.add(data.length);
     };
@@ -79,12 +76,12 @@ export async function writeLogs(
         const rest = m.end();
         await put(s, rest.data, rest.hits);
       }
-      for (const s of STREAMS) await writing[s];
+      for (const s of STREAMS) await behind[s]?.settle();
     }
   } finally {
     meter.flush();
     // Nothing in flight when a file is closed (settled above unless something threw).
-    await Promise.allSettled(Object.values(writing));
+    await Promise.allSettled(Object.values(behind).map((b) => b.settle()));
     for (const s of STREAMS) {
       const w = writers[s];
       if (w) o.onClosed(s, await w.close());

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { createDockerClient, resolveEndpoint } from '../../src/adapters/docker/client.js';
-import { createDockerReadAdapter } from '../../src/adapters/docker/read.js';
 import { DockerError } from '../../src/errors.js';
 import {
   cleanupLabelled,
@@ -10,14 +8,14 @@ import {
   ensureTestImage,
   labelArgs,
   noDockerReason,
+  readPort,
   testName,
 } from '../helpers/docker.js';
 
 const runId = `read-${randomBytes(4).toString('hex')}`;
 
 describe.skipIf(!dockerAvailable)(`DockerReadPort over dockerode (${noDockerReason})`, () => {
-  const endpoint = resolveEndpoint();
-  const port = createDockerReadAdapter(createDockerClient(endpoint), endpoint);
+  const port = readPort();
   const running = testName('read-run');
   const created = testName('read-created');
 
@@ -75,8 +73,7 @@ describe.skipIf(!dockerAvailable)(`DockerReadPort over dockerode (${noDockerReas
   });
 
   it('reports an unreachable engine as daemon-unreachable', async () => {
-    const ep = resolveEndpoint('unix:///tmp/warden-no-such.sock');
-    const dead = createDockerReadAdapter(createDockerClient(ep), ep);
+    const dead = readPort('unix:///tmp/warden-no-such.sock');
     await expect(dead.info()).rejects.toMatchObject({ kind: 'daemon-unreachable' });
   });
 });

@@ -10,8 +10,6 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDockerClient, resolveEndpoint } from '../../src/adapters/docker/client.js';
-import { createDockerReadAdapter } from '../../src/adapters/docker/read.js';
 import { runAuditCore, type AuditRun } from '../../src/checks/audit-core.js';
 import { evaluateModel } from '../../src/checks/catalog.js';
 import {
@@ -20,6 +18,7 @@ import {
   ensureTestImage,
   labelArgs,
   noDockerReason,
+  readPort,
   testName,
 } from '../helpers/docker.js';
 
@@ -33,8 +32,7 @@ const docker = (args: string[]) =>
 describe.skipIf(!dockerAvailable)(
   `host-sharing checks on live containers (${noDockerReason})`,
   () => {
-    const endpoint = resolveEndpoint();
-    const port = createDockerReadAdapter(createDockerClient(endpoint), endpoint);
+    const port = readPort();
     const names = {
       cgroupDefault: testName('cg-default'),
       cgroupPrivate: testName('cg-private'),

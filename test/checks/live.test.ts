@@ -8,8 +8,6 @@ import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDockerClient, resolveEndpoint } from '../../src/adapters/docker/client.js';
-import { createDockerReadAdapter } from '../../src/adapters/docker/read.js';
 import { runAuditCore } from '../../src/checks/audit-core.js';
 import { CHECK_IDS } from '../../src/checks/catalog.js';
 import { hostChecks } from '../../src/checks/rules-host.js';
@@ -23,6 +21,7 @@ import {
   ensureTestImage,
   labelArgs,
   noDockerReason,
+  readPort,
   testName,
 } from '../helpers/docker.js';
 
@@ -30,8 +29,7 @@ const runId = `live-${randomBytes(4).toString('hex')}`;
 const PLANTED = `planted-${randomBytes(8).toString('hex')}`;
 
 describe.skipIf(!dockerAvailable)(`live audit (${noDockerReason})`, () => {
-  const endpoint = resolveEndpoint();
-  const port = createDockerReadAdapter(createDockerClient(endpoint), endpoint);
+  const port = readPort();
   const names = {
     // "nil" in the name: docker-bench-security silently skips these.
     privileged: testName('nil-priv'),

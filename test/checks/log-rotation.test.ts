@@ -9,8 +9,6 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDockerClient, resolveEndpoint } from '../../src/adapters/docker/client.js';
-import { createDockerReadAdapter } from '../../src/adapters/docker/read.js';
 import { runAuditCore } from '../../src/checks/audit-core.js';
 import type { Evaluation } from '../../src/checks/types.js';
 import {
@@ -20,6 +18,7 @@ import {
   ensureTestImage,
   labelArgs,
   noDockerReason,
+  readPort,
   testName,
 } from '../helpers/docker.js';
 
@@ -28,8 +27,7 @@ const of = (evals: Evaluation[], name: string) =>
   evals.find((e) => e.target.name === name && e.check === 'log-rotation');
 
 describe.skipIf(!dockerAvailable)(`log-rotation on the engine (${noDockerReason})`, () => {
-  const endpoint = resolveEndpoint();
-  const port = createDockerReadAdapter(createDockerClient(endpoint), endpoint);
+  const port = readPort();
   const names = {
     unbounded: testName('log-unbounded'),
     bounded: testName('log-bounded'),

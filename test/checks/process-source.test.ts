@@ -5,9 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { createDockerClient, resolveEndpoint } from '../../src/adapters/docker/client.js';
 import { createHostProcessReader, cgroupPath } from '../../src/adapters/docker/host-processes.js';
-import { createDockerReadAdapter } from '../../src/adapters/docker/read.js';
 import { collectLive } from '../../src/checks/collect.js';
 import { runAuditCore } from '../../src/checks/audit-core.js';
 import type { DockerReadPort } from '../../src/engine/docker-read-port.js';
@@ -20,6 +18,7 @@ import {
   ensureTestImage,
   labelArgs,
   noDockerReason,
+  readPort,
   testName,
 } from '../helpers/docker.js';
 
@@ -39,8 +38,7 @@ describe('cgroupPath', () => {
 });
 
 describe.skipIf(!dockerAvailable)(`process sources (${noDockerReason})`, () => {
-  const endpoint = resolveEndpoint();
-  const port = createDockerReadAdapter(createDockerClient(endpoint), endpoint);
+  const port = readPort();
   const { hostProcesses: _proc, ...topOnly } = port;
   const names = {
     sshd: testName('ps-sshd'),
@@ -166,8 +164,7 @@ describe.skipIf(!dockerAvailable)(`process sources (${noDockerReason})`, () => {
   });
 
   it('has no /proc source for an engine reached over TCP', () => {
-    const tcp = resolveEndpoint('tcp://127.0.0.1:1');
-    expect(createDockerReadAdapter(createDockerClient(tcp), tcp).hostProcesses).toBeUndefined();
+    expect(readPort('tcp://127.0.0.1:1').hostProcesses).toBeUndefined();
     expect(port.hostProcesses).toBeTypeOf('function');
   });
 

@@ -4,8 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { createDockerClient, resolveEndpoint } from '../../src/adapters/docker/client.js';
-import { createDockerReadAdapter } from '../../src/adapters/docker/read.js';
 import { runAuditCore } from '../../src/checks/audit-core.js';
 import type { Evaluation } from '../../src/checks/types.js';
 import {
@@ -15,14 +13,14 @@ import {
   ensureTestImage,
   labelArgs,
   noDockerReason,
+  readPort,
   testName,
 } from '../helpers/docker.js';
 
 const runId = `puball-${randomBytes(4).toString('hex')}`;
 
 describe.skipIf(!dockerAvailable)(`-P / PublishAllPorts (${noDockerReason})`, () => {
-  const endpoint = resolveEndpoint();
-  const port = createDockerReadAdapter(createDockerClient(endpoint), endpoint);
+  const port = readPort();
   const names = {
     running: testName('pall-run'),
     created: testName('pall-new'),

@@ -8,8 +8,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { execFile, spawnSync } from 'node:child_process';
-import { createDockerClient, resolveEndpoint } from '../../src/adapters/docker/client.js';
-import { createDockerReadAdapter } from '../../src/adapters/docker/read.js';
 import { runAuditCore } from '../../src/checks/audit-core.js';
 import { runAudit } from '../../src/cli/commands/audit.js';
 import type { Evaluation } from '../../src/checks/types.js';
@@ -21,6 +19,7 @@ import {
   ensureTestImage,
   labelArgs,
   noDockerReason,
+  readPort,
   testName,
 } from '../helpers/docker.js';
 
@@ -48,8 +47,7 @@ const docker = (args: string[]) =>
 describe.skipIf(!dockerAvailable)(
   `service-aware checks on live containers (${noDockerReason})`,
   () => {
-    const endpoint = resolveEndpoint();
-    const port = createDockerReadAdapter(createDockerClient(endpoint), endpoint);
+    const port = readPort();
     const names = {
       esOpen: testName('es-open'),
       esSecure: testName('es-ok'),

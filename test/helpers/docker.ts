@@ -18,6 +18,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createDockerClient, resolveEndpoint } from '../../src/adapters/docker/client.js';
+import { createDockerReadAdapter } from '../../src/adapters/docker/read.js';
 
 export const TEST_IMAGE = 'warden-test/busybox:1';
 export const TEST_LABEL = 'warden.test';
@@ -133,4 +135,10 @@ export function cleanupLabelled(runId: string): void {
 /** `--label warden.test=<runId>` for docker CLI calls. */
 export function labelArgs(runId: string): string[] {
   return ['--label', `${TEST_LABEL}=${runId}`];
+}
+
+/** The engine's read port over the endpoint the CLI would use (or `host`), as the audit reads it. */
+export function readPort(host?: string): ReturnType<typeof createDockerReadAdapter> {
+  const endpoint = resolveEndpoint(host);
+  return createDockerReadAdapter(createDockerClient(endpoint), endpoint);
 }
