@@ -182,6 +182,15 @@ describe.skipIf(!dockerAvailable)(`action verbs on the real engine (${noDockerRe
     ]);
     expect(rs.code, rs.stderr).toBe(0);
     expect(dockerCli(['exec', v.name, 'cat', '/data/keep.txt'])).toBe('kept');
+    // Read and checked in one pass (no "verifying" part); each part ends with its size and time.
+    // (A slow part also prints running lines before its last; only the last ones are compared.)
+    const parts = rs.stderr
+      .split('\n')
+      .filter((l) => /^ {2}(read|verify|write) .* in \d+\.\d s/.test(l));
+    expect(parts).toEqual([
+      expect.stringMatching(/^ {2}read 1-.*\.tar: \d+(\.\d)? (B|KiB|MiB) in \d+\.\d s/),
+      expect.stringMatching(/^ {2}write \/data: \d+(\.\d)? (B|KiB|MiB) in \d+\.\d s/),
+    ]);
 
     const bad = await warden(home, ['backup', v.name, '--compression', 'zstd']);
     expect(bad.code).toBe(2);
