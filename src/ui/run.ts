@@ -7,6 +7,7 @@ import { listSessions } from '../cli/commands/sessions.js';
 import { wardenVersion } from '../cli/version.js';
 import { App, type SessionHolder, type TuiStart } from './app.js';
 import { DepsProvider, type Deps } from './hooks/useDeps.js';
+import { KeyInputProvider } from './hooks/keyInput.js';
 import { containerRows, liveAudit } from './live.js';
 
 export type { TuiStart };
@@ -45,7 +46,11 @@ export async function runTui(app: WardenApp, start: TuiStart): Promise<number> {
   const holder: SessionHolder = {};
   const deps = depsFromApp(app, process.stdout.isTTY === true);
   const instance = render(
-    createElement(DepsProvider, { deps }, createElement(App, { start, holder })),
+    createElement(
+      DepsProvider,
+      { deps },
+      createElement(KeyInputProvider, null, createElement(App, { start, holder })),
+    ),
     {
       exitOnCtrlC: false,
     },

@@ -1,10 +1,12 @@
 /**
- * Rendering helpers for Ink UI tests: wait a tick after render (keys written before useInput
- * subscribes are lost), press keys and wait until the frame changes or shows what we expect
- * (bounded polling, no fixed sleeps), ANSI stripped.
+ * Rendering helpers for Ink UI tests: the tree is rendered inside the app's KeyInputProvider, as
+ * bin/warden.js renders it, so a key written the moment a frame shows is heard; press keys and
+ * wait until the frame changes or shows what we expect (bounded polling, no fixed sleeps), ANSI
+ * stripped.
  */
 import { render } from 'ink-testing-library';
-import type { ReactElement } from 'react';
+import { createElement, type ReactElement } from 'react';
+import { KeyInputProvider } from '../../src/ui/hooks/keyInput.js';
 
 export const KEYS = {
   up: '\u001B[A',
@@ -25,18 +27,17 @@ export function stripAnsi(s: string): string {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) await tick();
-}
-
 export interface Tui {
   frame(): string;
   /** Writes a key (or text) and waits until the frame changes. */
   press(key: string): Promise<string>;
   /** Writes a key and waits until the frame contains `text` (or matches). */
-  pressUntil(key: string, expected: string | RegExp): Promise<string>;
+  pressUntil(
+    key: string,
+    expected: string | RegExp | ((frame: string) => boolean),
+  ): Promise<string>;
   /** Types text into a prompt, then Enter; waits until `expected` shows. */
-  answer(text: string, expected: string | RegExp): Promise<string>;
+  answer(text: string, expected: string | RegExp | ((frame: string) => boolean)): Promise<string>;
   waitFor(
     expected: string | RegExp | ((frame: string) => boolean),
     timeoutMs?: number,
@@ -51,7 +52,7 @@ export async function renderTui(
   tree: ReactElement,
   size: { columns?: number; rows?: number } = {},
 ): Promise<Tui> {
-  const inst = render(tree);
+  const inst = render(createElement(KeyInputProvider, null, tree));
   const define = (columns: number, rows: number) => {
     Object.defineProperty(inst.stdout, 'columns', { configurable: true, get: () => columns });
     Object.defineProperty(inst.stdout, 'rows', { configurable: true, get: () => rows });
@@ -69,14 +70,16 @@ export async function renderTui(
           ? f.includes(expected)
           : expected.test(f);
     const deadline = Date.now() + timeoutMs;
+    // Keys written just before arrive as one read; a later key is a later read (one more turn of
+    // the event loop, as a terminal delivers it). Nothing else waits after the frame shows:
+    // a key written the moment it does must be heard (keyInput.tsx).
+    await tick();
     while (!ok(frame())) {
       if (Date.now() > deadline) {
         throw new Error(`timed out waiting for ${String(expected)}; last frame:\n${frame()}`);
       }
       await new Promise((r) => setTimeout(r, 5));
     }
-    // The frame is painted before React runs passive effects (useInput subscriptions): let them run.
-    await settle();
     return frame();
   };
   const press = async (key: string) => {
@@ -84,11 +87,11 @@ export async function renderTui(
     inst.stdin.write(key);
     return waitFor((f) => f !== before);
   };
-  const pressUntil = async (key: string, expected: string | RegExp) => {
+  const pressUntil: Tui['pressUntil'] = async (key, expected) => {
     inst.stdin.write(key);
     return waitFor(expected);
   };
-  const answer = async (text: string, expected: string | RegExp) => {
+  const answer: Tui['answer'] = async (text, expected) => {
     inst.stdin.write(text);
     if (text) await waitFor((f) => f.includes(text.slice(-Math.min(text.length, 10))));
     inst.stdin.write(KEYS.enter);

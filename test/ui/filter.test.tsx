@@ -49,7 +49,7 @@ describe('/ on the home screen', () => {
     await s.close();
     ({ tui } = await renderApp(h, { kind: 'home' }));
     await tui.waitFor('Sessions in progress');
-    await tui.pressUntil('/', '/ filter');
+    await tui.pressUntil('/', 'Esc clear filter');
     let f = await tui.pressUntil('harden', '2 of 4');
     expect(f).toContain('› Container hardening');
     expect(f).not.toContain('Sessions in progress');

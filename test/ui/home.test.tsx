@@ -60,8 +60,13 @@ describe('home screen', () => {
     ({ tui } = await renderApp(h, { kind: 'home' }));
     await tui.waitFor('Sessions in progress');
     h.store.foreignLocks.add(s.id); // taken by another process after the list was read
-    await tui.pressUntil(KEYS.enter, `session ${s.id} is open in another warden process`);
-    expect(tui.frame()).toContain('Incident response');
+    // Back on home, with the banner over the reloaded lists.
+    await tui.pressUntil(
+      KEYS.enter,
+      (f) =>
+        f.includes(`session ${s.id} is open in another warden process`) &&
+        f.includes('Incident response'),
+    );
   });
 
   it('a runbook with inputs asks for them (default prefilled) and starts the session', async () => {

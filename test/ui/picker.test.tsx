@@ -108,9 +108,9 @@ describe('container picker', () => {
     const h = withDocker();
     const t = await open(h);
     await t.waitFor('› web');
-    await t.pressUntil('\t', 'type the name');
-    await t.pressUntil('\t', '› web');
-    await t.pressUntil('\t', 'type the name');
+    await t.pressUntil('\t', 'Tab list');
+    await t.pressUntil('\t', 'Tab type a name');
+    await t.pressUntil('\t', 'Tab list');
     for (const left of [/› we$/m, /› w$/m, /›\s*$/m]) await t.pressUntil(KEYS.backspace, left);
     await t.answer('api-7', 'Confirm the alert');
     expect(startedInputs(h)).toEqual({ container: 'api-7' });

@@ -92,7 +92,8 @@ describe('sign-off name', () => {
     // Each skip moves the cursor on to the next open step.
     for (let i = 0; i < 6; i++) {
       await tui.pressUntil('s', 'why?');
-      await tui.answer('not needed in test', `–${i + 1}`);
+      // The header counts the skip as the journal takes it; the prompt closes just after.
+      await tui.answer('not needed in test', (f) => f.includes(`–${i + 1}`) && !f.includes('why?'));
     }
     await tui.pressUntil('S', 'your name');
     expect(tui.frame()).toMatch(/^› alice/m);

@@ -79,8 +79,8 @@ describe('session screen', () => {
     const { tui, session } = await open(h);
     const before = h.store.entries(session.id).length;
     await tui.pressUntil('f', 'what happened?');
-    await tui.pressUntil(KEYS.escape, /d done/);
-    expect(tui.frame()).not.toContain('what happened?');
+    await tui.pressUntil(KEYS.escape, (f: string) => !f.includes('what happened?'));
+    expect(tui.frame()).toContain('d done');
     expect(h.store.entries(session.id)).toHaveLength(before);
   });
 
@@ -225,7 +225,8 @@ describe('session screen', () => {
     await tui.pressUntil('j', '›○ Capture container state');
     await tui.pressUntil(KEYS.enter, 'working');
     await tui.pressUntil('q', 'A step is running. Quit cancels it');
-    await tui.pressUntil('n', /c cancel/);
+    await tui.pressUntil('n', (f: string) => !f.includes('Quit cancels it'));
+    expect(tui.frame()).toMatch(/c cancel/);
     expect(h.shell.calls[0]?.signal.aborted).toBe(false);
     await tui.pressUntil('q', 'Quit?');
     tui.stdin.write('y');
@@ -240,7 +241,8 @@ describe('session screen', () => {
     // Each skip moves the cursor on to the next open step.
     for (let i = 0; i < 6; i++) {
       await tui.pressUntil('s', 'why?');
-      await tui.answer('not needed in test', `–${i + 1}`);
+      // The header counts the skip as the journal takes it; the prompt closes just after.
+      await tui.answer('not needed in test', (f) => f.includes(`–${i + 1}`) && !f.includes('why?'));
     }
     await tui.waitFor('All steps resolved — press S to sign off');
     await tui.pressUntil('S', 'your name');
@@ -262,7 +264,8 @@ describe('session screen', () => {
     const { tui } = await open(h);
     for (let i = 0; i < 6; i++) {
       await tui.pressUntil('s', 'why?');
-      await tui.answer('not needed in test', `–${i + 1}`);
+      // The header counts the skip as the journal takes it; the prompt closes just after.
+      await tui.answer('not needed in test', (f) => f.includes(`–${i + 1}`) && !f.includes('why?'));
     }
     await tui.pressUntil('S', 'your name');
     await tui.answer('', 'statement');

@@ -5,7 +5,7 @@
  * Ctrl-C are left to the parent. The value lives in a ref as well as in state: text and Enter can
  * arrive in one chunk, or as events before React re-renders, and Enter must submit what was typed.
  */
-import { useFocusedInput } from '../hooks/useFocusedInput.js';
+import { useKeyInput } from '../hooks/keyInput.js';
 import { Text } from './Text.js';
 import { useRef, useState } from 'react';
 import { actionFor } from '../keymap.js';
@@ -41,7 +41,7 @@ export function TextField({
   const latest = useRef<Field>(fieldOf(initial));
   const [field, setField] = useState<Field>(latest.current);
 
-  useFocusedInput((input, key) => {
+  useKeyInput((input, key) => {
     const before = latest.current;
     let next = before;
     let submit = false;

@@ -3,7 +3,7 @@
  * acceptable); Esc cancels and nothing is recorded. Ctrl-U clears the field, Ctrl-W deletes a word.
  * `error` (a refused answer) shows right above the field, so the operator can retype at once.
  */
-import { useFocusedInput } from '../hooks/useFocusedInput.js';
+import { useKeyInput } from '../hooks/keyInput.js';
 import { Box } from 'ink';
 import { Text } from './Text.js';
 import { useState } from 'react';
@@ -48,7 +48,7 @@ export function TextPrompt({
   onCancel,
 }: TextPromptProps) {
   const [length, setLength] = useState(initial.length);
-  useFocusedInput((input, key) => {
+  useKeyInput((input, key) => {
     if (actionFor('prompt', input, key) === 'dismiss') onCancel();
   }, isFocused);
   return (

@@ -1,5 +1,5 @@
 /**
- * `useInput` for screens that act on keymap actions, robust to several keys in one chunk.
+ * Key input (keyInput.ts) for screens that act on keymap actions, robust to several keys in one chunk.
  *
  * Ink emits the keys of one chunk back to back, before React renders, so a plain handler sees
  * every key with the state of before the chunk: `Down Down Enter` would open the first item.
@@ -10,10 +10,11 @@
  * left the screen), the rest of the queue is dropped: a key never lands in a prompt that was not
  * on screen when it was sent. Which presses of a chunk act at all: see chunk.ts.
  */
-import { useInput, type Key } from 'ink';
+import type { Key } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { keyName, planChunk, splitKeys, unknownPresses, type Planned } from '../chunk.js';
 import type { KeyContext } from '../keymap.js';
+import { useKeyInput } from './keyInput.js';
 
 export interface KeyOptions {
   isActive: boolean;
@@ -66,5 +67,5 @@ export function useKeys(
     [drain],
   );
 
-  useInput(handle, { isActive });
+  useKeyInput(handle, isActive);
 }
