@@ -37,7 +37,11 @@ export function formatJunit(report: AuditReport): string {
     const s = suppressed.get(key);
     if (e.verdict === 'fail' && f) {
       body = `\n      <failure type="${f.severity}" message="${xmlEscape(`${f.title}: ${f.evidence}`)}">${xmlEscape(
-        `${f.severity} ${f.check}${f.refs.cis ? ` (CIS ${f.refs.cis})` : ''}\n${f.evidence}\nfix (compose):\n${f.remediation.compose}\nfix (docker run): ${f.remediation.run}`,
+        `${f.severity} ${f.check}${f.refs.cis ? ` (CIS ${f.refs.cis})` : ''}\n${f.evidence}\n${
+          f.remediation.daemon
+            ? `fix (daemon.json): ${f.remediation.daemon}\nfix (dockerd): ${f.remediation.run}`
+            : `fix (compose):\n${f.remediation.compose}\nfix (docker run): ${f.remediation.run}`
+        }`,
       )}</failure>\n    `;
       c.failures++;
       failures++;

@@ -15,6 +15,7 @@ import {
 
 export function targetKey(t: FindingTarget): string {
   if (t.kind === 'image') return `image:${t.id ?? t.name}`;
+  if (t.kind === 'engine') return `engine:${t.id ?? t.name}`;
   return t.kind === 'container'
     ? `container:${t.id ?? t.name}`
     : `compose:${t.file ?? ''}:${t.service ?? t.name}`;
@@ -23,6 +24,7 @@ export function targetKey(t: FindingTarget): string {
 export function targetLabel(t: FindingTarget): string {
   if (t.kind === 'container') return `container ${t.name}${t.id ? ` (${t.id.slice(0, 12)})` : ''}`;
   if (t.kind === 'image') return `image ${t.name}`;
+  if (t.kind === 'engine') return `engine ${t.name}`;
   return `${t.file ?? 'compose'} service ${t.service ?? t.name}`;
 }
 

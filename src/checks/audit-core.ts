@@ -13,6 +13,8 @@ import type { ContainerModel, EngineFacts } from './model.js';
 import type { Evaluation } from './types.js';
 import { collectImages, evaluateImage, type ImageScanOptions } from './collect-images.js';
 import { IMAGE_CHECKS } from './rules-images.js';
+import { DAEMON_CHECKS, evaluateDaemon } from './rules-daemon.js';
+import { collectDaemon } from './collect-daemon.js';
 
 export interface AuditInput {
   composeFiles?: readonly string[];
@@ -23,8 +25,9 @@ export interface AuditInput {
   env?: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
   /**
-   * What to audit: `containers`, `compose` and `images` (default: containers and compose, as
-   * before; `images` walks every image's layers and is asked for explicitly).
+   * What to audit: `containers`, `compose`, `daemon` and `images`. Default: containers, compose,
+   * and the daemon when an engine answers and no `containers` narrow the audit down; `images`
+   * walks every image's layers and is asked for explicitly.
    */
   scopes?: readonly string[];
   images?: ImageScanOptions & { maxAgeDays?: number; now?: Date };
@@ -32,7 +35,7 @@ export interface AuditInput {
   processSource?: 'auto' | 'top';
 }
 
-export const AUDIT_SCOPES = ['containers', 'compose', 'images'] as const;
+export const AUDIT_SCOPES = ['containers', 'compose', 'daemon', 'images'] as const;
 export const DEFAULT_IMAGE_MAX_AGE_DAYS = 365;
 
 export interface AuditRun {
@@ -58,10 +61,13 @@ export function isUnreachable(err: unknown): boolean {
 }
 
 export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
-  const all = [...CHECK_IDS, ...IMAGE_CHECKS.map((c) => c.id)];
+  const all = [...CHECK_IDS, ...DAEMON_CHECKS.map((c) => c.id), ...IMAGE_CHECKS.map((c) => c.id)];
   const ids = input.checkIds ?? all;
   const unknown = ids.filter((id) => !all.includes(id));
-  const scopes = input.scopes ?? ['containers', 'compose'];
+  // By default the daemon too, when an engine is there to ask (and it answered a compose audit).
+  const scopes = input.scopes ?? ['containers', 'compose', 'daemon'];
+  const daemonByDefault = input.scopes === undefined;
+  const narrowed = (input.containers?.length ?? 0) > 0;
   const bad = scopes.filter((s) => !(AUDIT_SCOPES as readonly string[]).includes(s));
   if (bad.length)
     throw new UserError(`unknown scope(s): ${bad.join(', ')}; use ${AUDIT_SCOPES.join(', ')}`);
@@ -132,6 +138,21 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
       const svc = file?.services.find((s) => s.service === m.composeService);
       if (svc) evaluations.push(evaluateDrift(svc, m));
     }
+  }
+  const daemonAsked =
+    scopes.includes('daemon') &&
+    (!daemonByDefault ||
+      (input.docker !== undefined && !narrowed && (engine.reached || !composeMode)));
+  if (daemonAsked) {
+    if (!input.docker) throw new UserError('the daemon scope needs an engine');
+    const facts = await collectDaemon(input.docker);
+    if (!engine.reached)
+      engine = {
+        reached: true,
+        ...(facts.info.Name ? { name: facts.info.Name } : {}),
+        ...(facts.info.ServerVersion ? { version: facts.info.ServerVersion } : {}),
+      };
+    evaluations.push(...evaluateDaemon(facts, ids));
   }
   if (scopes.includes('images')) {
     if (!input.docker) throw new UserError('the images scope needs an engine');

@@ -3,11 +3,16 @@ import type { CheckOutcome, CheckResult, CheckRunner, StepContext } from '../eng
 import type { DockerReadPort } from '../engine/docker-read-port.js';
 import { redact } from '../engine/redact.js';
 import { errorMessage } from '../errors.js';
-import { CHECK_IDS } from './catalog.js';
+import { CHECK_IDS as CONTAINER_CHECK_IDS } from './catalog.js';
+import { DAEMON_CHECKS } from './rules-daemon.js';
 import { runAuditCore } from './audit-core.js';
 import type { ReadFile } from './compose-load.js';
 import { scrubber, secretCandidates } from './secret-net.js';
 import type { Evaluation, FindingTarget } from './types.js';
+
+const DAEMON_IDS: readonly string[] = DAEMON_CHECKS.map((c) => c.id);
+/** What a runbook `check` step may name: container, compose and stack checks, and the daemon's. */
+export const CHECK_IDS: readonly string[] = [...CONTAINER_CHECK_IDS, ...DAEMON_IDS];
 
 export interface CheckRunnerDeps {
   docker?: DockerReadPort;
@@ -17,6 +22,7 @@ export interface CheckRunnerDeps {
 
 function targetText(t: FindingTarget): string {
   if (t.kind === 'container') return `container ${t.name}${t.id ? ` (${t.id.slice(0, 12)})` : ''}`;
+  if (t.kind === 'engine') return `engine ${t.name}`;
   return `${t.file ?? 'compose'} service ${t.service ?? t.name}${t.line ? ` line ${t.line}` : ''}`;
 }
 
@@ -47,9 +53,11 @@ function toResult(e: Evaluation): CheckResult {
         : {}),
     ...(e.verdict === 'fail'
       ? {
-          remediation: `compose:\n${e.remediation.compose}\ndocker run: ${e.remediation.run}\n${
-            e.remediation.live ? 'fixable live with `docker update`' : 'needs a recreate'
-          }`,
+          remediation: e.remediation.daemon
+            ? `daemon.json: ${e.remediation.daemon}\nthen restart the daemon (dockerd: ${e.remediation.run})`
+            : `compose:\n${e.remediation.compose}\ndocker run: ${e.remediation.run}\n${
+                e.remediation.live ? 'fixable live with `docker update`' : 'needs a recreate'
+              }`,
         }
       : {}),
   };
@@ -61,20 +69,37 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
     async run(checkIds: readonly string[], ctx: StepContext): Promise<CheckOutcome> {
       const container = ctx.params.container?.trim();
       const compose = ctx.params.compose?.trim();
-      const known = checkIds.filter((id) => CHECK_IDS.includes(id));
+      // The daemon checks ask the engine; without one they are errors of their own.
+      const engineless = deps.docker ? [] : checkIds.filter((id) => DAEMON_IDS.includes(id));
+      const known = checkIds.filter((id) => CHECK_IDS.includes(id) && !engineless.includes(id));
       const errors: CheckResult[] = checkIds
         .filter((id) => !CHECK_IDS.includes(id))
-        .map((id) => ({
+        .map((id): CheckResult => ({
           check: id,
           verdict: 'error',
           severity: 'info',
           title: 'unknown check',
           target: '-',
           evidence: `no check with id ${id}`,
-        }));
+        }))
+        .concat(
+          engineless.map((id): CheckResult => ({
+            check: id,
+            verdict: 'error',
+            severity: 'info',
+            title: 'check could not run',
+            target: 'engine',
+            evidence: 'no engine configured: the daemon checks ask the engine',
+          })),
+        );
       try {
+        const daemonOnly = known.every((id) => DAEMON_IDS.includes(id));
         const run = await runAuditCore({
           checkIds: known,
+          scopes: [
+            ...(daemonOnly ? [] : ['containers', 'compose']),
+            ...(known.some((id) => DAEMON_IDS.includes(id)) ? ['daemon'] : []),
+          ],
           ...(compose ? { composeFiles: [compose] } : {}),
           ...(container ? { containers: [container] } : {}),
           ...(deps.docker ? { docker: deps.docker } : {}),

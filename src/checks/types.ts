@@ -35,6 +35,8 @@ export interface Remediation {
   live: boolean;
   /** Images: the Dockerfile change that fixes it. */
   dockerfile?: string;
+  /** The daemon: the daemon.json key that fixes it (`run` then holds the dockerd flag). */
+  daemon?: string;
 }
 
 export interface CheckDefinition {
@@ -62,7 +64,8 @@ export interface StackCheckDefinition {
 }
 
 export interface FindingTarget {
-  kind: 'container' | 'compose' | 'image';
+  /** `engine`: the daemon itself (its configuration, CIS section 2). */
+  kind: 'container' | 'compose' | 'image' | 'engine';
   name: string;
   id?: string;
   /** Compose: the audited file (the one named on the command line). */

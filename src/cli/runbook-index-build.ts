@@ -1,7 +1,7 @@
 /** Builds dist/runbooks.json (see runbook-index.ts); run by scripts/build.js, never at launch. */
 import { ACTIONS } from '../actions/runner.js';
 import { runbookFiles } from '../adapters/runbook-files.js';
-import { CHECK_IDS } from '../checks/catalog.js';
+import { CHECK_IDS } from '../checks/runner.js';
 import { loadCatalog, type PrecompiledRunbooks } from '../runbook/load.js';
 import { RUNBOOK_INDEX_FORMAT, type RunbookIndex } from './runbook-index.js';
 

@@ -15,6 +15,26 @@ export interface EngineInfo {
   Containers?: number;
   /** `1` or `2` (API 1.40+). */
   CgroupVersion?: string;
+  DockerRootDir?: string;
+  LoggingDriver?: string;
+  ExperimentalBuild?: boolean;
+  LiveRestoreEnabled?: boolean;
+  Plugins?: { Authorization?: string[] | null };
+  RegistryConfig?: {
+    InsecureRegistryCIDRs?: string[] | null;
+    IndexConfigs?: Record<string, { Name?: string; Secure?: boolean }> | null;
+  };
+}
+
+/**
+ * The daemon process of an engine on this machine, read from /proc: its argv and its daemon.json
+ * (undefined text when there is no such file).
+ */
+export interface DaemonProcess {
+  pid: number;
+  args: string[];
+  configFile: string;
+  configText?: string;
 }
 
 /** One row of `GET /containers/json`. */
@@ -135,6 +155,7 @@ export interface NetworkSummary {
   Name?: string;
   Driver?: string;
   Internal?: boolean;
+  Options?: Record<string, string> | null;
 }
 
 /** `GET /images/{id}/json`: an image pulled from a registry has repo digests; a local one none. */
@@ -213,6 +234,11 @@ export interface DockerReadPort extends Partial<DockerImageReadPort> {
    */
   hostProcesses?(containers: readonly HostProcessQuery[]): Promise<Map<string, ContainerTop>>;
   listNetworks(): Promise<NetworkSummary[]>;
+  /**
+   * Optional, only for an engine on this machine: its daemon process (the dockerd whose data root
+   * is `dataRoot`); undefined when none is found (remote engine, another PID namespace, no access).
+   */
+  daemonProcess?(dataRoot: string): Promise<DaemonProcess | undefined>;
   /** Optional: lets the audit tell locally built images from pulled ones. */
   inspectImage?(idOrName: string): Promise<ImageInspect>;
   /** Optional: lets the audit see what a named volume's driver options bind. */

@@ -5,13 +5,29 @@
  * ../shared/DOCKER.md. The test image is loaded into it from the shared engine.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_IMAGE, ensureTestImage } from './docker.js';
 
+export interface PrivateEngineOptions {
+  /** Written as the engine's daemon.json (`--config-file`). */
+  daemonJson?: Record<string, unknown>;
+  /** More dockerd flags. */
+  args?: string[];
+  /**
+   * Give the engine a default bridge and iptables rules (its own docker0 and tables, inside its
+   * own network namespace, so the host's are untouched); without, `--bridge none --iptables=false`.
+   */
+  bridge?: boolean;
+  /** Load the test image (default true). */
+  loadImage?: boolean;
+}
+
 export interface PrivateEngine {
   socket: string;
+  /** Its data root, as `info` reports it. */
+  dataRoot: string;
   /** Runs the docker CLI against this engine (setup only). */
   cli(args: string[]): string;
   stop(): Promise<void>;
@@ -25,10 +41,14 @@ export const canStartEngine =
   spawnSync('which', ['unshare'], { stdio: 'ignore' }).status === 0 &&
   process.getuid?.() === 0;
 
-export async function startPrivateEngine(): Promise<PrivateEngine> {
-  ensureTestImage();
+export async function startPrivateEngine(opts: PrivateEngineOptions = {}): Promise<PrivateEngine> {
+  const loadImage = opts.loadImage ?? true;
+  if (loadImage) ensureTestImage();
   const dir = mkdtempSync(join(tmpdir(), 'warden-engine-'));
   const socket = join(dir, 'd.sock');
+  const config = join(dir, 'daemon.json');
+  if (opts.daemonJson) writeFileSync(config, JSON.stringify(opts.daemonJson, null, 2));
+  const log = openSync(join(dir, 'log'), 'w');
   const child = spawn(
     'unshare',
     [
@@ -42,24 +62,32 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
       join(dir, 'exec'),
       '--pidfile',
       join(dir, 'd.pid'),
-      '--iptables=false',
-      '--bridge',
-      'none',
+      // With a bridge, its iptables rules are those of its own network namespace.
+      ...(opts.bridge ? [] : ['--iptables=false', '--bridge', 'none']),
+      ...(opts.daemonJson ? ['--config-file', config] : []),
+      ...(opts.args ?? []),
     ],
-    { stdio: 'ignore', detached: true },
+    { stdio: ['ignore', log, log], detached: true },
   );
   child.unref();
+  closeSync(log);
   const deadline = Date.now() + 30_000;
   while (!answers(socket)) {
-    if (Date.now() > deadline) throw new Error(`private engine did not start (see ${dir})`);
+    if (Date.now() > deadline) {
+      const tail = readFileSync(join(dir, 'log'), 'utf8').trim().split('\n').slice(-3).join(' | ');
+      throw new Error(`private engine did not start: ${tail}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   const cli = (args: string[]) =>
     execFileSync('docker', ['-H', `unix://${socket}`, ...args], { encoding: 'utf8' }).trim();
-  const image = execFileSync('docker', ['save', TEST_IMAGE], { maxBuffer: 256 << 20 });
-  execFileSync('docker', ['-H', `unix://${socket}`, 'load', '-q'], { input: image });
+  if (loadImage) {
+    const image = execFileSync('docker', ['save', TEST_IMAGE], { maxBuffer: 256 << 20 });
+    execFileSync('docker', ['-H', `unix://${socket}`, 'load', '-q'], { input: image });
+  }
   return {
     socket,
+    dataRoot: join(dir, 'data'),
     cli,
     async stop() {
       const ids = cli(['ps', '-aq']).split('\n').filter(Boolean);

@@ -36,15 +36,16 @@ describe('audit screen', () => {
   it('runs the live audit read-only and shows findings by severity, then target, at 80×24', async () => {
     const h = harness();
     const t = await openAudit(h);
-    // db's planted password (23 characters) is also a weak secret (medium).
-    const f = await t.waitFor('1 critical, 1 high, 10 medium, 9 low · 3 targets');
+    // db's planted password (23 characters) is also a weak secret (medium). The fourth target is
+    // the daemon (userns off: medium; no authorization plugin: low).
+    const f = await t.waitFor('1 critical, 1 high, 11 medium, 10 low · 4 targets');
     expect(height(f)).toBeLessThanOrEqual(24);
     expect(width(f)).toBeLessThanOrEqual(80);
     expect(f).toContain('fakehost · Docker 27.0.0 at unix:///fake.sock');
     const crit = f.indexOf('CRITICAL · 1');
     expect(crit).toBeGreaterThan(-1);
     expect(f.indexOf('HIGH · 1')).toBeGreaterThan(crit);
-    expect(f.indexOf('MEDIUM · 10')).toBeGreaterThan(f.indexOf('HIGH · 1'));
+    expect(f.indexOf('MEDIUM · 11')).toBeGreaterThan(f.indexOf('HIGH · 1'));
     expect(f).toContain(' db [running]');
     // The worst finding is selected, its detail beside it.
     expect(f).toContain('›  privileged');
@@ -90,7 +91,7 @@ describe('audit screen', () => {
     h.docker.containers = h.docker.containers.filter((c) => c.name !== 'db');
     await t.pressUntil('r', '0 critical, 0 high');
     expect(lists()).toBe(2);
-    expect(t.frame()).toContain('2 targets');
+    expect(t.frame()).toContain('3 targets');
   });
 
   it('an unreachable engine is a banner, not a crash; r retries; Esc goes back', async () => {
@@ -111,8 +112,16 @@ describe('audit screen', () => {
   it('an engine without containers says so', async () => {
     const h = harness({ docker: fakeDocker([]) });
     const t = await openAudit(h);
-    const f = await t.waitFor('No containers on this engine.');
-    expect(f).toContain('0 critical, 0 high, 0 medium, 0 low · 0 targets');
+    // The daemon is audited all the same: its findings, and the summary says there is no container.
+    const f = await t.waitFor('1 target · no containers');
+    expect(f).toContain('0 critical, 0 high, 1 medium, 1 low');
+    expect(f).toContain('engine fakehost');
+    expect(f).toContain('daemon-userns-remap');
+    // Its fix is the daemon's own setting, not a compose key or a container recreate.
+    expect(f).toContain('/etc/docker/daemon.json:');
+    expect(f).toContain('"userns-remap": "default"');
+    expect(f).toContain('dockerd --userns-remap=default');
+    expect(f).not.toContain('compose:');
   });
 
   it('60 columns: stacked, within 60×24', async () => {

@@ -11,6 +11,7 @@ import type {
   VolumeOptions,
 } from '../../engine/docker-read-port.js';
 import { engineCalls, type DockerEndpoint } from './client.js';
+import { createDaemonProcessReader } from './daemon-process.js';
 import { createHostProcessReader } from './host-processes.js';
 import { engineName, imageRef } from './names.js';
 
@@ -28,7 +29,9 @@ export function createDockerReadAdapter(docker: Docker, endpoint: DockerEndpoint
   const { call } = engineCalls(endpoint);
   const containerOf = (id: string) => docker.getContainer(engineName('container', id));
   return {
-    ...(engineIsLocal(endpoint) ? { hostProcesses: createHostProcessReader() } : {}),
+    ...(engineIsLocal(endpoint)
+      ? { hostProcesses: createHostProcessReader(), daemonProcess: createDaemonProcessReader() }
+      : {}),
     info: () => call('read engine info', async () => (await docker.info()) as EngineInfo),
 
     listContainers: (options = {}) =>

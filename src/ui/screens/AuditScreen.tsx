@@ -190,7 +190,7 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
                 {truncate(
                   s.filter.text
                     ? `no finding matches "${s.filter.text}"`
-                    : report.targets.length === 0
+                    : report.targets.every((t) => t.kind === 'engine')
                       ? 'No containers on this engine.'
                       : 'No findings: every check passed.',
                   listWidth,

@@ -62,7 +62,8 @@ export function auditRows(report: AuditReport, filter = ''): AuditRow[] {
     if (key !== target) {
       target = key;
       const state = report.targets.find((t) => targetKey(t) === key)?.state;
-      rows.push({ kind: 'target', text: `${f.target.name}${state ? ` [${state}]` : ''}` });
+      const name = f.target.kind === 'engine' ? `engine ${f.target.name}` : f.target.name;
+      rows.push({ kind: 'target', text: `${name}${state ? ` [${state}]` : ''}` });
     }
     rows.push({
       kind: 'finding',
@@ -74,13 +75,14 @@ export function auditRows(report: AuditReport, filter = ''): AuditRow[] {
   return rows;
 }
 
-/** `2 critical, 5 high, 0 medium, 1 low · 6 targets`. */
+/** `2 critical, 5 high, 0 medium, 1 low · 6 targets` (the daemon is a target too). */
 export function summaryText(report: AuditReport): string {
   const s = report.summary;
   const n = report.targets.length;
+  const onlyDaemon = n > 0 && report.targets.every((t) => t.kind === 'engine');
   return (
     `${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low · ` +
-    `${n} target${n === 1 ? '' : 's'}`
+    `${n} target${n === 1 ? '' : 's'}${onlyDaemon ? ' · no containers' : ''}`
   );
 }
 
@@ -99,6 +101,16 @@ export function findingLines(f: Finding, width: number): Line[] {
   add(targetLabel(f.target), 'muted');
   if (f.evidence) add(`found: ${f.evidence}`);
   out.push({ text: '' }, { text: 'Fix', tone: 'accent', bold: true });
+  if (f.remediation.daemon) {
+    // The daemon's own setting: no compose key, no container to recreate.
+    add('/etc/docker/daemon.json:', 'muted');
+    add(f.remediation.daemon, 'info', '  ');
+    add('dockerd flag:', 'muted');
+    add(f.remediation.run, 'info', '  ');
+    add('then restart the daemon (live-restore keeps containers running)', 'warn');
+    if (f.refs.cis) add(`CIS Docker Benchmark ${f.refs.cis}`, 'muted');
+    return out;
+  }
   if (f.remediation.compose) {
     add('compose:', 'muted');
     for (const l of f.remediation.compose.split('\n')) add(l, 'info', '  ');
