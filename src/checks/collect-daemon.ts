@@ -5,6 +5,7 @@
 import type { DockerReadPort } from '../engine/docker-read-port.js';
 import { DaemonConfigError, daemonSettings } from './daemon-config.js';
 import type { DaemonFacts } from './rules-daemon.js';
+import { daemonFilePaths } from './rules-daemon-files.js';
 
 export async function collectDaemon(port: DockerReadPort): Promise<DaemonFacts> {
   const [info, networks] = await Promise.all([port.info(), port.listNetworks()]);
@@ -32,7 +33,21 @@ export async function collectDaemon(port: DockerReadPort): Promise<DaemonFacts> 
       args: proc.args,
       ...(proc.configText !== undefined ? { configText: proc.configText } : {}),
     });
-    return { ...facts, settings: { ...settings, configFile: proc.configFile } };
+    const effective = { ...settings, configFile: proc.configFile };
+    const wanted = daemonFilePaths(effective);
+    const stats = port.statPaths ? await port.statPaths(wanted.map((w) => w.path)) : undefined;
+    return {
+      ...facts,
+      settings: effective,
+      ...(stats
+        ? {
+            files: wanted.map((w) => {
+              const stat = stats.get(w.path);
+              return { ...w, ...(stat ? { stat } : {}) };
+            }),
+          }
+        : {}),
+    };
   } catch (err) {
     if (!(err instanceof DaemonConfigError)) throw err;
     return { ...facts, settingsReason: `${proc.configFile}: ${err.message}` };

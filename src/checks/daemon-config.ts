@@ -27,6 +27,8 @@ export interface DaemonSettings {
   experimental?: boolean;
   dataRoot?: string;
   configFile?: string;
+  /** TLS material the daemon was given: `tlscacert`, `tlscert`, `tlskey` paths. */
+  tlsFiles: { ca?: string; cert?: string; key?: string };
 }
 
 export interface DaemonSources {
@@ -114,7 +116,14 @@ export function daemonSettings(src: DaemonSources): DaemonSettings {
     defaultUlimits: [],
     insecureRegistries: strings(file['insecure-registries']),
     authorizationPlugins: strings(file['authorization-plugins']),
+    tlsFiles: {},
   };
+  for (const [k, key] of [
+    ['tlscacert', 'ca'],
+    ['tlscert', 'cert'],
+    ['tlskey', 'key'],
+  ] as const)
+    if (typeof file[k] === 'string') s.tlsFiles[key] = file[k];
   const setBool = (key: keyof DaemonSettings, v: unknown) => {
     const b = bool(v);
     if (b !== undefined) (s as unknown as Record<string, unknown>)[key] = b;
@@ -196,6 +205,15 @@ export function daemonSettings(src: DaemonSources): DaemonSettings {
         break;
       case 'config-file':
         s.configFile = value;
+        break;
+      case 'tlscacert':
+        s.tlsFiles.ca = value;
+        break;
+      case 'tlscert':
+        s.tlsFiles.cert = value;
+        break;
+      case 'tlskey':
+        s.tlsFiles.key = value;
         break;
     }
   }

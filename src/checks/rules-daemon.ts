@@ -9,6 +9,7 @@
 import type { EngineInfo } from '../engine/docker-read-port.js';
 import type { Severity } from '../runbook/types.js';
 import type { DaemonSettings } from './daemon-config.js';
+import { DAEMON_FILE_CHECKS, type DaemonFile } from './rules-daemon-files.js';
 import type { CheckVerdictDetail, Evaluation, FindingTarget, Remediation } from './types.js';
 
 export interface DaemonFacts {
@@ -18,6 +19,8 @@ export interface DaemonFacts {
   settings?: DaemonSettings;
   /** Why `settings` is missing: remote engine, no access, unreadable daemon.json. */
   settingsReason?: string;
+  /** The daemon's files and their owners and modes (rules-daemon-files.ts); local engines only. */
+  files?: DaemonFile[];
 }
 
 export interface DaemonCheckDefinition {
@@ -65,7 +68,7 @@ const DEFAULT_INSECURE = new Set(['127.0.0.0/8', '::1/128']);
 const securityOption = (info: EngineInfo, name: string) =>
   (info.SecurityOptions ?? []).find((o) => o.split(',').includes(`name=${name}`));
 
-export const DAEMON_CHECKS: readonly DaemonCheckDefinition[] = [
+const CONFIG_CHECKS: readonly DaemonCheckDefinition[] = [
   {
     id: 'daemon-tcp-without-tls',
     title: 'Daemon listens on TCP without TLS client verification',
@@ -260,6 +263,12 @@ export const DAEMON_CHECKS: readonly DaemonCheckDefinition[] = [
               : fail(`no-new-privileges ${s.noNewPrivileges === false ? 'false' : 'not set'}`),
           )(f),
   },
+];
+
+/** The daemon's configuration (section 2), then its files (section 3). */
+export const DAEMON_CHECKS: readonly DaemonCheckDefinition[] = [
+  ...CONFIG_CHECKS,
+  ...DAEMON_FILE_CHECKS,
 ];
 
 export function daemonTarget(info: EngineInfo): FindingTarget {

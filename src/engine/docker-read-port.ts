@@ -30,6 +30,16 @@ export interface EngineInfo {
  * The daemon process of an engine on this machine, read from /proc: its argv and its daemon.json
  * (undefined text when there is no such file).
  */
+/** Owner and mode of a file on the engine's machine. */
+export interface FileStat {
+  uid: number;
+  gid: number;
+  /** Permission bits (`mode & 0o7777`). */
+  mode: number;
+  /** The group's name, when /etc/group has it. */
+  group?: string;
+}
+
 export interface DaemonProcess {
   pid: number;
   args: string[];
@@ -239,6 +249,8 @@ export interface DockerReadPort extends Partial<DockerImageReadPort> {
    * is `dataRoot`); undefined when none is found (remote engine, another PID namespace, no access).
    */
   daemonProcess?(dataRoot: string): Promise<DaemonProcess | undefined>;
+  /** Optional, with daemonProcess: owner and mode of each path; undefined when it does not exist. */
+  statPaths?(paths: readonly string[]): Promise<Map<string, FileStat | undefined>>;
   /** Optional: lets the audit tell locally built images from pulled ones. */
   inspectImage?(idOrName: string): Promise<ImageInspect>;
   /** Optional: lets the audit see what a named volume's driver options bind. */

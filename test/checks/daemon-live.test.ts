@@ -6,6 +6,7 @@
  * namespace remap, an authorization plugin, an unconfined daemon seccomp profile, which dockerd
  * 20.10 cannot start with) are asserted both ways in daemon-rules.test.ts.
  */
+import { chmodSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerReadAdapter } from '../../src/adapters/docker/read.js';
 import { createDockerClient } from '../../src/adapters/docker/client.js';
@@ -57,6 +58,9 @@ describe.skipIf(!canStartEngine)('daemon scope on real engines', () => {
         },
       }),
     ]);
+    // The loose engine's socket and daemon.json opened to everyone, as a careless fix would.
+    chmodSync(loose.socket, 0o666);
+    chmodSync(loose.configFile, 0o666);
     [good, bad] = await Promise.all([audit(hardened), audit(loose)]);
   }, 120_000);
 
@@ -95,9 +99,22 @@ describe.skipIf(!canStartEngine)('daemon scope on real engines', () => {
     expect(both('daemon-seccomp')).toEqual(['pass', 'pass']);
   });
 
+  it("the daemon's files: its own socket and daemon.json, by owner and mode (CIS section 3)", () => {
+    expect(both('daemon-socket-permissions')).toEqual(['pass', 'fail']);
+    expect(bad.get('daemon-socket-permissions')?.evidence).toContain(`${loose.socket} root:`);
+    expect(bad.get('daemon-socket-permissions')?.evidence).toContain(' 666');
+    expect(good.get('daemon-socket-permissions')?.evidence).toContain(hardened.socket);
+    expect(both('daemon-config-permissions')).toEqual(['pass', 'fail']);
+    expect(bad.get('daemon-config-permissions')?.evidence).toContain(
+      `${loose.configFile} root:root 666`,
+    );
+    // No TLS material given to either daemon.
+    expect(both('daemon-tls-permissions')).toEqual(['not-applicable', 'not-applicable']);
+  });
+
   it('every finding carries its CIS section and the daemon.json fix', () => {
     for (const e of bad.values()) {
-      expect(e.refs.cis).toMatch(/^2\.\d+$/);
+      expect(e.refs.cis).toMatch(/^[23]\.\d+$/);
       if (e.verdict === 'fail') expect((e.remediation as { daemon?: string }).daemon).toBeTruthy();
     }
   });

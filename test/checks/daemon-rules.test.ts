@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { daemonSettings, parseDaemonArgs } from '../../src/checks/daemon-config.js';
 import { DAEMON_CHECKS, evaluateDaemon, type DaemonFacts } from '../../src/checks/rules-daemon.js';
+import { daemonFilePaths } from '../../src/checks/rules-daemon-files.js';
 
 const verdict = (id: string, f: DaemonFacts) => evaluateDaemon(f, [id])[0];
 const local = (args: string[], configText?: string): DaemonFacts => ({
@@ -120,5 +121,49 @@ describe('daemon verdicts', () => {
     expect(
       verdict('daemon-log-rotation', { info: { Name: 'h', LoggingDriver: 'journald' } })?.verdict,
     ).toBe('pass');
+  });
+});
+
+describe("the daemon's files", () => {
+  const settings = daemonSettings({
+    args: ['dockerd', '-H', 'fd://', '--tlsverify', '--tlscacert', '/etc/docker/ca.pem'],
+    configText: '{"tlscert": "/etc/docker/server.pem", "tlskey": "/etc/docker/server-key.pem"}',
+  });
+
+  it('are found from the configuration: fd:// means the default socket; TLS paths from both sources', () => {
+    const paths = daemonFilePaths(settings);
+    expect(paths).toContainEqual({ role: 'socket', path: '/var/run/docker.sock' });
+    expect(paths).toContainEqual({ role: 'tls-cert', path: '/etc/docker/ca.pem' });
+    expect(paths).toContainEqual({ role: 'tls-cert', path: '/etc/docker/server.pem' });
+    expect(paths).toContainEqual({ role: 'tls-key', path: '/etc/docker/server-key.pem' });
+  });
+
+  it('a key readable by the group fails, 400 passes; a writable certificate fails', () => {
+    const facts = (keyMode: number, certMode: number): DaemonFacts => ({
+      info: { Name: 'h' },
+      settings,
+      files: [
+        { role: 'tls-key', path: '/k', stat: { uid: 0, gid: 0, mode: keyMode, group: 'root' } },
+        { role: 'tls-cert', path: '/c', stat: { uid: 0, gid: 0, mode: certMode, group: 'root' } },
+      ],
+    });
+    expect(verdict('daemon-tls-permissions', facts(0o400, 0o444))?.verdict).toBe('pass');
+    const key = verdict('daemon-tls-permissions', facts(0o640, 0o444));
+    expect(key?.verdict).toBe('fail');
+    expect(key?.evidence).toBe('/k root:root 640');
+    expect(verdict('daemon-tls-permissions', facts(0o400, 0o664))?.evidence).toBe(
+      '/c root:root 664',
+    );
+  });
+
+  it('a socket owned by another user fails whatever its mode; the docker group is allowed', () => {
+    const sock = (uid: number, group: string) =>
+      verdict('daemon-socket-permissions', {
+        info: { Name: 'h' },
+        files: [{ role: 'socket', path: '/s', stat: { uid, gid: 999, mode: 0o660, group } }],
+      });
+    expect(sock(0, 'docker')?.verdict).toBe('pass');
+    expect(sock(0, 'staff')?.verdict).toBe('fail');
+    expect(sock(1000, 'docker')?.verdict).toBe('fail');
   });
 });

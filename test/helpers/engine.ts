@@ -28,6 +28,8 @@ export interface PrivateEngine {
   socket: string;
   /** Its data root, as `info` reports it. */
   dataRoot: string;
+  /** Its daemon.json (written only with `daemonJson`). */
+  configFile: string;
   /** Runs the docker CLI against this engine (setup only). */
   cli(args: string[]): string;
   stop(): Promise<void>;
@@ -88,6 +90,7 @@ export async function startPrivateEngine(opts: PrivateEngineOptions = {}): Promi
   return {
     socket,
     dataRoot: join(dir, 'data'),
+    configFile: config,
     cli,
     async stop() {
       const ids = cli(['ps', '-aq']).split('\n').filter(Boolean);

@@ -4,10 +4,10 @@
  * daemon: two daemons cannot share one. Its argv comes from /proc/<pid>/cmdline and its config
  * file is read as dockerd reads it (`--config-file`, else /etc/docker/daemon.json).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { daemonConfigPath, daemonDataRoot } from '../../checks/daemon-config.js';
-import type { DaemonProcess } from '../../engine/docker-read-port.js';
+import type { DaemonProcess, FileStat } from '../../engine/docker-read-port.js';
 
 export function createDaemonProcessReader(procRoot = '/proc') {
   return async function daemonProcess(dataRoot: string): Promise<DaemonProcess | undefined> {
@@ -48,5 +48,31 @@ export function createDaemonProcessReader(procRoot = '/proc') {
       };
     }
     return undefined;
+  };
+}
+
+/** Owner, group and mode of each path (lstat: a symlink is judged as itself, as CIS asks). */
+export function createPathStatReader(groupFile = '/etc/group') {
+  return async function statPaths(paths: readonly string[]) {
+    const groups = new Map<number, string>();
+    try {
+      for (const line of (await readFile(groupFile, 'utf8')).split('\n')) {
+        const [name, , gid] = line.split(':');
+        if (name && gid !== undefined && /^\d+$/.test(gid)) groups.set(Number(gid), name);
+      }
+    } catch {
+      // no /etc/group: groups are shown by number
+    }
+    const out = new Map<string, FileStat | undefined>();
+    for (const p of paths) {
+      try {
+        const s = await lstat(p);
+        const group = groups.get(s.gid);
+        out.set(p, { uid: s.uid, gid: s.gid, mode: s.mode & 0o7777, ...(group ? { group } : {}) });
+      } catch {
+        out.set(p, undefined);
+      }
+    }
+    return out;
   };
 }

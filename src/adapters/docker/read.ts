@@ -11,7 +11,7 @@ import type {
   VolumeOptions,
 } from '../../engine/docker-read-port.js';
 import { engineCalls, type DockerEndpoint } from './client.js';
-import { createDaemonProcessReader } from './daemon-process.js';
+import { createDaemonProcessReader, createPathStatReader } from './daemon-process.js';
 import { createHostProcessReader } from './host-processes.js';
 import { engineName, imageRef } from './names.js';
 
@@ -30,7 +30,11 @@ export function createDockerReadAdapter(docker: Docker, endpoint: DockerEndpoint
   const containerOf = (id: string) => docker.getContainer(engineName('container', id));
   return {
     ...(engineIsLocal(endpoint)
-      ? { hostProcesses: createHostProcessReader(), daemonProcess: createDaemonProcessReader() }
+      ? {
+          hostProcesses: createHostProcessReader(),
+          daemonProcess: createDaemonProcessReader(),
+          statPaths: createPathStatReader(),
+        }
       : {}),
     info: () => call('read engine info', async () => (await docker.info()) as EngineInfo),
 

@@ -1,0 +1,165 @@
+/**
+ * The daemon's files (CIS Docker Benchmark v1.6 section 3): ownership and modes of its sockets,
+ * its daemon.json and /etc/docker, its systemd units, its TLS material and containerd's socket.
+ * Pure: the files are found from the daemon's effective configuration (daemonFilePaths) and
+ * stat'ed by the adapter; a file that does not exist is not a finding.
+ */
+import type { FileStat } from '../engine/docker-read-port.js';
+import type { DaemonSettings } from './daemon-config.js';
+import type { CheckVerdictDetail } from './types.js';
+import type { DaemonCheckDefinition, DaemonFacts } from './rules-daemon.js';
+
+export type DaemonFileRole =
+  'socket' | 'containerd-socket' | 'config' | 'config-dir' | 'unit' | 'tls-cert' | 'tls-key';
+
+export interface DaemonFile {
+  role: DaemonFileRole;
+  path: string;
+  /** Undefined: the file does not exist. */
+  stat?: FileStat;
+}
+
+const UNITS = ['/lib/systemd/system', '/usr/lib/systemd/system', '/etc/systemd/system'].flatMap(
+  (d) => [`${d}/docker.service`, `${d}/docker.socket`],
+);
+
+/** The files to look at for a daemon with these settings. */
+export function daemonFilePaths(s: DaemonSettings): { role: DaemonFileRole; path: string }[] {
+  const sockets = s.hosts
+    .filter((h) => h.startsWith('unix://'))
+    .map((h) => h.slice('unix://'.length));
+  // No host, or fd:// (systemd socket activation through docker.socket): the default socket.
+  if (sockets.length === 0 || s.hosts.some((h) => h.startsWith('fd://')))
+    sockets.push('/var/run/docker.sock');
+  const tls = [
+    ...(s.tlsFiles.ca ? [{ role: 'tls-cert' as const, path: s.tlsFiles.ca }] : []),
+    ...(s.tlsFiles.cert ? [{ role: 'tls-cert' as const, path: s.tlsFiles.cert }] : []),
+    ...(s.tlsFiles.key ? [{ role: 'tls-key' as const, path: s.tlsFiles.key }] : []),
+  ];
+  return [
+    ...[...new Set(sockets)].map((path) => ({ role: 'socket' as const, path })),
+    { role: 'containerd-socket', path: '/run/containerd/containerd.sock' },
+    { role: 'config', path: s.configFile ?? '/etc/docker/daemon.json' },
+    { role: 'config-dir', path: '/etc/docker' },
+    ...UNITS.map((path) => ({ role: 'unit' as const, path })),
+    ...tls,
+  ];
+}
+
+const octal = (m: number) => m.toString(8).padStart(3, '0');
+const describe = (f: DaemonFile & { stat: FileStat }) =>
+  `${f.path} ${f.stat.uid === 0 ? 'root' : `uid ${f.stat.uid}`}:${f.stat.group ?? `gid ${f.stat.gid}`} ${octal(f.stat.mode)}`;
+
+interface Rule {
+  roles: DaemonFileRole[];
+  /** Bits that must be off. */
+  forbidden: number;
+  /** Groups allowed besides root (gid 0). */
+  groups?: string[];
+}
+
+function judge(f: DaemonFacts, rule: Rule): CheckVerdictDetail {
+  if (!f.files)
+    return {
+      verdict: 'not-applicable',
+      reason: f.settingsReason ?? "the daemon's files are not readable from here",
+    };
+  const present = f.files.filter(
+    (x): x is DaemonFile & { stat: FileStat } => rule.roles.includes(x.role) && !!x.stat,
+  );
+  if (present.length === 0) return { verdict: 'not-applicable', reason: 'no such file here' };
+  const bad = present.filter(
+    (x) =>
+      x.stat.uid !== 0 ||
+      (x.stat.gid !== 0 && !(rule.groups ?? []).includes(x.stat.group ?? '')) ||
+      (x.stat.mode & rule.forbidden) !== 0,
+  );
+  return bad.length
+    ? { verdict: 'fail', evidence: bad.map(describe).join('; ') }
+    : { verdict: 'pass', evidence: present.map(describe).join('; ') };
+}
+
+const chown = (what: string, run: string) => ({
+  daemon: `not a daemon.json key: ${what}`,
+  compose: `# not a compose setting: ${run}`,
+  run,
+  live: false,
+});
+
+export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
+  {
+    id: 'daemon-socket-permissions',
+    title: "The daemon's socket is open beyond root and the docker group",
+    severity: 'critical',
+    cis: '3.15',
+    remediation: chown(
+      'the socket is root:docker 660',
+      'chown root:docker /var/run/docker.sock && chmod 660 /var/run/docker.sock',
+    ),
+    evaluate: (f) => judge(f, { roles: ['socket'], forbidden: 0o007, groups: ['docker'] }),
+  },
+  {
+    id: 'daemon-containerd-socket-permissions',
+    title: "containerd's socket is open beyond root",
+    severity: 'high',
+    cis: '3.23',
+    remediation: chown(
+      'containerd.sock is root:root 660',
+      'chown root:root /run/containerd/containerd.sock && chmod 660 /run/containerd/containerd.sock',
+    ),
+    evaluate: (f) => judge(f, { roles: ['containerd-socket'], forbidden: 0o007 }),
+  },
+  {
+    id: 'daemon-config-permissions',
+    title: 'daemon.json or /etc/docker is writable by others than root',
+    severity: 'high',
+    cis: '3.17',
+    remediation: chown(
+      'daemon.json is root:root 644, /etc/docker root:root 755',
+      'chown root:root /etc/docker /etc/docker/daemon.json && chmod 755 /etc/docker && chmod 644 /etc/docker/daemon.json',
+    ),
+    evaluate: (f) => judge(f, { roles: ['config', 'config-dir'], forbidden: 0o022 }),
+  },
+  {
+    id: 'daemon-unit-permissions',
+    title: 'docker.service or docker.socket is writable by others than root',
+    severity: 'high',
+    cis: '3.1',
+    remediation: chown(
+      'the unit files are root:root 644',
+      'chown root:root <unit> && chmod 644 <unit> (systemctl show -p FragmentPath docker.service)',
+    ),
+    evaluate: (f) => judge(f, { roles: ['unit'], forbidden: 0o022 }),
+  },
+  {
+    id: 'daemon-tls-permissions',
+    title: "The daemon's TLS certificates or key are readable or writable beyond root",
+    severity: 'high',
+    cis: '3.9',
+    remediation: chown(
+      'certificates root:root 444, the key root:root 400',
+      'chown root:root ca.pem server.pem server-key.pem && chmod 444 ca.pem server.pem && chmod 400 server-key.pem',
+    ),
+    evaluate: (f) => {
+      const certs = judge(f, { roles: ['tls-cert'], forbidden: 0o222 });
+      const key = judge(f, { roles: ['tls-key'], forbidden: 0o377 });
+      if (certs.verdict === 'fail' || key.verdict === 'fail')
+        return {
+          verdict: 'fail',
+          evidence: [certs, key]
+            .filter((v) => v.verdict === 'fail')
+            .map((v) => v.evidence)
+            .join('; '),
+        };
+      if (certs.verdict === 'pass' || key.verdict === 'pass')
+        return {
+          verdict: 'pass',
+          evidence: [certs, key]
+            .filter((v) => v.verdict === 'pass')
+            .map((v) => v.evidence)
+            .join('; '),
+        };
+      return { verdict: 'not-applicable', reason: certs.reason ?? 'the daemon has no TLS files' };
+    },
+  },
+];
