@@ -39,6 +39,7 @@ export async function collectDaemon(port: DockerReadPort): Promise<DaemonFacts> 
     return {
       ...facts,
       settings: effective,
+      ...(proc.mountinfo !== undefined ? { mountinfo: proc.mountinfo } : {}),
       ...(stats
         ? {
             files: wanted.map((w) => {

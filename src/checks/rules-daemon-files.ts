@@ -86,7 +86,55 @@ const chown = (what: string, run: string) => ({
   live: false,
 });
 
+/** The mount holding `path` in a /proc/<pid>/mountinfo: its mount point and device (`major:minor`). */
+export function mountOf(
+  path: string,
+  mountinfo: string,
+): { mountPoint: string; device: string } | undefined {
+  let best: { mountPoint: string; device: string } | undefined;
+  for (const line of mountinfo.split('\n')) {
+    const f = line.split(' ');
+    const device = f[2];
+    // Mount points escape spaces as \040.
+    const mountPoint = f[4]?.replace(/\\040/g, ' ');
+    if (!device || !mountPoint) continue;
+    const inside = mountPoint === '/' || path === mountPoint || path.startsWith(`${mountPoint}/`);
+    // Later lines mount over earlier ones at the same point.
+    if (inside && (!best || mountPoint.length >= best.mountPoint.length))
+      best = { mountPoint, device };
+  }
+  return best;
+}
+
 export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
+  {
+    id: 'daemon-data-root-partition',
+    title: "The daemon's data root shares the root filesystem's device",
+    severity: 'low',
+    cis: '1.1.1',
+    remediation: chown(
+      'give the data root its own filesystem',
+      'mount a dedicated filesystem on the data root (e.g. /var/lib/docker) in /etc/fstab, then restart the daemon',
+    ),
+    evaluate: (f) => {
+      const root = f.info.DockerRootDir;
+      if (!f.mountinfo || !root)
+        return {
+          verdict: 'not-applicable',
+          reason: f.settingsReason ?? "the daemon's mounts are not readable from here",
+        };
+      const data = mountOf(root, f.mountinfo);
+      const slash = mountOf('/', f.mountinfo);
+      if (!data || !slash) return { verdict: 'not-applicable', reason: 'mounts not understood' };
+      // dockerd bind-mounts its data root onto itself: a mount point, but the same device as /.
+      return data.device !== slash.device
+        ? { verdict: 'pass', evidence: `${root} on device ${data.device} (/ on ${slash.device})` }
+        : {
+            verdict: 'fail',
+            evidence: `${root} on device ${data.device}, the device of /: images and logs can fill the root filesystem`,
+          };
+    },
+  },
   {
     id: 'daemon-socket-permissions',
     title: "The daemon's socket is open beyond root and the docker group",

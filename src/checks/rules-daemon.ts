@@ -21,6 +21,8 @@ export interface DaemonFacts {
   settingsReason?: string;
   /** The daemon's files and their owners and modes (rules-daemon-files.ts); local engines only. */
   files?: DaemonFile[];
+  /** The daemon's /proc/<pid>/mountinfo; local engines only. */
+  mountinfo?: string;
 }
 
 export interface DaemonCheckDefinition {

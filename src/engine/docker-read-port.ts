@@ -43,6 +43,8 @@ export interface FileStat {
 export interface DaemonProcess {
   pid: number;
   args: string[];
+  /** Its /proc/<pid>/mountinfo: the mounts as the daemon sees them. */
+  mountinfo?: string;
   configFile: string;
   configText?: string;
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { daemonSettings, parseDaemonArgs } from '../../src/checks/daemon-config.js';
 import { DAEMON_CHECKS, evaluateDaemon, type DaemonFacts } from '../../src/checks/rules-daemon.js';
-import { daemonFilePaths } from '../../src/checks/rules-daemon-files.js';
+import { daemonFilePaths, mountOf } from '../../src/checks/rules-daemon-files.js';
 
 const verdict = (id: string, f: DaemonFacts) => evaluateDaemon(f, [id])[0];
 const local = (args: string[], configText?: string): DaemonFacts => ({
@@ -165,5 +165,30 @@ describe("the daemon's files", () => {
     expect(sock(0, 'docker')?.verdict).toBe('pass');
     expect(sock(0, 'staff')?.verdict).toBe('fail');
     expect(sock(1000, 'docker')?.verdict).toBe('fail');
+  });
+});
+
+describe("the daemon's data root partition", () => {
+  const line = (id: number, dev: string, point: string) =>
+    `${id} 1 ${dev} / ${point} rw,relatime shared:1 - ext4 /dev/x rw`;
+  const facts = (mountinfo: string): DaemonFacts => ({
+    info: { Name: 'h', DockerRootDir: '/var/lib/docker' },
+    mountinfo,
+  });
+
+  it("dockerd's bind mount of its data root onto itself is not a partition of its own", () => {
+    const info = [line(26, '254:0', '/'), line(44, '254:0', '/var/lib/docker')].join('\n');
+    expect(mountOf('/var/lib/docker/overlay2', info)).toEqual({
+      mountPoint: '/var/lib/docker',
+      device: '254:0',
+    });
+    expect(verdict('daemon-data-root-partition', facts(info))?.verdict).toBe('fail');
+  });
+
+  it('a filesystem of its own passes; /var/lib/dockerx is not inside /var/lib/docker', () => {
+    const own = [line(26, '254:0', '/'), line(40, '8:17', '/var/lib/docker')].join('\n');
+    expect(verdict('daemon-data-root-partition', facts(own))?.verdict).toBe('pass');
+    const other = [line(26, '254:0', '/'), line(40, '8:17', '/var/lib/dockerx')].join('\n');
+    expect(verdict('daemon-data-root-partition', facts(other))?.verdict).toBe('fail');
   });
 });

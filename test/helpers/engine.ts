@@ -75,8 +75,15 @@ export async function startPrivateEngine(opts: PrivateEngineOptions = {}): Promi
   closeSync(log);
   const deadline = Date.now() + 30_000;
   while (!answers(socket)) {
-    if (Date.now() > deadline) {
+    if (Date.now() > deadline || child.exitCode !== null) {
       const tail = readFileSync(join(dir, 'log'), 'utf8').trim().split('\n').slice(-3).join(' | ');
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      spawnSync('umount', ['-R', '-l', join(dir, 'data')], { stdio: 'ignore' });
+      rmSync(dir, { recursive: true, force: true });
       throw new Error(`private engine did not start: ${tail}`);
     }
     await new Promise((r) => setTimeout(r, 100));

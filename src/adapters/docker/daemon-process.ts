@@ -40,8 +40,12 @@ export function createDaemonProcessReader(procRoot = '/proc') {
         configText = undefined; // no daemon.json: the defaults apply
       }
       if (resolve(daemonDataRoot(args, configText)) !== resolve(dataRoot)) continue;
+      const mountinfo = await readFile(join(procRoot, pid, 'mountinfo'), 'utf8').catch(
+        () => undefined,
+      );
       return {
         pid: Number(pid),
+        ...(mountinfo !== undefined ? { mountinfo } : {}),
         args,
         configFile,
         ...(configText !== undefined ? { configText } : {}),

@@ -107,7 +107,7 @@ export function findingLines(f: Finding, width: number): Line[] {
     add(f.remediation.daemon, 'info', '  ');
     add('dockerd flag:', 'muted');
     add(f.remediation.run, 'info', '  ');
-    add('then restart the daemon (live-restore keeps containers running)', 'warn');
+    add('then restart the daemon: containers stop unless live-restore is on', 'warn');
     if (f.refs.cis) add(`CIS Docker Benchmark ${f.refs.cis}`, 'muted');
     return out;
   }
