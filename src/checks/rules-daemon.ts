@@ -10,6 +10,7 @@ import type { EngineInfo } from '../engine/docker-read-port.js';
 import type { Severity } from '../runbook/types.js';
 import type { DaemonSettings } from './daemon-config.js';
 import { DAEMON_FILE_CHECKS, type DaemonFile } from './rules-daemon-files.js';
+import { SHIPPING_DRIVERS } from './rules-runtime.js';
 import type { CheckVerdictDetail, Evaluation, FindingTarget, Remediation } from './types.js';
 
 export interface DaemonFacts {
@@ -51,18 +52,6 @@ const withSettings =
     f.settings
       ? evaluate(f.settings, f)
       : na(f.settingsReason ?? "the daemon's configuration is not readable from here");
-
-const SHIPPING_DRIVERS = new Set([
-  'syslog',
-  'journald',
-  'gelf',
-  'fluentd',
-  'awslogs',
-  'splunk',
-  'etwlogs',
-  'gcplogs',
-  'logentries',
-]);
 
 /** Registries that are insecure by the engine's default (loopback) are not findings. */
 const DEFAULT_INSECURE = new Set(['127.0.0.0/8', '::1/128']);

@@ -21,7 +21,7 @@ function formatBytes(n: number): string {
 }
 
 /** Drivers that send the logs off the container's JSON file: rotation and retention are theirs. */
-const SHIPPING_DRIVERS = new Set([
+export const SHIPPING_DRIVERS: ReadonlySet<string> = new Set([
   'syslog',
   'journald',
   'gelf',

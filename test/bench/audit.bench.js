@@ -89,9 +89,7 @@ console.log(JSON.stringify({ cold: times[0], warm: Math.min(...times.slice(1)), 
     const ref = await run(small);
     // A fixture that did not load is a broken bench, not a met goal.
     if (big.targets !== 60 || ref.targets !== 1)
-      throw new Error(
-        `compose bench: audited ${big.targets} and ${ref.targets} services, expected 60 and 1`,
-      );
+      throw new Error(`compose bench: audited ${big.targets} and ${ref.targets} services, expected 60 and 1`);
     console.log(
       `compose, 200 anchors into ${big.targets} services: first run ${big.cold.toFixed(0)} ms, ` +
         `warm ${big.warm.toFixed(0)} ms; one service: first run ${ref.cold.toFixed(0)} ms, warm ` +
@@ -171,9 +169,7 @@ export default async function auditBench() {
   const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
   const floor = join(dir, 'floor.mjs');
   writeFileSync(floor, FLOOR);
-  const sizes = [100, Number(process.env.BENCH_AUDIT_MAX ?? 1000)].filter(
-    (n, i) => i === 0 || n > 100,
-  );
+  const sizes = [100, Number(process.env.BENCH_AUDIT_MAX ?? 1000)].filter((n, i) => i === 0 || n > 100);
   const runId = `bench-${randomBytes(4).toString('hex')}`;
   const made = [];
   const rows = [];
@@ -186,32 +182,12 @@ export default async function auditBench() {
       );
       const t0 = Date.now();
       await inBatches(names, 16, (name) =>
-        docker([
-          'run',
-          '-d',
-          '--name',
-          name,
-          '--label',
-          `${LABEL}=${runId}`,
-          IMAGE,
-          'sleep',
-          '3600',
-        ]),
+        docker(['run', '-d', '--name', name, '--label', `${LABEL}=${runId}`, IMAGE, 'sleep', '3600']),
       );
       made.push(...names);
       const setupS = (Date.now() - t0) / 1000;
       const audit = (source) => async () => {
-        const r = await wall([
-          process.execPath,
-          'bin/warden.js',
-          'audit',
-          '--format',
-          'json',
-          '--fail-on',
-          'critical',
-          '--process-source',
-          source,
-        ]);
+        const r = await wall([process.execPath, 'bin/warden.js', 'audit', '--format', 'json', '--fail-on', 'critical', '--process-source', source]);
         const report = JSON.parse(r.out);
         if (report.targets.length < n) throw new Error(`audited ${report.targets.length} < ${n}`);
         return { ms: r.ms, source: report.engine.processSource, targets: report.targets.length };
@@ -232,25 +208,13 @@ export default async function auditBench() {
       console.log(
         `audit of ${n} running containers (${autoRuns[0].targets} on the engine, ${before} others before the run; setup ${setupS.toFixed(0)} s), whole process, median of ${rounds}, interleaved:`,
       );
-      console.log(
-        `  API floor (list + inspect each, node:http, fresh process): ${floorMs.toFixed(0)} ms`,
-      );
-      console.log(
-        `  warden audit --format json (processes from ${autoRuns[0].source}): ${autoMs.toFixed(0)} ms`,
-      );
-      console.log(
-        `  warden audit --process-source top (one engine top per container): ${topMs.toFixed(0)} ms`,
-      );
+      console.log(`  API floor (list + inspect each, node:http, fresh process): ${floorMs.toFixed(0)} ms`);
+      console.log(`  warden audit --format json (processes from ${autoRuns[0].source}): ${autoMs.toFixed(0)} ms`);
+      console.log(`  warden audit --process-source top (one engine top per container): ${topMs.toFixed(0)} ms`);
       figure(`audit ${n} containers vs API floor`, autoMs, floorMs, n === 100 ? 2 : undefined);
     }
     const [hundred, big] = rows;
-    if (big)
-      figure(
-        `audit ${big.n} vs audit 100 containers`,
-        big.autoMs,
-        hundred.autoMs,
-        (12 * big.n) / 1000,
-      );
+    if (big) figure(`audit ${big.n} vs audit 100 containers`, big.autoMs, hundred.autoMs, (12 * big.n) / 1000);
   } finally {
     const ids = await docker(['ps', '-aq', '--filter', `label=${LABEL}=${runId}`]);
     const list = ids.split('\n').filter(Boolean);

@@ -82,12 +82,7 @@ export function median(xs) {
 /** One line of the summary: a figure beside its reference, their ratio, and the goal. */
 export function figure(name, value, reference, goal, unit = 'ms') {
   const ratio = value / reference;
-  const verdict =
-    goal === undefined
-      ? ''
-      : ratio <= goal
-        ? `  goal ≤ ${goal}×: met`
-        : `  goal ≤ ${goal}×: NOT met`;
+  const verdict = goal === undefined ? '' : ratio <= goal ? `  goal ≤ ${goal}×: met` : `  goal ≤ ${goal}×: NOT met`;
   console.log(
     `FIGURE ${name}: ${value.toFixed(unit === 's' ? 2 : 0)} ${unit} vs ${reference.toFixed(unit === 's' ? 2 : 0)} ${unit} → ${ratio.toFixed(2)}×${verdict}`,
   );

@@ -22,9 +22,5 @@ export default async function startupBench() {
   const m = (xs, k) => median(xs.map((x) => x[k]));
   figure('warden --version CPU vs node -e 0', m(version, 'cpu'), m(node, 'cpu'), 2);
   figure('warden --version wall vs node -e 0', m(version, 'wall'), m(node, 'wall'), 2);
-  figure(
-    'warden --help (loads every command module) wall vs node -e 0',
-    m(help, 'wall'),
-    m(node, 'wall'),
-  );
+  figure('warden --help (loads every command module) wall vs node -e 0', m(help, 'wall'), m(node, 'wall'));
 }
