@@ -94,128 +94,98 @@ const bool = (v: unknown): boolean | undefined =>
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
+type FieldOf<T> = {
+  [K in keyof DaemonSettings]-?: DaemonSettings[K] extends T | undefined ? K : never;
+}[keyof DaemonSettings];
+type Setter = (s: DaemonSettings, v: unknown) => void;
+const boolField =
+  (field: FieldOf<boolean>): Setter =>
+  (s, v) => {
+    const b = bool(v);
+    if (b !== undefined) s[field] = b;
+  };
+const stringField =
+  (field: FieldOf<string>): Setter =>
+  (s, v) => {
+    if (typeof v === 'string') s[field] = v;
+  };
+const tlsFile =
+  (key: keyof DaemonSettings['tlsFiles']): Setter =>
+  (s, v) => {
+    if (typeof v === 'string') s.tlsFiles[key] = v;
+  };
+
+/** Settings spelled the same as a flag (`--icc=false`) and as a daemon.json key (`"icc": false`). */
+const SCALARS: Readonly<Record<string, Setter>> = {
+  tls: boolField('tls'),
+  tlsverify: boolField('tlsVerify'),
+  icc: boolField('icc'),
+  'userland-proxy': boolField('userlandProxy'),
+  'no-new-privileges': boolField('noNewPrivileges'),
+  'live-restore': boolField('liveRestore'),
+  experimental: boolField('experimental'),
+  'userns-remap': stringField('userns'),
+  'log-driver': stringField('logDriver'),
+  'seccomp-profile': stringField('seccompProfile'),
+  'data-root': stringField('dataRoot'),
+  tlscacert: tlsFile('ca'),
+  tlscert: tlsFile('cert'),
+  tlskey: tlsFile('key'),
+};
+/** Flags with no daemon.json key of that name. */
+const FLAG_ONLY: Readonly<Record<string, Setter>> = {
+  graph: stringField('dataRoot'),
+  'config-file': stringField('configFile'),
+};
+/** Repeatable flags and the daemon.json list each adds to. */
+const LISTS = {
+  host: { key: 'hosts', field: 'hosts' },
+  'insecure-registry': { key: 'insecure-registries', field: 'insecureRegistries' },
+  'authorization-plugin': { key: 'authorization-plugins', field: 'authorizationPlugins' },
+} as const;
+
 export class DaemonConfigError extends Error {}
+
+function parseConfig(text: string | undefined): Record<string, unknown> {
+  if (text === undefined || !text.trim()) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new DaemonConfigError(`daemon.json is not valid JSON: ${(err as Error).message}`);
+  }
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+    return parsed as Record<string, unknown>;
+  throw new DaemonConfigError('daemon.json is not a JSON object');
+}
 
 /** Merges the command line and daemon.json; throws DaemonConfigError for a file that is not JSON. */
 export function daemonSettings(src: DaemonSources): DaemonSettings {
-  let file: Record<string, unknown> = {};
-  if (src.configText !== undefined && src.configText.trim()) {
-    try {
-      const parsed: unknown = JSON.parse(src.configText);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-        file = parsed as Record<string, unknown>;
-      else throw new DaemonConfigError('daemon.json is not a JSON object');
-    } catch (err) {
-      if (err instanceof DaemonConfigError) throw err;
-      throw new DaemonConfigError(`daemon.json is not valid JSON: ${(err as Error).message}`);
-    }
-  }
+  const file = parseConfig(src.configText);
   const s: DaemonSettings = {
-    hosts: strings(file.hosts),
+    hosts: [],
     logOpts: {},
     defaultUlimits: [],
-    insecureRegistries: strings(file['insecure-registries']),
-    authorizationPlugins: strings(file['authorization-plugins']),
+    insecureRegistries: [],
+    authorizationPlugins: [],
     tlsFiles: {},
   };
-  for (const [k, key] of [
-    ['tlscacert', 'ca'],
-    ['tlscert', 'cert'],
-    ['tlskey', 'key'],
-  ] as const)
-    if (typeof file[k] === 'string') s.tlsFiles[key] = file[k];
-  const setBool = (key: keyof DaemonSettings, v: unknown) => {
-    const b = bool(v);
-    if (b !== undefined) (s as unknown as Record<string, unknown>)[key] = b;
-  };
-  setBool('tls', file.tls);
-  setBool('tlsVerify', file.tlsverify);
-  setBool('icc', file.icc);
-  setBool('userlandProxy', file['userland-proxy']);
-  setBool('noNewPrivileges', file['no-new-privileges']);
-  setBool('liveRestore', file['live-restore']);
-  setBool('experimental', file.experimental);
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const assign = (key: 'userns' | 'logDriver' | 'seccompProfile' | 'dataRoot', v: unknown) => {
-    const x = str(v);
-    if (x !== undefined) s[key] = x;
-  };
-  assign('userns', file['userns-remap']);
-  assign('logDriver', file['log-driver']);
-  assign('seccompProfile', file['seccomp-profile']);
-  assign('dataRoot', file['data-root']);
-  if (file['log-opts'] && typeof file['log-opts'] === 'object')
-    for (const [k, v] of Object.entries(file['log-opts'] as Record<string, unknown>))
-      if (typeof v === 'string') s.logOpts[k] = v;
-  if (file['default-ulimits'] && typeof file['default-ulimits'] === 'object')
-    s.defaultUlimits.push(...Object.keys(file['default-ulimits'] as object));
+  for (const { key, field } of Object.values(LISTS)) s[field].push(...strings(file[key]));
+  for (const [key, set] of Object.entries(SCALARS)) if (key in file) set(s, file[key]);
+  const logOpts = file['log-opts'];
+  if (logOpts && typeof logOpts === 'object')
+    for (const [k, v] of Object.entries(logOpts)) if (typeof v === 'string') s.logOpts[k] = v;
+  const ulimits = file['default-ulimits'];
+  if (ulimits && typeof ulimits === 'object') s.defaultUlimits.push(...Object.keys(ulimits));
 
   for (const [name, value] of parseDaemonArgs(src.args)) {
-    switch (name) {
-      case 'host':
-        s.hosts.push(value);
-        break;
-      case 'tls':
-        setBool('tls', value);
-        break;
-      case 'tlsverify':
-        setBool('tlsVerify', value);
-        break;
-      case 'icc':
-        setBool('icc', value);
-        break;
-      case 'userland-proxy':
-        setBool('userlandProxy', value);
-        break;
-      case 'no-new-privileges':
-        setBool('noNewPrivileges', value);
-        break;
-      case 'live-restore':
-        setBool('liveRestore', value);
-        break;
-      case 'experimental':
-        setBool('experimental', value);
-        break;
-      case 'userns-remap':
-        s.userns = value;
-        break;
-      case 'log-driver':
-        s.logDriver = value;
-        break;
-      case 'log-opt': {
-        const eq = value.indexOf('=');
-        if (eq > 0) s.logOpts[value.slice(0, eq)] = value.slice(eq + 1);
-        break;
-      }
-      case 'default-ulimit':
-        s.defaultUlimits.push(value.split('=')[0] ?? value);
-        break;
-      case 'insecure-registry':
-        s.insecureRegistries.push(value);
-        break;
-      case 'authorization-plugin':
-        s.authorizationPlugins.push(value);
-        break;
-      case 'seccomp-profile':
-        s.seccompProfile = value;
-        break;
-      case 'data-root':
-      case 'graph':
-        s.dataRoot = value;
-        break;
-      case 'config-file':
-        s.configFile = value;
-        break;
-      case 'tlscacert':
-        s.tlsFiles.ca = value;
-        break;
-      case 'tlscert':
-        s.tlsFiles.cert = value;
-        break;
-      case 'tlskey':
-        s.tlsFiles.key = value;
-        break;
-    }
+    const set = SCALARS[name] ?? FLAG_ONLY[name];
+    if (set) set(s, value);
+    else if (name in LISTS) s[LISTS[name as keyof typeof LISTS].field].push(value);
+    else if (name === 'log-opt') {
+      const eq = value.indexOf('=');
+      if (eq > 0) s.logOpts[value.slice(0, eq)] = value.slice(eq + 1);
+    } else if (name === 'default-ulimit') s.defaultUlimits.push(value.split('=')[0] ?? value);
   }
   return s;
 }

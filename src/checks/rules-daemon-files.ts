@@ -51,9 +51,8 @@ const describe = (f: DaemonFile & { stat: FileStat }) =>
   `${f.path} ${f.stat.uid === 0 ? 'root' : `uid ${f.stat.uid}`}:${f.stat.group ?? `gid ${f.stat.gid}`} ${octal(f.stat.mode)}`;
 
 interface Rule {
-  roles: DaemonFileRole[];
-  /** Bits that must be off. */
-  forbidden: number;
+  /** The files judged, by role, and the mode bits each must have off. */
+  forbidden: Partial<Record<DaemonFileRole, number>>;
   /** Groups allowed besides root (gid 0). */
   groups?: string[];
 }
@@ -65,14 +64,14 @@ function judge(f: DaemonFacts, rule: Rule): CheckVerdictDetail {
       reason: f.settingsReason ?? "the daemon's files are not readable from here",
     };
   const present = f.files.filter(
-    (x): x is DaemonFile & { stat: FileStat } => rule.roles.includes(x.role) && !!x.stat,
+    (x): x is DaemonFile & { stat: FileStat } => x.role in rule.forbidden && !!x.stat,
   );
   if (present.length === 0) return { verdict: 'not-applicable', reason: 'no such file here' };
   const bad = present.filter(
     (x) =>
       x.stat.uid !== 0 ||
       (x.stat.gid !== 0 && !(rule.groups ?? []).includes(x.stat.group ?? '')) ||
-      (x.stat.mode & rule.forbidden) !== 0,
+      (x.stat.mode & (rule.forbidden[x.role] ?? 0)) !== 0,
   );
   return bad.length
     ? { verdict: 'fail', evidence: bad.map(describe).join('; ') }
@@ -144,7 +143,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
       'the socket is root:docker 660',
       'chown root:docker /var/run/docker.sock && chmod 660 /var/run/docker.sock',
     ),
-    evaluate: (f) => judge(f, { roles: ['socket'], forbidden: 0o007, groups: ['docker'] }),
+    evaluate: (f) => judge(f, { forbidden: { socket: 0o007 }, groups: ['docker'] }),
   },
   {
     id: 'daemon-containerd-socket-permissions',
@@ -155,7 +154,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
       'containerd.sock is root:root 660',
       'chown root:root /run/containerd/containerd.sock && chmod 660 /run/containerd/containerd.sock',
     ),
-    evaluate: (f) => judge(f, { roles: ['containerd-socket'], forbidden: 0o007 }),
+    evaluate: (f) => judge(f, { forbidden: { 'containerd-socket': 0o007 } }),
   },
   {
     id: 'daemon-config-permissions',
@@ -166,7 +165,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
       'daemon.json is root:root 644, /etc/docker root:root 755',
       'chown root:root /etc/docker /etc/docker/daemon.json && chmod 755 /etc/docker && chmod 644 /etc/docker/daemon.json',
     ),
-    evaluate: (f) => judge(f, { roles: ['config', 'config-dir'], forbidden: 0o022 }),
+    evaluate: (f) => judge(f, { forbidden: { config: 0o022, 'config-dir': 0o022 } }),
   },
   {
     id: 'daemon-unit-permissions',
@@ -177,7 +176,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
       'the unit files are root:root 644',
       'chown root:root <unit> && chmod 644 <unit> (systemctl show -p FragmentPath docker.service)',
     ),
-    evaluate: (f) => judge(f, { roles: ['unit'], forbidden: 0o022 }),
+    evaluate: (f) => judge(f, { forbidden: { unit: 0o022 } }),
   },
   {
     id: 'daemon-tls-permissions',
@@ -188,26 +187,6 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
       'certificates root:root 444, the key root:root 400',
       'chown root:root ca.pem server.pem server-key.pem && chmod 444 ca.pem server.pem && chmod 400 server-key.pem',
     ),
-    evaluate: (f) => {
-      const certs = judge(f, { roles: ['tls-cert'], forbidden: 0o222 });
-      const key = judge(f, { roles: ['tls-key'], forbidden: 0o377 });
-      if (certs.verdict === 'fail' || key.verdict === 'fail')
-        return {
-          verdict: 'fail',
-          evidence: [certs, key]
-            .filter((v) => v.verdict === 'fail')
-            .map((v) => v.evidence)
-            .join('; '),
-        };
-      if (certs.verdict === 'pass' || key.verdict === 'pass')
-        return {
-          verdict: 'pass',
-          evidence: [certs, key]
-            .filter((v) => v.verdict === 'pass')
-            .map((v) => v.evidence)
-            .join('; '),
-        };
-      return { verdict: 'not-applicable', reason: certs.reason ?? 'the daemon has no TLS files' };
-    },
+    evaluate: (f) => judge(f, { forbidden: { 'tls-cert': 0o222, 'tls-key': 0o377 } }),
   },
 ];
