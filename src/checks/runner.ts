@@ -20,6 +20,21 @@ export interface CheckRunnerDeps {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** A check that gave no verdict: unknown, or unable to run. */
+const errorResult = (
+  check: string,
+  title: string,
+  target: string,
+  evidence: string,
+): CheckResult => ({
+  check,
+  verdict: 'error',
+  severity: 'info',
+  title,
+  target,
+  evidence,
+});
+
 function targetText(t: FindingTarget): string {
   if (t.kind === 'container') return `container ${t.name}${t.id ? ` (${t.id.slice(0, 12)})` : ''}`;
   if (t.kind === 'engine') return `engine ${t.name}`;
@@ -74,23 +89,16 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
       const known = checkIds.filter((id) => CHECK_IDS.includes(id) && !engineless.includes(id));
       const errors: CheckResult[] = checkIds
         .filter((id) => !CHECK_IDS.includes(id))
-        .map((id): CheckResult => ({
-          check: id,
-          verdict: 'error',
-          severity: 'info',
-          title: 'unknown check',
-          target: '-',
-          evidence: `no check with id ${id}`,
-        }))
+        .map((id) => errorResult(id, 'unknown check', '-', `no check with id ${id}`))
         .concat(
-          engineless.map((id): CheckResult => ({
-            check: id,
-            verdict: 'error',
-            severity: 'info',
-            title: 'check could not run',
-            target: 'engine',
-            evidence: 'no engine configured: the daemon checks ask the engine',
-          })),
+          engineless.map((id) =>
+            errorResult(
+              id,
+              'check could not run',
+              'engine',
+              'no engine configured: the daemon checks ask the engine',
+            ),
+          ),
         );
       try {
         const daemonOnly = known.every((id) => DAEMON_IDS.includes(id));
@@ -142,14 +150,14 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
           summary: message,
           results: [
             ...errors,
-            ...known.map((id): CheckResult => ({
-              check: id,
-              verdict: 'error',
-              severity: 'info',
-              title: 'check could not run',
-              target: redact(container ?? compose ?? 'all containers'),
-              evidence: message,
-            })),
+            ...known.map((id) =>
+              errorResult(
+                id,
+                'check could not run',
+                redact(container ?? compose ?? 'all containers'),
+                message,
+              ),
+            ),
           ],
         };
       }
