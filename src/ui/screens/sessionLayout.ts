@@ -60,12 +60,15 @@ export function sessionBanner(state: SessionState, ui: ScreenState): BannerMessa
   // Signing: the review below says it all.
   if (ui.prompt?.kind === 'signer' || ui.prompt?.kind === 'statement') return undefined;
   // A cancel the engine cannot honour (a stop waiting out its grace period) is said as such.
-  const stuck = ui.cancelling.map((id) => ui.progress[id]?.uncancellable).find(Boolean);
+  // Only steps the journal still shows running: once the cancel is recorded the banner goes,
+  // in the same frame that shows the result.
+  const cancelling = ui.cancelling.filter((id) => state.steps[id]?.status === 'running');
+  const stuck = cancelling.map((id) => ui.progress[id]?.uncancellable).find(Boolean);
   if (stuck) return { tone: 'warn', text: `cancel asked, but ${stuck}; waiting for it` };
-  if (ui.cancelling.length > 0)
+  if (cancelling.length > 0)
     return {
       tone: 'warn',
-      text: `cancelling ${ui.cancelling.map((id) => `"${id}"`).join(', ')}… (the journal records the cancel)`,
+      text: `cancelling ${cancelling.map((id) => `"${id}"`).join(', ')}… (the journal records the cancel)`,
     };
   if (ui.runAll)
     return {
