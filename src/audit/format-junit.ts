@@ -1,5 +1,6 @@
 /** JUnit XML: one testsuite per target, one testcase per target × check. Pure. */
 import { escapeActive } from '../engine/terminal-text.js';
+import { fixText } from '../checks/remediation.js';
 import { targetKey, targetLabel } from './report.js';
 import type { AuditReport } from './types.js';
 
@@ -37,11 +38,10 @@ export function formatJunit(report: AuditReport): string {
     const s = suppressed.get(key);
     if (e.verdict === 'fail' && f) {
       body = `\n      <failure type="${f.severity}" message="${xmlEscape(`${f.title}: ${f.evidence}`)}">${xmlEscape(
-        `${f.severity} ${f.check}${f.refs.cis ? ` (CIS ${f.refs.cis})` : ''}\n${f.evidence}\n${
-          f.remediation.daemon
-            ? `fix (daemon.json): ${f.remediation.daemon}\nfix (dockerd): ${f.remediation.run}`
-            : `fix (compose):\n${f.remediation.compose}\nfix (docker run): ${f.remediation.run}`
-        }`,
+        `${f.severity} ${f.check}${f.refs.cis ? ` (CIS ${f.refs.cis})` : ''}\n${f.evidence}\n${fixText(
+          f.remediation,
+          (l) => `fix (${l})`,
+        )}`,
       )}</failure>\n    `;
       c.failures++;
       failures++;

@@ -1,7 +1,7 @@
 /** SARIF 2.1.0: one rule per check, one result per finding (suppressed ones marked). Pure. */
 import { posix } from 'node:path';
-import { CHECKS, DRIFT_CHECK, STACK_CHECKS } from '../checks/catalog.js';
-import { IMAGE_CHECKS } from '../checks/rules-images.js';
+import { ALL_CHECKS } from '../checks/all-checks.js';
+import { fixParts, fixText } from '../checks/remediation.js';
 import type { Severity } from '../runbook/types.js';
 import type { AuditReport, Finding, SuppressedFinding } from './types.js';
 import { jsonText } from '../engine/terminal-text.js';
@@ -26,24 +26,20 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
 };
 
 function rules() {
-  const all = [
-    ...[...CHECKS, ...STACK_CHECKS, ...IMAGE_CHECKS].map((c) => ({
-      id: c.id,
-      title: c.title,
-      severity: c.severity,
-      cis: c.cis,
-      remediation: c.remediation,
-    })),
-    { ...DRIFT_CHECK, cis: undefined as string | undefined },
-  ];
+  const all = ALL_CHECKS;
   return all.map((c) => ({
     id: c.id,
     name: c.id.replace(/(^|-)([a-z])/g, (_m, _d: string, ch: string) => ch.toUpperCase()),
     shortDescription: { text: c.title },
     fullDescription: { text: `${c.title}${c.cis ? ` (CIS Docker Benchmark v1.6 ${c.cis})` : ''}` },
     help: {
-      text: `compose:\n${c.remediation.compose}\ndocker run: ${c.remediation.run}`,
-      markdown: `**compose**\n\n\`\`\`yaml\n${c.remediation.compose}\n\`\`\`\n\n**docker run**: ${c.remediation.run}`,
+      text: fixText(c.remediation),
+      markdown: fixParts(c.remediation)
+        .map(
+          (p) =>
+            `**${p.label}**\n\n\`\`\`${p.label === 'compose' ? 'yaml' : ''}\n${p.text}\n\`\`\`${p.then ? `\n\n${p.then}` : ''}`,
+        )
+        .join('\n\n'),
     },
     defaultConfiguration: { level: LEVEL[c.severity] },
     properties: {

@@ -13,20 +13,9 @@ import {
   type IgnoreEntry,
 } from './types.js';
 
-export function targetKey(t: FindingTarget): string {
-  if (t.kind === 'image') return `image:${t.id ?? t.name}`;
-  if (t.kind === 'engine') return `engine:${t.id ?? t.name}`;
-  return t.kind === 'container'
-    ? `container:${t.id ?? t.name}`
-    : `compose:${t.file ?? ''}:${t.service ?? t.name}`;
-}
+import { targetKey, targetLabel } from '../checks/targets.js';
 
-export function targetLabel(t: FindingTarget): string {
-  if (t.kind === 'container') return `container ${t.name}${t.id ? ` (${t.id.slice(0, 12)})` : ''}`;
-  if (t.kind === 'image') return `image ${t.name}`;
-  if (t.kind === 'engine') return `engine ${t.name}`;
-  return `${t.file ?? 'compose'} service ${t.service ?? t.name}`;
-}
+export { targetKey, targetLabel };
 
 export interface BuildReportInput {
   tool: { name: string; version: string };

@@ -4,7 +4,7 @@
  */
 import type { DockerReadPort } from '../engine/docker-read-port.js';
 import { DockerError, UserError, errorMessage } from '../errors.js';
-import { CHECK_IDS, DRIFT_CHECK, evaluateModel, evaluateStack } from './catalog.js';
+import { DRIFT_CHECK, evaluateModel, evaluateStack } from './catalog.js';
 import { collectLive, type ProcessSource } from './collect.js';
 import type { ComposeAudit } from './compose-model.js';
 import type { ReadFile } from './compose-load.js';
@@ -12,8 +12,9 @@ import { evaluateDrift } from './drift.js';
 import type { ContainerModel, EngineFacts } from './model.js';
 import type { Evaluation } from './types.js';
 import { collectImages, evaluateImage, type ImageScanOptions } from './collect-images.js';
-import { IMAGE_CHECKS } from './rules-images.js';
-import { DAEMON_CHECKS, evaluateDaemon } from './rules-daemon.js';
+import { daemonTarget, evaluateDaemon } from './rules-daemon.js';
+import { evaluateHost } from './rules-docker-host.js';
+import { ALL_CHECKS } from './all-checks.js';
 import { collectDaemon } from './collect-daemon.js';
 
 export interface AuditInput {
@@ -25,9 +26,9 @@ export interface AuditInput {
   env?: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
   /**
-   * What to audit: `containers`, `compose`, `daemon` and `images`. Default: containers, compose,
-   * and the daemon when an engine answers and no `containers` narrow the audit down; `images`
-   * walks every image's layers and is asked for explicitly.
+   * What to audit: `containers`, `compose`, `daemon`, `host` and `images`. Default: containers,
+   * compose, and the daemon and its host when an engine answers and no `containers` narrow the
+   * audit down; `images` walks every image's layers and is asked for explicitly.
    */
   scopes?: readonly string[];
   images?: ImageScanOptions & { maxAgeDays?: number; now?: Date };
@@ -35,7 +36,7 @@ export interface AuditInput {
   processSource?: 'auto' | 'top';
 }
 
-export const AUDIT_SCOPES = ['containers', 'compose', 'daemon', 'images'] as const;
+export const AUDIT_SCOPES = ['containers', 'compose', 'daemon', 'host', 'images'] as const;
 export const DEFAULT_IMAGE_MAX_AGE_DAYS = 365;
 
 export interface AuditRun {
@@ -61,11 +62,11 @@ export function isUnreachable(err: unknown): boolean {
 }
 
 export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
-  const all = [...CHECK_IDS, ...DAEMON_CHECKS.map((c) => c.id), ...IMAGE_CHECKS.map((c) => c.id)];
+  const all = ALL_CHECKS.map((c) => c.id);
   const ids = input.checkIds ?? all;
   const unknown = ids.filter((id) => !all.includes(id));
   // By default the daemon too, when an engine is there to ask (and it answered a compose audit).
-  const scopes = input.scopes ?? ['containers', 'compose', 'daemon'];
+  const scopes = input.scopes ?? ['containers', 'compose', 'daemon', 'host'];
   const daemonByDefault = input.scopes === undefined;
   const narrowed = (input.containers?.length ?? 0) > 0;
   const bad = scopes.filter((s) => !(AUDIT_SCOPES as readonly string[]).includes(s));
@@ -139,20 +140,32 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
       if (svc) evaluations.push(evaluateDrift(svc, m));
     }
   }
-  const daemonAsked =
-    scopes.includes('daemon') &&
+  // The daemon and its machine: asked for, or by default when an engine answers for itself.
+  const engineWide = (scope: 'daemon' | 'host') =>
+    scopes.includes(scope) &&
     (!daemonByDefault ||
       (input.docker !== undefined && !narrowed && (engine.reached || !composeMode)));
-  if (daemonAsked) {
-    if (!input.docker) throw new UserError('the daemon scope needs an engine');
-    const facts = await collectDaemon(input.docker);
+  const daemonAsked = engineWide('daemon');
+  const hostAsked = engineWide('host');
+  if (daemonAsked || hostAsked) {
+    if (!input.docker)
+      throw new UserError(`the ${daemonAsked ? 'daemon' : 'host'} scope needs an engine`);
+    const facts = await collectDaemon(input.docker, { host: hostAsked });
     if (!engine.reached)
       engine = {
         reached: true,
         ...(facts.info.Name ? { name: facts.info.Name } : {}),
         ...(facts.info.ServerVersion ? { version: facts.info.ServerVersion } : {}),
       };
-    evaluations.push(...evaluateDaemon(facts, ids));
+    if (daemonAsked) evaluations.push(...evaluateDaemon(facts, ids));
+    if (hostAsked)
+      evaluations.push(
+        ...evaluateHost(
+          facts.host ?? { reason: facts.settingsReason ?? 'the host is not readable from here' },
+          daemonTarget(facts.info),
+          ids,
+        ),
+      );
   }
   if (scopes.includes('images')) {
     if (!input.docker) throw new UserError('the images scope needs an engine');

@@ -6,7 +6,7 @@
  */
 import type { FileStat } from '../engine/docker-read-port.js';
 import type { DaemonSettings } from './daemon-config.js';
-import type { CheckVerdictDetail } from './types.js';
+import type { CheckVerdictDetail, Remediation } from './types.js';
 import type { DaemonCheckDefinition, DaemonFacts } from './rules-daemon.js';
 
 export type DaemonFileRole =
@@ -19,9 +19,12 @@ export interface DaemonFile {
   stat?: FileStat;
 }
 
-const UNITS = ['/lib/systemd/system', '/usr/lib/systemd/system', '/etc/systemd/system'].flatMap(
-  (d) => [`${d}/docker.service`, `${d}/docker.socket`],
-);
+/** Where systemd keeps docker's units (packages, then local overrides). */
+export const SYSTEMD_UNITS = [
+  '/lib/systemd/system',
+  '/usr/lib/systemd/system',
+  '/etc/systemd/system',
+].flatMap((d) => [`${d}/docker.service`, `${d}/docker.socket`]);
 
 /** The files to look at for a daemon with these settings. */
 export function daemonFilePaths(s: DaemonSettings): { role: DaemonFileRole; path: string }[] {
@@ -41,7 +44,10 @@ export function daemonFilePaths(s: DaemonSettings): { role: DaemonFileRole; path
     { role: 'containerd-socket', path: '/run/containerd/containerd.sock' },
     { role: 'config', path: s.configFile ?? '/etc/docker/daemon.json' },
     { role: 'config-dir', path: '/etc/docker' },
-    ...UNITS.map((path) => ({ role: 'unit' as const, path })),
+    // Options the init scripts pass to dockerd (Debian's and Red Hat's): CIS 3.19–3.22.
+    { role: 'config', path: '/etc/default/docker' },
+    { role: 'config', path: '/etc/sysconfig/docker' },
+    ...SYSTEMD_UNITS.map((path) => ({ role: 'unit' as const, path })),
     ...tls,
   ];
 }
@@ -73,14 +79,25 @@ function judge(f: DaemonFacts, rule: Rule): CheckVerdictDetail {
       (x.stat.gid !== 0 && !(rule.groups ?? []).includes(x.stat.group ?? '')) ||
       (x.stat.mode & (rule.forbidden[x.role] ?? 0)) !== 0,
   );
-  return bad.length
-    ? { verdict: 'fail', evidence: bad.map(describe).join('; ') }
-    : { verdict: 'pass', evidence: present.map(describe).join('; ') };
+  if (bad.length === 0) return { verdict: 'pass', evidence: present.map(describe).join('; ') };
+  // The exact fix: root owns each file, an allowed group keeps it, the forbidden bits go.
+  const fixes = bad.map((x) => {
+    const allowed = x.stat.gid === 0 || (rule.groups ?? []).includes(x.stat.group ?? '');
+    const group = allowed ? (x.stat.group ?? 'root') : (rule.groups?.[0] ?? 'root');
+    const mode = octal(x.stat.mode & ~(rule.forbidden[x.role] ?? 0));
+    return `chown root:${group} ${x.path} && chmod ${mode} ${x.path}`;
+  });
+  return {
+    verdict: 'fail',
+    evidence: bad.map(describe).join('; '),
+    remediation: { host: fixes.join(' && '), run: fixes.join(' && ') },
+  };
 }
 
-const chown = (what: string, run: string) => ({
-  daemon: `not a daemon.json key: ${what}`,
-  compose: `# not a compose setting: ${run}`,
+/** A fix made on the host itself: no daemon.json key, compose setting or run flag does it. */
+const onHost = (run: string): Remediation & { host: string } => ({
+  host: run,
+  compose: `# not a compose setting: on the host, ${run}`,
   run,
   live: false,
 });
@@ -111,8 +128,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     title: "The daemon's data root shares the root filesystem's device",
     severity: 'low',
     cis: '1.1.1',
-    remediation: chown(
-      'give the data root its own filesystem',
+    remediation: onHost(
       'mount a dedicated filesystem on the data root (e.g. /var/lib/docker) in /etc/fstab, then restart the daemon',
     ),
     evaluate: (f) => {
@@ -139,10 +155,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     title: "The daemon's socket is open beyond root and the docker group",
     severity: 'critical',
     cis: '3.15',
-    remediation: chown(
-      'the socket is root:docker 660',
-      'chown root:docker /var/run/docker.sock && chmod 660 /var/run/docker.sock',
-    ),
+    remediation: onHost('chown root:docker /var/run/docker.sock && chmod 660 /var/run/docker.sock'),
     evaluate: (f) => judge(f, { forbidden: { socket: 0o007 }, groups: ['docker'] }),
   },
   {
@@ -150,19 +163,18 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     title: "containerd's socket is open beyond root",
     severity: 'high',
     cis: '3.23',
-    remediation: chown(
-      'containerd.sock is root:root 660',
+    remediation: onHost(
       'chown root:root /run/containerd/containerd.sock && chmod 660 /run/containerd/containerd.sock',
     ),
     evaluate: (f) => judge(f, { forbidden: { 'containerd-socket': 0o007 } }),
   },
   {
     id: 'daemon-config-permissions',
-    title: 'daemon.json or /etc/docker is writable by others than root',
+    title:
+      "The daemon's configuration (daemon.json, /etc/docker, its init options) is writable by others than root",
     severity: 'high',
     cis: '3.17',
-    remediation: chown(
-      'daemon.json is root:root 644, /etc/docker root:root 755',
+    remediation: onHost(
       'chown root:root /etc/docker /etc/docker/daemon.json && chmod 755 /etc/docker && chmod 644 /etc/docker/daemon.json',
     ),
     evaluate: (f) => judge(f, { forbidden: { config: 0o022, 'config-dir': 0o022 } }),
@@ -172,8 +184,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     title: 'docker.service or docker.socket is writable by others than root',
     severity: 'high',
     cis: '3.1',
-    remediation: chown(
-      'the unit files are root:root 644',
+    remediation: onHost(
       'chown root:root <unit> && chmod 644 <unit> (systemctl show -p FragmentPath docker.service)',
     ),
     evaluate: (f) => judge(f, { forbidden: { unit: 0o022 } }),
@@ -183,8 +194,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     title: "The daemon's TLS certificates or key are readable or writable beyond root",
     severity: 'high',
     cis: '3.9',
-    remediation: chown(
-      'certificates root:root 444, the key root:root 400',
+    remediation: onHost(
       'chown root:root ca.pem server.pem server-key.pem && chmod 444 ca.pem server.pem && chmod 400 server-key.pem',
     ),
     evaluate: (f) => judge(f, { forbidden: { 'tls-cert': 0o222, 'tls-key': 0o377 } }),

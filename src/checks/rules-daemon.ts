@@ -31,7 +31,8 @@ export interface DaemonCheckDefinition {
   title: string;
   severity: Severity;
   cis: string;
-  remediation: Remediation & { daemon: string };
+  /** A daemon.json key, or for the daemon's files a command run on the host. */
+  remediation: Remediation & ({ daemon: string } | { host: string });
   evaluate(f: DaemonFacts): CheckVerdictDetail;
 }
 
@@ -278,7 +279,7 @@ export function evaluateDaemon(f: DaemonFacts, ids?: readonly string[]): Evaluat
       target: daemonTarget(f.info),
       ...(d.evidence !== undefined ? { evidence: d.evidence } : {}),
       ...(d.reason !== undefined ? { reason: d.reason } : {}),
-      remediation: c.remediation,
+      remediation: { ...c.remediation, ...d.remediation },
       refs: { cis: c.cis },
     };
   });

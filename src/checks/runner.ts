@@ -3,16 +3,26 @@ import type { CheckOutcome, CheckResult, CheckRunner, StepContext } from '../eng
 import type { DockerReadPort } from '../engine/docker-read-port.js';
 import { redact } from '../engine/redact.js';
 import { errorMessage } from '../errors.js';
-import { CHECK_IDS as CONTAINER_CHECK_IDS } from './catalog.js';
-import { DAEMON_CHECKS } from './rules-daemon.js';
+import { ALL_CHECKS, checkScope } from './all-checks.js';
+import { fixText } from './remediation.js';
+import { targetLabel } from './targets.js';
 import { runAuditCore } from './audit-core.js';
 import type { ReadFile } from './compose-load.js';
 import { scrubber, secretCandidates } from './secret-net.js';
 import type { Evaluation, FindingTarget } from './types.js';
 
-const DAEMON_IDS: readonly string[] = DAEMON_CHECKS.map((c) => c.id);
-/** What a runbook `check` step may name: container, compose and stack checks, and the daemon's. */
-export const CHECK_IDS: readonly string[] = [...CONTAINER_CHECK_IDS, ...DAEMON_IDS];
+/**
+ * What a runbook `check` step may name: container, compose and stack checks, the daemon's and its
+ * host's. Image checks walk every layer of every image: an audit, not a step.
+ */
+export const CHECK_IDS: readonly string[] = ALL_CHECKS.filter((c) => c.scope !== 'images').map(
+  (c) => c.id,
+);
+/** Checks of the engine itself (its daemon, its machine): they need an engine, not a target. */
+const engineWide = (id: string) => {
+  const scope = checkScope(id);
+  return scope === 'daemon' || scope === 'host';
+};
 
 export interface CheckRunnerDeps {
   docker?: DockerReadPort;
@@ -36,9 +46,7 @@ const errorResult = (
 });
 
 function targetText(t: FindingTarget): string {
-  if (t.kind === 'container') return `container ${t.name}${t.id ? ` (${t.id.slice(0, 12)})` : ''}`;
-  if (t.kind === 'engine') return `engine ${t.name}`;
-  return `${t.file ?? 'compose'} service ${t.service ?? t.name}${t.line ? ` line ${t.line}` : ''}`;
+  return `${targetLabel(t)}${t.kind === 'compose' && t.line ? ` line ${t.line}` : ''}`;
 }
 
 /**
@@ -68,11 +76,12 @@ function toResult(e: Evaluation): CheckResult {
         : {}),
     ...(e.verdict === 'fail'
       ? {
-          remediation: e.remediation.daemon
-            ? `daemon.json: ${e.remediation.daemon}\nthen restart the daemon (dockerd: ${e.remediation.run})`
-            : `compose:\n${e.remediation.compose}\ndocker run: ${e.remediation.run}\n${
-                e.remediation.live ? 'fixable live with `docker update`' : 'needs a recreate'
-              }`,
+          remediation:
+            e.remediation.host || e.remediation.daemon || e.remediation.dockerfile
+              ? fixText(e.remediation)
+              : `${fixText(e.remediation)}\n${
+                  e.remediation.live ? 'fixable live with `docker update`' : 'needs a recreate'
+                }`,
         }
       : {}),
   };
@@ -85,7 +94,7 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
       const container = ctx.params.container?.trim();
       const compose = ctx.params.compose?.trim();
       // The daemon checks ask the engine; without one they are errors of their own.
-      const engineless = deps.docker ? [] : checkIds.filter((id) => DAEMON_IDS.includes(id));
+      const engineless = deps.docker ? [] : checkIds.filter(engineWide);
       const known = checkIds.filter((id) => CHECK_IDS.includes(id) && !engineless.includes(id));
       const errors: CheckResult[] = checkIds
         .filter((id) => !CHECK_IDS.includes(id))
@@ -96,17 +105,18 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
               id,
               'check could not run',
               'engine',
-              'no engine configured: the daemon checks ask the engine',
+              'no engine configured: the daemon and host checks ask the engine',
             ),
           ),
         );
       try {
-        const daemonOnly = known.every((id) => DAEMON_IDS.includes(id));
+        const scopes = new Set(known.map((id) => checkScope(id)));
         const run = await runAuditCore({
           checkIds: known,
           scopes: [
-            ...(daemonOnly ? [] : ['containers', 'compose']),
-            ...(known.some((id) => DAEMON_IDS.includes(id)) ? ['daemon'] : []),
+            ...(scopes.has('containers') ? ['containers', 'compose'] : []),
+            ...(scopes.has('daemon') ? ['daemon'] : []),
+            ...(scopes.has('host') ? ['host'] : []),
           ],
           ...(compose ? { composeFiles: [compose] } : {}),
           ...(container ? { containers: [container] } : {}),

@@ -37,6 +37,11 @@ export interface Remediation {
   dockerfile?: string;
   /** The daemon: the daemon.json key that fixes it (`run` then holds the dockerd flag). */
   daemon?: string;
+  /**
+   * The host: the command run on the engine's machine that fixes it (a chown, an audit rule);
+   * neither compose, `docker run` nor daemon.json can. `run` then repeats it.
+   */
+  host?: string;
 }
 
 export interface CheckDefinition {
@@ -64,8 +69,11 @@ export interface StackCheckDefinition {
 }
 
 export interface FindingTarget {
-  /** `engine`: the daemon itself (its configuration, CIS section 2). */
-  kind: 'container' | 'compose' | 'image' | 'engine';
+  /**
+   * `engine`: the daemon itself (its configuration, CIS section 2) and its machine; `user`: an
+   * account of that machine (a member of the socket's group).
+   */
+  kind: 'container' | 'compose' | 'image' | 'engine' | 'user';
   name: string;
   id?: string;
   /** Compose: the audited file (the one named on the command line). */

@@ -38,6 +38,8 @@ export interface FileStat {
   mode: number;
   /** The group's name, when /etc/group has it. */
   group?: string;
+  /** The path with every symlink resolved (`/lib/…` on a merged-/usr system is `/usr/lib/…`). */
+  real?: string;
 }
 
 export interface DaemonProcess {
@@ -47,6 +49,23 @@ export interface DaemonProcess {
   mountinfo?: string;
   configFile: string;
   configText?: string;
+  /** The daemon's binary (/proc/<pid>/exe), when readable. */
+  exe?: string;
+}
+
+/**
+ * The audit rules of the engine's machine: those loaded in the kernel (`auditctl -l`), else those
+ * its rules files load at boot, else why there are none.
+ */
+export type AuditRuleSource =
+  | { source: 'auditctl'; text: string }
+  | { source: 'files'; files: string[]; text: string }
+  | { source: 'none'; reason: string };
+
+/** The engine machine's account databases, as text (either may be missing). */
+export interface HostAccounts {
+  group?: string;
+  passwd?: string;
 }
 
 /** One row of `GET /containers/json`. */
@@ -253,6 +272,10 @@ export interface DockerReadPort extends Partial<DockerImageReadPort> {
   daemonProcess?(dataRoot: string): Promise<DaemonProcess | undefined>;
   /** Optional, with daemonProcess: owner and mode of each path; undefined when it does not exist. */
   statPaths?(paths: readonly string[]): Promise<Map<string, FileStat | undefined>>;
+  /** Optional, with daemonProcess: /etc/group and /etc/passwd (who is in the socket's group). */
+  hostAccounts?(): Promise<HostAccounts>;
+  /** Optional, with daemonProcess: the audit rules that watch the daemon's files. */
+  auditRules?(): Promise<AuditRuleSource>;
   /** Optional: lets the audit tell locally built images from pulled ones. */
   inspectImage?(idOrName: string): Promise<ImageInspect>;
   /** Optional: lets the audit see what a named volume's driver options bind. */

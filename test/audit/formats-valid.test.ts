@@ -3,13 +3,17 @@
  * fixture with boolean, short and common-word values in credential-named variables. The old
  * scrubber string-replaced those values in the rendered text (`"reached": ***`, `***-server`).
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/cli/commands/audit.js';
 import { captureAudit } from '../helpers/audit-capture.js';
 import { DockerError } from '../../src/errors.js';
 import type { DockerReadPort } from '../../src/engine/docker-read-port.js';
 import { sarifSchema } from '../helpers/sarif.js';
 import { xmlAttributes, xmlProblem } from '../helpers/xml.js';
+import { dockerAvailable, noDockerReason, readPort } from '../helpers/docker.js';
 
 const FILE = 'test/fixtures/compose/masking/compose.yaml';
 const SERVICES = ['zabbix-server', 'sentry', 'web'];
@@ -97,3 +101,57 @@ describe('every format stays valid with flag, short and common-word values', () 
     expect(xmlProblem('<a>x & y</a>')).toMatch(/bad entity/);
   });
 });
+
+/**
+ * The engine's own targets in every format: the daemon and its host (a member of the socket's
+ * group is a target of its own), read from this machine's engine. Every SARIF result points at
+ * the rule of its own check (daemon and host rules were once missing, so their results pointed
+ * at rule 0), and every fix says where it goes.
+ */
+describe.skipIf(!dockerAvailable || process.getuid?.() !== 0)(
+  `every format with the daemon and host scopes (${noDockerReason})`,
+  () => {
+    const root = mkdtempSync(join(tmpdir(), 'warden-formats-'));
+    writeFileSync(join(root, 'group'), 'docker:x:999:deploy\n');
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
+    const docker = {
+      ...readPort(),
+      hostAccounts: async () => ({ group: readFileSync(join(root, 'group'), 'utf8') }),
+    };
+    const engineRender = async (format: string) => {
+      const { deps, out } = captureAudit({ docker, version: '9.9.9' });
+      await runAudit({ format, failOn: 'critical', scope: ['daemon,host'] }, deps);
+      return out.stdout;
+    };
+
+    it('sarif validates; each result names its own rule; a host fix is not called a compose key', async () => {
+      const sarif = sarifSchema.parse(JSON.parse(await engineRender('sarif')));
+      const run = sarif.runs[0];
+      const rules = run?.tool.driver.rules ?? [];
+      const results = run?.results ?? [];
+      expect(results.some((r) => r.ruleId === 'host-docker-group')).toBe(true);
+      for (const r of results) expect(rules[r.ruleIndex ?? -1]?.id, r.ruleId).toBe(r.ruleId);
+      const group = rules.find((r) => r.id === 'host-docker-group');
+      expect(group?.help?.text).toBe('on the host: gpasswd -d <user> docker');
+      const icc = rules.find((r) => r.id === 'daemon-icc');
+      expect(icc?.help?.text).toMatch(/^\/etc\/docker\/daemon\.json: "icc": false\ndockerd flag: /);
+    });
+
+    it('junit is well-formed, with a suite for the engine and one for the member', async () => {
+      const text = await engineRender('junit');
+      expect(xmlProblem(text)).toBeUndefined();
+      const suites = xmlAttributes(text, 'testsuite', 'name');
+      expect(suites).toContain('user deploy');
+      expect(suites.some((s) => s.startsWith('engine '))).toBe(true);
+      expect(text).toContain('fix (on the host): gpasswd -d deploy docker');
+      expect(text).not.toContain('not a daemon.json key');
+    });
+
+    it('json keeps the member as a user target with its own fix', async () => {
+      const json = JSON.parse(await engineRender('json'));
+      const f = json.findings.find((x: { check: string }) => x.check === 'host-docker-group');
+      expect(f.target).toEqual({ kind: 'user', name: 'deploy' });
+      expect(f.remediation.host).toBe('gpasswd -d deploy docker');
+    });
+  },
+);

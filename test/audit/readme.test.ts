@@ -1,13 +1,11 @@
 /**
- * The README's audit section is a promise: every check id (container, image, daemon) is in its
- * checks table, and every
+ * The README's audit section is a promise: every check id (container, image, daemon, host) is in
+ * its checks table, and every
  * vendor default of the credential table (src/checks/credentials.ts) is listed with its source.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { CHECK_IDS } from '../../src/checks/catalog.js';
-import { DAEMON_CHECKS } from '../../src/checks/rules-daemon.js';
-import { IMAGE_CHECKS } from '../../src/checks/rules-images.js';
+import { ALL_CHECKS } from '../../src/checks/all-checks.js';
 import { VENDOR_DEFAULTS } from '../../src/checks/credentials.js';
 
 const readme = readFileSync('README.md', 'utf8');
@@ -19,8 +17,7 @@ const section = readme.slice(
 describe('README, Hardening audit', () => {
   it('lists every check id in the checks table', () => {
     const table = section.slice(section.indexOf('### Checks'), section.indexOf('### Secrets'));
-    const ids = [...CHECK_IDS, ...IMAGE_CHECKS.map((c) => c.id), ...DAEMON_CHECKS.map((c) => c.id)];
-    for (const id of ids) expect(table, id).toContain(`| \`${id}\` |`);
+    for (const { id } of ALL_CHECKS) expect(table, id).toContain(`| \`${id}\` |`);
   });
 
   it('lists every vendor default with its product, a variable and its source', () => {

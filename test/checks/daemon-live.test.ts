@@ -13,6 +13,7 @@ import { createDockerClient } from '../../src/adapters/docker/client.js';
 import { resolveEndpoint } from '../../src/adapters/docker/endpoint.js';
 import { runAuditCore } from '../../src/checks/audit-core.js';
 import { createCheckRunner } from '../../src/checks/runner.js';
+import { fixParts } from '../../src/checks/remediation.js';
 import type { Evaluation } from '../../src/checks/types.js';
 import { canStartEngine, startPrivateEngine, type PrivateEngine } from '../helpers/engine.js';
 
@@ -116,10 +117,19 @@ describe.skipIf(!canStartEngine)('daemon scope on real engines', () => {
     expect(both('daemon-tls-permissions')).toEqual(['not-applicable', 'not-applicable']);
   });
 
-  it('every finding carries its CIS section and the daemon.json fix', () => {
+  it('every finding carries its CIS section and its fix: a daemon.json key, or a command on the host for a file', () => {
     for (const e of bad.values()) {
       expect(e.refs.cis).toMatch(/^[123]\.\d+(\.\d+)?$/);
-      if (e.verdict === 'fail') expect((e.remediation as { daemon?: string }).daemon).toBeTruthy();
+      if (e.verdict !== 'fail') continue;
+      const r = e.remediation;
+      const onFiles = /-(permissions|partition)$/.test(e.check);
+      expect(onFiles ? r.host : r.daemon, e.check).toBeTruthy();
+      expect(onFiles ? r.daemon : r.host, e.check).toBeUndefined();
+      // Every output says where the fix goes: a chmod is never called a daemon.json key.
+      const parts = fixParts(r).map((p) => p.label);
+      expect(parts, e.check).toEqual(
+        onFiles ? ['on the host'] : ['/etc/docker/daemon.json', 'dockerd flag'],
+      );
     }
   });
 

@@ -21,6 +21,7 @@ export const sarifSchema = z.object({
               z.object({
                 id: z.string().min(1),
                 shortDescription: z.object({ text: z.string() }).optional(),
+                help: z.object({ text: z.string(), markdown: z.string().optional() }).optional(),
                 defaultConfiguration: z
                   .object({ level: z.enum(['none', 'note', 'warning', 'error']) })
                   .optional(),

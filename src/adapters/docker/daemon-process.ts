@@ -4,7 +4,7 @@
  * daemon: two daemons cannot share one. Its argv comes from /proc/<pid>/cmdline and its config
  * file is read as dockerd reads it (`--config-file`, else /etc/docker/daemon.json).
  */
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { daemonConfigPath, daemonDataRoot } from '../../checks/daemon-config.js';
 import type { DaemonProcess, FileStat } from '../../engine/docker-read-port.js';
@@ -43,8 +43,10 @@ export function createDaemonProcessReader(procRoot = '/proc') {
       const mountinfo = await readFile(join(procRoot, pid, 'mountinfo'), 'utf8').catch(
         () => undefined,
       );
+      const exe = await readlink(join(procRoot, pid, 'exe')).catch(() => undefined);
       return {
         pid: Number(pid),
+        ...(exe !== undefined ? { exe: exe.replace(/ \(deleted\)$/, '') } : {}),
         ...(mountinfo !== undefined ? { mountinfo } : {}),
         args,
         configFile,
@@ -72,7 +74,14 @@ export function createPathStatReader(groupFile = '/etc/group') {
       try {
         const s = await lstat(p);
         const group = groups.get(s.gid);
-        out.set(p, { uid: s.uid, gid: s.gid, mode: s.mode & 0o7777, ...(group ? { group } : {}) });
+        const real = await realpath(p).catch(() => undefined);
+        out.set(p, {
+          uid: s.uid,
+          gid: s.gid,
+          mode: s.mode & 0o7777,
+          ...(group ? { group } : {}),
+          ...(real !== undefined && real !== p ? { real } : {}),
+        });
       } catch {
         out.set(p, undefined);
       }

@@ -12,6 +12,7 @@ import type {
 } from '../../engine/docker-read-port.js';
 import { engineCalls, type DockerEndpoint } from './client.js';
 import { createDaemonProcessReader, createPathStatReader } from './daemon-process.js';
+import { createAuditRulesReader, createHostAccountsReader } from './engine-host.js';
 import { createHostProcessReader } from './host-processes.js';
 import { engineName, imageRef } from './names.js';
 
@@ -34,6 +35,8 @@ export function createDockerReadAdapter(docker: Docker, endpoint: DockerEndpoint
           hostProcesses: createHostProcessReader(),
           daemonProcess: createDaemonProcessReader(),
           statPaths: createPathStatReader(),
+          hostAccounts: createHostAccountsReader(),
+          auditRules: createAuditRulesReader(),
         }
       : {}),
     info: () => call('read engine info', async () => (await docker.info()) as EngineInfo),

@@ -28,7 +28,7 @@ export interface AuditOptions {
   output?: string;
   /** SARIF: the directory compose URIs are relative to (default: the git work tree, else cwd). */
   sourceRoot?: string;
-  /** `containers,compose,daemon,images` (comma-separated; repeatable). */
+  /** `containers,compose,daemon,host,images` (comma-separated; repeatable). */
   scope?: string[];
   imageMaxAgeDays?: string;
   /** `auto` (this machine's /proc when the engine is local, else `top`) or `top`. */
@@ -173,7 +173,7 @@ export function registerAuditCommand(program: Command, ctx: CommandContext): voi
     )
     .option(
       '--scope <scopes>',
-      'what to audit: containers,compose,daemon,images (default containers,compose,daemon)',
+      'what to audit: containers,compose,daemon,host,images (default containers,compose,daemon,host)',
       collect,
       [],
     )

@@ -30,6 +30,7 @@ import type { KeyContext } from '../keymap.js';
 import { SIDE_BY_SIDE } from './sessionLayout.js';
 import { filterKey, NO_FILTER } from '../filter.js';
 import { auditReducer } from './auditState.js';
+import { isHostTarget } from '../../checks/targets.js';
 
 export interface AuditScreenProps {
   isFocused: boolean;
@@ -190,7 +191,7 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
                 {truncate(
                   s.filter.text
                     ? `no finding matches "${s.filter.text}"`
-                    : report.targets.every((t) => t.kind === 'engine')
+                    : report.targets.every(isHostTarget)
                       ? 'No containers on this engine.'
                       : 'No findings: every check passed.',
                   listWidth,

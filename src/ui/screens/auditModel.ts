@@ -1,5 +1,7 @@
 /** The audit screen's data: findings grouped by severity then target, and one finding's detail. Pure. */
 import { targetKey, targetLabel } from '../../audit/report.js';
+import { fixParts } from '../../checks/remediation.js';
+import { isHostTarget } from '../../checks/targets.js';
 import {
   SEVERITY_ORDER,
   type AuditReport,
@@ -62,7 +64,7 @@ export function auditRows(report: AuditReport, filter = ''): AuditRow[] {
     if (key !== target) {
       target = key;
       const state = report.targets.find((t) => targetKey(t) === key)?.state;
-      const name = f.target.kind === 'engine' ? `engine ${f.target.name}` : f.target.name;
+      const name = isHostTarget(f.target) ? targetLabel(f.target) : f.target.name;
       rows.push({ kind: 'target', text: `${name}${state ? ` [${state}]` : ''}` });
     }
     rows.push({
@@ -79,7 +81,7 @@ export function auditRows(report: AuditReport, filter = ''): AuditRow[] {
 export function summaryText(report: AuditReport): string {
   const s = report.summary;
   const n = report.targets.length;
-  const onlyDaemon = n > 0 && report.targets.every((t) => t.kind === 'engine');
+  const onlyDaemon = n > 0 && report.targets.every(isHostTarget);
   return (
     `${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low · ` +
     `${n} target${n === 1 ? '' : 's'}${onlyDaemon ? ' · no containers' : ''}`
@@ -101,13 +103,13 @@ export function findingLines(f: Finding, width: number): Line[] {
   add(targetLabel(f.target), 'muted');
   if (f.evidence) add(`found: ${f.evidence}`);
   out.push({ text: '' }, { text: 'Fix', tone: 'accent', bold: true });
-  if (f.remediation.daemon) {
-    // The daemon's own setting: no compose key, no container to recreate.
-    add('/etc/docker/daemon.json:', 'muted');
-    add(f.remediation.daemon, 'info', '  ');
-    add('dockerd flag:', 'muted');
-    add(f.remediation.run, 'info', '  ');
-    add('then restart the daemon: containers stop unless live-restore is on', 'warn');
+  if (f.remediation.host || f.remediation.daemon || f.remediation.dockerfile) {
+    // Not a container's setting: nothing to `docker update`, no container to recreate.
+    for (const p of fixParts(f.remediation)) {
+      add(`${p.label}:`, 'muted');
+      for (const l of p.text.split('\n')) add(l, 'info', '  ');
+      if (p.then) add(p.then, 'warn');
+    }
     if (f.refs.cis) add(`CIS Docker Benchmark ${f.refs.cis}`, 'muted');
     return out;
   }

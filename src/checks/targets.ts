@@ -1,0 +1,23 @@
+/** What a finding is about, as a stable key and as the words every output uses. Pure. */
+import type { FindingTarget } from './types.js';
+
+export function targetKey(t: FindingTarget): string {
+  if (t.kind === 'image') return `image:${t.id ?? t.name}`;
+  if (t.kind === 'engine') return `engine:${t.id ?? t.name}`;
+  if (t.kind === 'user') return `user:${t.name}`;
+  return t.kind === 'container'
+    ? `container:${t.id ?? t.name}`
+    : `compose:${t.file ?? ''}:${t.service ?? t.name}`;
+}
+
+export function targetLabel(t: FindingTarget): string {
+  if (t.kind === 'container') return `container ${t.name}${t.id ? ` (${t.id.slice(0, 12)})` : ''}`;
+  if (t.kind === 'image') return `image ${t.name}`;
+  if (t.kind === 'engine') return `engine ${t.name}`;
+  if (t.kind === 'user') return `user ${t.name}`;
+  return `${t.file ?? 'compose'} service ${t.service ?? t.name}`;
+}
+
+/** The engine and its machine's accounts: targets that are not a workload. */
+export const isHostTarget = (t: Pick<FindingTarget, 'kind'>) =>
+  t.kind === 'engine' || t.kind === 'user';
