@@ -1,152 +1,191 @@
 /**
- * The host scope against the real engine of this machine: its dockerd is found in /proc, its
- * files are stat'ed, and the account databases and audit rules are read by the real adapters from
- * a machine's /etc laid out by the test (this machine's own /etc is never written). The rules
- * file is written the way an operator would, from CIS's list, not from Warden's.
+ * The host-sharing checks of issue 8 (item 10) on live containers, both verdicts each: cgroup
+ * namespace and parent, privileged host ports, bind propagation, a host path written by two
+ * containers, a named volume binding /etc, /var/run (the socket's directory), SYS_PTRACE with the
+ * host's PID namespace. Containers are created, not started (nothing binds, nothing runs).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAuditCore, type AuditRun } from '../../src/checks/audit-core.js';
+import { evaluateModel } from '../../src/checks/catalog.js';
 import {
-  createAuditRulesReader,
-  createHostAccountsReader,
-} from '../../src/adapters/docker/engine-host.js';
-import { runAuditCore } from '../../src/checks/audit-core.js';
-import { createCheckRunner } from '../../src/checks/runner.js';
-import { dockerAvailable, noDockerReason, readPort } from '../helpers/docker.js';
+  cleanupLabelled,
+  dockerAvailable,
+  ensureTestImage,
+  labelArgs,
+  noDockerReason,
+  readPort,
+  testName,
+} from '../helpers/docker.js';
 
-// Finding dockerd in /proc and reading its files needs root, as on CI (see .ci/run).
-const canReadDaemon = dockerAvailable && process.getuid?.() === 0;
+const runId = `host-${randomBytes(4).toString('hex')}`;
 
-/** A machine's /etc: group and passwd, and audit rules files. */
-function machine(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'warden-host-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const docker = (args: string[]) =>
+  new Promise<void>((resolve, reject) =>
+    execFile('docker', args, (err, _o, stderr) => (err ? reject(new Error(stderr)) : resolve())),
+  );
 
-/** CIS 1.1.3–1.1.18 as an operator writes them, every spelling a package may install to. */
-const CIS_RULES = (dataRoot: string, skip: string[] = []) =>
-  [
-    ...['/usr/bin', '/usr/sbin', '/usr/local/bin'].flatMap((d) =>
-      [
-        'dockerd',
-        'containerd',
-        'containerd-shim',
-        'containerd-shim-runc-v1',
-        'containerd-shim-runc-v2',
-        'runc',
-      ].map((b) => `${d}/${b}`),
-    ),
-    '/run/containerd',
-    dataRoot,
-    '/etc/docker',
-    // Through /lib: on a merged-/usr machine the watch lands in /usr/lib.
-    '/lib/systemd/system/docker.service',
-    '/lib/systemd/system/docker.socket',
-    '/etc/systemd/system/docker.service',
-    '/etc/default/docker',
-    '/etc/containerd/config.toml',
-    '/etc/sysconfig/docker',
-  ]
-    .filter((p) => !skip.includes(p))
-    .map((p) => `-w ${p} -k docker`)
-    .join('\n');
-
-describe.skipIf(!canReadDaemon)(`host scope on this machine's engine (${noDockerReason})`, () => {
-  const roots: string[] = [];
-  let dataRoot: string;
-  const audit = async (files: Record<string, string>) => {
-    const root = machine(files);
-    roots.push(root);
-    const docker = {
-      ...readPort(),
-      hostAccounts: createHostAccountsReader(root),
-      // Not a program on PATH: the rules files are read, as on a host without auditctl.
-      auditRules: createAuditRulesReader({ root, auditctl: 'warden-test-no-auditctl' }),
+describe.skipIf(!dockerAvailable)(
+  `host-sharing checks on live containers (${noDockerReason})`,
+  () => {
+    const port = readPort();
+    const names = {
+      cgroupDefault: testName('cg-default'),
+      cgroupPrivate: testName('cg-private'),
+      parent: testName('cg-parent'),
+      lowPort: testName('low-port'),
+      highPort: testName('high-port'),
+      shared: testName('rshared'),
+      writerA: testName('writer-a'),
+      writerB: testName('writer-b'),
+      reader: testName('reader'),
+      etcVolume: testName('etc-vol'),
+      dataVolume: testName('data-vol'),
+      runDir: testName('run-dir'),
+      ptraceHost: testName('ptrace-host'),
+      ptrace: testName('ptrace'),
     };
-    const run = await runAuditCore({ docker, scopes: ['host'] });
-    return run.evaluations;
-  };
+    const etcVol = testName('vol-etc');
+    const dataVol = testName('vol-data');
+    let run: AuditRun;
 
-  beforeAll(async () => {
-    dataRoot = (await readPort().info()).DockerRootDir ?? '/var/lib/docker';
-  });
-  afterAll(() => {
-    for (const r of roots) rmSync(r, { recursive: true, force: true });
-  });
-
-  it('every path CIS names is watched: pass, and the rules files are named', async () => {
-    const evs = await audit({
-      'etc/group': 'docker:x:999:\n',
-      'etc/audit/rules.d/docker.rules': CIS_RULES(dataRoot),
+    beforeAll(async () => {
+      const image = ensureTestImage();
+      const l = labelArgs(runId);
+      const shared = mkdtempSync(join(tmpdir(), 'warden-shared-'));
+      const data = mkdtempSync(join(tmpdir(), 'warden-voldata-'));
+      const propagated = mkdtempSync(join(tmpdir(), 'warden-prop-'));
+      await Promise.all([
+        docker([
+          'volume',
+          'create',
+          ...l,
+          '-o',
+          'type=none',
+          '-o',
+          'o=bind',
+          '-o',
+          'device=/etc',
+          etcVol,
+        ]),
+        docker([
+          'volume',
+          'create',
+          ...l,
+          '-o',
+          'type=none',
+          '-o',
+          'o=bind',
+          '-o',
+          `device=${data}`,
+          dataVol,
+        ]),
+      ]);
+      const create = (name: string, ...args: string[]) =>
+        docker(['create', '--name', name, ...l, ...args, image, 'sleep', '3600']);
+      await Promise.all([
+        create(names.cgroupDefault),
+        create(names.cgroupPrivate, '--cgroupns', 'private'),
+        create(names.parent, '--cgroup-parent', '/wt-warden-test'),
+        create(names.lowPort, '-p', '127.0.0.1:80:80'),
+        create(names.highPort, '-p', '127.0.0.1:8080:80'),
+        create(names.shared, '-v', `${propagated}:/mnt:rshared`),
+        create(names.writerA, '-v', `${shared}:/data`),
+        create(names.writerB, '-v', `${shared}:/data`),
+        create(names.reader, '-v', `${shared}:/data:ro`),
+        create(names.etcVolume, '-v', `${etcVol}:/host-etc:ro`),
+        create(names.dataVolume, '-v', `${dataVol}:/data`),
+        create(names.runDir, '-v', '/var/run:/host-run:ro'),
+        create(names.ptraceHost, '--pid', 'host', '--cap-add', 'SYS_PTRACE'),
+        create(names.ptrace, '--cap-add', 'SYS_PTRACE'),
+      ]);
+      run = await runAuditCore({ docker: port, containers: Object.values(names) });
     });
-    const e = evs.find((x) => x.check === 'host-audit-rules');
-    expect(e?.verdict, e?.evidence).toBe('pass');
-    expect(e?.evidence).toMatch(/^\d+ paths watched \(.*etc\/audit\/rules\.d\/docker\.rules/);
-  });
+    afterAll(() => cleanupLabelled(runId));
 
-  it('the data root left out: fail, naming exactly it, with the line that adds it', async () => {
-    const evs = await audit({
-      'etc/group': 'docker:x:999:\n',
-      'etc/audit/rules.d/docker.rules': CIS_RULES(dataRoot, [dataRoot]),
-    });
-    const e = evs.find((x) => x.check === 'host-audit-rules');
-    expect(e?.verdict).toBe('fail');
-    expect(e?.evidence).toMatch(new RegExp(`: ${dataRoot} \\(1\\.1\\.5\\)$`));
-    expect(e?.remediation.host?.split('\n').slice(1)).toEqual([`-w ${dataRoot} -k docker`]);
-  });
+    const v = (name: string, check: string) =>
+      run.evaluations.find((e) => e.target.name === name && e.check === check);
 
-  it('no auditctl and no rules: fail, saying so, with a line for every file of the daemon', async () => {
-    const evs = await audit({ 'etc/group': 'docker:x:999:\n' });
-    const e = evs.find((x) => x.check === 'host-audit-rules');
-    expect(e?.verdict).toBe('fail');
-    expect(e?.evidence).toContain('auditctl is not installed and no rules are in /etc/audit');
-    expect(e?.remediation.host).toContain(`-w ${dataRoot} -k docker`);
-    expect(e?.remediation.host).toContain('-w /run/containerd -k docker');
-  });
+    it('cgroup-host: private passes; the v1 default is not applicable; host on cgroup v2 fails', () => {
+      expect(v(names.cgroupPrivate, 'cgroup-host')?.verdict).toBe('pass');
+      const model = run.live.find((m) => m.name === names.cgroupDefault);
+      expect(model?.cgroupnsMode).toMatch(/^(host|private)$/);
+      const facts = { ...run.facts!, cgroupVersion: '2' };
+      if (model?.cgroupnsMode === 'host') {
+        // This engine runs cgroup v1: every container shares the host's cgroup namespace.
+        expect(v(names.cgroupDefault, 'cgroup-host')?.verdict).toBe('not-applicable');
+        expect(evaluateModel(model, { facts }, ['cgroup-host'])[0]).toMatchObject({
+          verdict: 'fail',
+          evidence: 'cgroup: host',
+        });
+      } else expect(v(names.cgroupDefault, 'cgroup-host')?.verdict).toBe('pass');
+    });
 
-  it('members of the docker group: one finding each; none: pass', async () => {
-    const evs = await audit({
-      'etc/group': 'root:x:0:\ndocker:x:999:deploy,root\n',
-      'etc/passwd': 'root:x:0:0::/root:/bin/sh\nci:x:1001:999::/home/ci:/bin/sh\n',
+    it('cgroup-parent: a custom parent fails, the default passes', () => {
+      expect(v(names.parent, 'cgroup-parent')).toMatchObject({
+        verdict: 'fail',
+        evidence: 'cgroup_parent: /wt-warden-test',
+      });
+      expect(v(names.cgroupDefault, 'cgroup-parent')?.verdict).toBe('pass');
     });
-    const g = evs.filter((x) => x.check === 'host-docker-group');
-    expect(g.map((x) => [x.verdict, x.target.kind, x.target.name])).toEqual([
-      ['fail', 'user', 'deploy'],
-      ['fail', 'user', 'ci'],
-    ]);
-    const none = (await audit({ 'etc/group': 'docker:x:999:\n' })).filter(
-      (x) => x.check === 'host-docker-group',
-    );
-    expect(none.map((x) => [x.verdict, x.target.kind])).toEqual([['pass', 'engine']]);
-  });
 
-  it('a runbook check step names a host check and gets its verdict', async () => {
-    const root = machine({ 'etc/group': 'docker:x:999:ops\n' });
-    roots.push(root);
-    const runner = createCheckRunner({
-      docker: { ...readPort(), hostAccounts: createHostAccountsReader(root) },
+    it('privileged-port: host port 80 fails, 8080 passes', () => {
+      expect(v(names.lowPort, 'privileged-port')).toMatchObject({
+        verdict: 'fail',
+        evidence: 'host port 80->80/tcp',
+      });
+      expect(v(names.highPort, 'privileged-port')?.verdict).toBe('pass');
     });
-    const lines: string[] = [];
-    const out = await runner.run(['host-docker-group'], {
-      sessionId: 's',
-      stepId: 'docker-group',
-      params: {},
-      signal: new AbortController().signal,
-      onOutput: (l: string) => lines.push(l),
+
+    it('bind-propagation: rshared fails, the default rprivate passes', () => {
+      expect(v(names.shared, 'bind-propagation')).toMatchObject({
+        verdict: 'fail',
+        evidence: expect.stringContaining('(propagation rshared)'),
+      });
+      expect(v(names.writerA, 'bind-propagation')?.verdict).toBe('pass');
     });
-    expect(out.ok).toBe(false);
-    expect(out.results.map((r) => [r.check, r.verdict, r.target])).toEqual([
-      ['host-docker-group', 'fail', 'user ops'],
-    ]);
-    expect(out.results[0]?.remediation).toBe('on the host: gpasswd -d ops docker');
-    expect(lines).toEqual([
-      'medium host-docker-group — user ops — ops is in the docker group: the socket gives it root on this host',
-    ]);
-  });
-});
+
+    it('shared-writable-path: two writers of one directory fail, the read-only reader passes', () => {
+      expect(v(names.writerA, 'shared-writable-path')).toMatchObject({
+        verdict: 'fail',
+        evidence: expect.stringContaining(names.writerB),
+      });
+      expect(v(names.writerB, 'shared-writable-path')?.verdict).toBe('fail');
+      expect(v(names.reader, 'shared-writable-path')?.verdict).toBe('pass');
+    });
+
+    it('a named volume binding /etc is a sensitive mount; one binding a data directory is not', () => {
+      expect(v(names.etcVolume, 'sensitive-mount')).toMatchObject({
+        verdict: 'fail',
+        severity: 'medium',
+        evidence: `${etcVol} (device /etc):/host-etc:ro`,
+      });
+      expect(v(names.dataVolume, 'sensitive-mount')?.verdict).toBe('pass');
+      expect(v(names.dataVolume, 'writable-bind')?.verdict).toBe('fail');
+    });
+
+    it('/var/run mounted is docker-socket, not a medium sensitive mount', () => {
+      expect(v(names.runDir, 'docker-socket')).toMatchObject({
+        verdict: 'fail',
+        severity: 'critical',
+        evidence: '/var/run:/host-run:ro (holds the Docker socket)',
+      });
+      expect(v(names.runDir, 'sensitive-mount')?.verdict).toBe('pass');
+    });
+
+    it('SYS_PTRACE with pid: host is critical; alone it is high', () => {
+      expect(v(names.ptraceHost, 'dangerous-capability')).toMatchObject({
+        verdict: 'fail',
+        severity: 'critical',
+      });
+      expect(v(names.ptrace, 'dangerous-capability')).toMatchObject({
+        verdict: 'fail',
+        severity: 'high',
+      });
+    });
+  },
+);
