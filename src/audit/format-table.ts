@@ -39,6 +39,26 @@ export function formatTable(report: AuditReport): string {
     lines.push('');
   }
   if (report.findings.length === 0) lines.push('No findings.', '');
+  // Members of one network reach each other: the segmentation, network by network, per file.
+  const byFile = new Map<string, NonNullable<AuditReport['segments']>>();
+  for (const s of report.segments ?? [])
+    byFile.set(s.file ?? '', [...(byFile.get(s.file ?? '') ?? []), s]);
+  for (const [file, segments] of byFile) {
+    lines.push(
+      `Networks ${file ? `of ${file}` : 'of the engine'} (members of a network reach each other):`,
+    );
+    for (const s of segments) {
+      const members = s.members.map((m) => {
+        const notes = [
+          ...(m.datastore ? [m.datastore] : []),
+          ...(m.published ? [`published ${m.published}`] : []),
+        ];
+        return `${m.name}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+      });
+      lines.push(`  ${s.network}${s.internal ? ' [internal]' : ''}: ${members.join(', ')}`);
+    }
+    lines.push('');
+  }
   if (report.suppressed.length) {
     lines.push(`Suppressed (${report.suppressed.length}):`);
     for (const f of report.suppressed)

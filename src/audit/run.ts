@@ -41,6 +41,7 @@ export async function auditReport(input: AuditRunInput): Promise<AuditRunResult>
     states,
     ...(ignores ? { ignores } : {}),
   });
+  if (run.segments.length > 0) report.segments = run.segments;
   const unset = run.composes
     .filter((c) => c.unset.length > 0)
     .map((c) => ({ file: c.file, names: c.unset }));

@@ -1,4 +1,5 @@
 /** The audit report: what every output format is rendered from. Pure data. */
+import type { SegmentRow } from '../checks/rules-networks.js';
 import type { Severity } from '../runbook/types.js';
 import type { Evaluation, FindingTarget, Remediation, SourceLocation } from '../checks/types.js';
 
@@ -67,6 +68,8 @@ export interface AuditReport {
   expiredIgnores: IgnoreEntry[];
   notApplicable: { check: string; target: FindingTarget; reason: string }[];
   summary: Record<FindingSeverity, number>;
+  /** The networks scope: each network with its members (who can reach whom); absent when none. */
+  segments?: SegmentRow[];
   /** Every check × target verdict (JUnit renders all of them); not part of the JSON output. */
   evaluations: Evaluation[];
 }

@@ -7,10 +7,11 @@ import { CHECKS, DRIFT_CHECK, STACK_CHECKS } from './catalog.js';
 import { DAEMON_CHECKS } from './rules-daemon.js';
 import { HOST_CHECKS } from './rules-docker-host.js';
 import { IMAGE_CHECKS } from './rules-images.js';
+import { NETWORK_CHECKS } from './rules-networks.js';
 import type { Remediation } from './types.js';
 
 /** `containers` also covers compose files: the same checks read both. */
-export type CheckScope = 'containers' | 'daemon' | 'host' | 'images';
+export type CheckScope = 'containers' | 'networks' | 'daemon' | 'host' | 'images';
 
 export interface CheckInfo {
   id: string;
@@ -34,6 +35,7 @@ const info =
 
 export const ALL_CHECKS: readonly CheckInfo[] = [
   ...[...CHECKS, ...STACK_CHECKS, DRIFT_CHECK].map(info('containers')),
+  ...NETWORK_CHECKS.map(info('networks')),
   ...DAEMON_CHECKS.map(info('daemon')),
   ...HOST_CHECKS.map(info('host')),
   ...IMAGE_CHECKS.map(info('images')),

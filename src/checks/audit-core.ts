@@ -5,7 +5,8 @@
 import type { DockerReadPort } from '../engine/docker-read-port.js';
 import { DockerError, UserError, errorMessage } from '../errors.js';
 import { DRIFT_CHECK, evaluateModel, evaluateStack } from './catalog.js';
-import { collectLive, type ProcessSource } from './collect.js';
+import { collectLive, liveNetworks, type ProcessSource } from './collect.js';
+import { evaluateNetworks, segmentation, type SegmentRow } from './rules-networks.js';
 import type { ComposeAudit } from './compose-model.js';
 import type { ReadFile } from './compose-load.js';
 import { evaluateDrift } from './drift.js';
@@ -26,9 +27,10 @@ export interface AuditInput {
   env?: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
   /**
-   * What to audit: `containers`, `compose`, `daemon`, `host` and `images`. Default: containers,
-   * compose, and the daemon and its host when an engine answers and no `containers` narrow the
-   * audit down; `images` walks every image's layers and is asked for explicitly.
+   * What to audit: `containers`, `compose`, `networks`, `daemon`, `host` and `images`. Default:
+   * containers, compose, networks, and the daemon and its host when an engine answers and no
+   * `containers` narrow the audit down; `images` walks every image's layers and is asked for
+   * explicitly.
    */
   scopes?: readonly string[];
   images?: ImageScanOptions & { maxAgeDays?: number; now?: Date };
@@ -36,7 +38,14 @@ export interface AuditInput {
   processSource?: 'auto' | 'top';
 }
 
-export const AUDIT_SCOPES = ['containers', 'compose', 'daemon', 'host', 'images'] as const;
+export const AUDIT_SCOPES = [
+  'containers',
+  'compose',
+  'networks',
+  'daemon',
+  'host',
+  'images',
+] as const;
 export const DEFAULT_IMAGE_MAX_AGE_DAYS = 365;
 
 export interface AuditRun {
@@ -52,6 +61,8 @@ export interface AuditRun {
   composes: ComposeAudit[];
   live: ContainerModel[];
   facts?: EngineFacts;
+  /** The networks scope: each network and its members (who can reach whom). */
+  segments: SegmentRow[];
 }
 
 /** Engine errors that mean "no engine here", as opposed to a failing call. */
@@ -66,7 +77,7 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
   const ids = input.checkIds ?? all;
   const unknown = ids.filter((id) => !all.includes(id));
   // By default the daemon too, when an engine is there to ask (and it answered a compose audit).
-  const scopes = input.scopes ?? ['containers', 'compose', 'daemon', 'host'];
+  const scopes = input.scopes ?? ['containers', 'compose', 'networks', 'daemon', 'host'];
   const daemonByDefault = input.scopes === undefined;
   const narrowed = (input.containers?.length ?? 0) > 0;
   const bad = scopes.filter((s) => !(AUDIT_SCOPES as readonly string[]).includes(s));
@@ -100,7 +111,8 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
   let engine: AuditRun['engine'] = { reached: false, message: 'no engine configured' };
   let live: ContainerModel[] = [];
   let facts: EngineFacts | undefined;
-  if (input.docker && (scopes.includes('containers') || composeMode)) {
+  const networksAsked = scopes.includes('networks');
+  if (input.docker && (scopes.includes('containers') || networksAsked || composeMode)) {
     try {
       const got = await collectLive(input.docker, {
         ...(input.containers?.length ? { containers: input.containers } : {}),
@@ -126,18 +138,51 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
 
   const ctx = facts ? { facts } : {};
   const evaluations: Evaluation[] = [];
+  // `--scope networks` alone: only the network checks read the containers collected.
+  const containerChecks = scopes.includes('containers') || scopes.includes('compose');
   const checkIds = ids.filter((id) => id !== DRIFT_CHECK.id);
-  for (const c of composes) {
-    for (const s of c.services) evaluations.push(...evaluateModel(s, ctx, checkIds));
-    evaluations.push(...evaluateStack(c.services, ctx, checkIds));
+  if (containerChecks) {
+    for (const c of composes) {
+      for (const s of c.services) evaluations.push(...evaluateModel(s, ctx, checkIds));
+      evaluations.push(...evaluateStack(c.services, ctx, checkIds));
+    }
+    for (const m of live) evaluations.push(...evaluateModel(m, ctx, checkIds));
+    evaluations.push(...evaluateStack(live, ctx, checkIds));
+    if (ids.includes(DRIFT_CHECK.id)) {
+      for (const m of live) {
+        const file = composes.find((c) => c.project === m.project);
+        const svc = file?.services.find((s) => s.service === m.composeService);
+        if (svc) evaluations.push(evaluateDrift(svc, m));
+      }
+    }
   }
-  for (const m of live) evaluations.push(...evaluateModel(m, ctx, checkIds));
-  evaluations.push(...evaluateStack(live, ctx, checkIds));
-  if (ids.includes(DRIFT_CHECK.id)) {
-    for (const m of live) {
-      const file = composes.find((c) => c.project === m.project);
-      const svc = file?.services.find((s) => s.service === m.composeService);
-      if (svc) evaluations.push(evaluateDrift(svc, m));
+  const segments: SegmentRow[] = [];
+  if (networksAsked) {
+    for (const c of composes) {
+      evaluations.push(...evaluateNetworks(c.services, c.networks, { file: c.file }, ids));
+      segments.push(...segmentation(c.services, c.networks, { file: c.file }));
+    }
+    if (input.docker && engine.reached) {
+      // A narrowed audit still judges the named containers' networks with all their members.
+      const all = narrowed
+        ? (
+            await collectLive(input.docker, {
+              ...(input.signal ? { signal: input.signal } : {}),
+              ...(input.processSource ? { processSource: input.processSource } : {}),
+            })
+          ).containers
+        : live;
+      const networks = await liveNetworks(input.docker);
+      const named = new Set(live.flatMap((m) => m.networks ?? []));
+      const judged = narrowed ? networks.filter((n) => named.has(n.name)) : networks;
+      const evs = evaluateNetworks(all, judged, {}, ids);
+      const keep = new Set(live.map((m) => m.id ?? m.name));
+      evaluations.push(
+        ...evs.filter(
+          (e) => !narrowed || e.target.kind === 'network' || keep.has(e.target.id ?? e.target.name),
+        ),
+      );
+      segments.push(...segmentation(all, judged, {}));
     }
   }
   // The daemon and its machine: asked for, or by default when an engine answers for itself.
@@ -178,5 +223,5 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
     const ictx = { now: now ?? new Date(), maxAgeDays: maxAgeDays ?? DEFAULT_IMAGE_MAX_AGE_DAYS };
     for (const f of got) evaluations.push(...evaluateImage(f, ictx, ids));
   }
-  return { evaluations, engine, composes, live, ...(facts ? { facts } : {}) };
+  return { evaluations, engine, composes, live, segments, ...(facts ? { facts } : {}) };
 }

@@ -15,6 +15,7 @@ import type {
 import { DockerError } from '../errors.js';
 import { COMPOSE_PROJECT_LABEL, modelFromInspect } from './from-inspect.js';
 import { engineFactsFromSecurityOptions, type ContainerModel, type EngineFacts } from './model.js';
+import type { NetworkModel } from './compose-model.js';
 
 export async function mapLimit<T, R>(
   items: readonly T[],
@@ -222,4 +223,24 @@ export async function collectLive(
     containers: containers.filter((c): c is ContainerModel => c !== undefined),
     ...(processSource ? { processSource } : {}),
   };
+}
+
+/**
+ * The engine's networks as the network checks see them. The default bridge is left out: the
+ * `default-bridge` and `daemon-icc` checks judge it.
+ */
+export async function liveNetworks(port: DockerReadPort): Promise<NetworkModel[]> {
+  const rows = await port.listNetworks();
+  return rows
+    .filter(
+      (n) =>
+        n.Name &&
+        n.Options?.['com.docker.network.bridge.default_bridge'] !== 'true' &&
+        !(n.Name === 'bridge' && n.Driver === 'bridge'),
+    )
+    .map((n) => ({
+      name: n.Name as string,
+      internal: n.Internal === true,
+      ...(n.Driver ? { driver: n.Driver } : {}),
+    }));
 }

@@ -50,6 +50,8 @@ export interface LoadedCompose {
   services: LoadedService[];
   /** Top-level named volumes (driver, driver_opts), interpolated. */
   volumes: Record<string, Record<string, unknown>>;
+  /** Top-level networks (internal, external, name, driver), interpolated. */
+  networks: Record<string, Record<string, unknown>>;
 }
 
 /** `environment` as a map (list form `K=V` or `K`; map form with null values). */
@@ -246,6 +248,9 @@ export async function loadCompose(text: string, opts: LoadOptions): Promise<Load
   const volumes: Record<string, Record<string, unknown>> = {};
   if (isRecord(main.data.volumes))
     for (const [k, v] of Object.entries(main.data.volumes)) volumes[k] = isRecord(v) ? v : {};
+  const networks: Record<string, Record<string, unknown>> = {};
+  if (isRecord(main.data.networks))
+    for (const [k, v] of Object.entries(main.data.networks)) networks[k] = isRecord(v) ? v : {};
   const project = projectName(main.data.name, vars, dir);
   return {
     file,
@@ -258,6 +263,7 @@ export async function loadCompose(text: string, opts: LoadOptions): Promise<Load
     unset: [...new Set([...parsed.values()].flatMap((p) => p.unset))],
     services: loaded,
     volumes,
+    networks,
   };
 }
 

@@ -146,10 +146,22 @@ export async function serviceModel(
   return model;
 }
 
+/** A network as the network checks see it: a compose file's, or an engine's. */
+export interface NetworkModel {
+  /** The name services attach by: the compose key, or the engine's network name. */
+  name: string;
+  internal: boolean;
+  /** Compose `external: true`: made elsewhere, not this file's to change. */
+  external?: boolean;
+  driver?: string;
+}
+
 export interface ComposeAudit {
   file: string;
   project: string;
   services: ContainerModel[];
+  /** The networks its services attach to: those declared, and `default` when one uses it. */
+  networks: NetworkModel[];
   /** Required variables (`${VAR:?}`) the files need and the environment does not set. */
   unset: string[];
 }
@@ -164,6 +176,7 @@ export async function composeModels(text: string, opts: LoadOptions): Promise<Co
   for (const s of loaded.services) services.push(await serviceModel(loaded, s, opts));
   const unset = [...loaded.unset];
   const chain = [...(opts.including ?? []), loaded.file];
+  const includedNetworks: NetworkModel[] = [];
   for (const inc of includeEntries(loaded.include, loaded.file)) {
     const [path, ...overrides] = inc.paths;
     if (path === undefined) continue;
@@ -198,6 +211,23 @@ export async function composeModels(text: string, opts: LoadOptions): Promise<Co
       services.push({ ...m, project: loaded.project });
     }
     for (const name of sub.unset) if (!unset.includes(name)) unset.push(name);
+    for (const n of sub.networks)
+      if (!includedNetworks.some((x) => x.name === n.name)) includedNetworks.push(n);
   }
-  return { file: loaded.file, project: loaded.project, services, unset };
+  const declared: NetworkModel[] = Object.entries(loaded.networks).map(([name, n]) => ({
+    name,
+    internal: truthy(n.internal) === true,
+    ...(truthy(n.external) ? { external: true } : {}),
+    ...(typeof n.driver === 'string' ? { driver: n.driver } : {}),
+  }));
+  const networks = [
+    ...declared,
+    ...includedNetworks.filter((n) => !declared.some((d) => d.name === n.name)),
+  ];
+  if (
+    !networks.some((n) => n.name === 'default') &&
+    services.some((m) => m.networks?.includes('default'))
+  )
+    networks.push({ name: 'default', internal: false });
+  return { file: loaded.file, project: loaded.project, services, unset, networks };
 }

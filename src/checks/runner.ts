@@ -115,6 +115,7 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
           checkIds: known,
           scopes: [
             ...(scopes.has('containers') ? ['containers', 'compose'] : []),
+            ...(scopes.has('networks') ? ['networks'] : []),
             ...(scopes.has('daemon') ? ['daemon'] : []),
             ...(scopes.has('host') ? ['host'] : []),
           ],

@@ -5,6 +5,7 @@ export function targetKey(t: FindingTarget): string {
   if (t.kind === 'image') return `image:${t.id ?? t.name}`;
   if (t.kind === 'engine') return `engine:${t.id ?? t.name}`;
   if (t.kind === 'user') return `user:${t.name}`;
+  if (t.kind === 'network') return `network:${t.file ?? ''}:${t.name}`;
   return t.kind === 'container'
     ? `container:${t.id ?? t.name}`
     : `compose:${t.file ?? ''}:${t.service ?? t.name}`;
@@ -15,6 +16,7 @@ export function targetLabel(t: FindingTarget): string {
   if (t.kind === 'image') return `image ${t.name}`;
   if (t.kind === 'engine') return `engine ${t.name}`;
   if (t.kind === 'user') return `user ${t.name}`;
+  if (t.kind === 'network') return `${t.file ? `${t.file} ` : ''}network ${t.name}`;
   return `${t.file ?? 'compose'} service ${t.service ?? t.name}`;
 }
 

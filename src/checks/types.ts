@@ -71,9 +71,10 @@ export interface StackCheckDefinition {
 export interface FindingTarget {
   /**
    * `engine`: the daemon itself (its configuration, CIS section 2) and its machine; `user`: an
-   * account of that machine (a member of the socket's group).
+   * account of that machine (a member of the socket's group); `network`: an engine's network, or
+   * a compose file's (with `file`).
    */
-  kind: 'container' | 'compose' | 'image' | 'engine' | 'user';
+  kind: 'container' | 'compose' | 'image' | 'engine' | 'user' | 'network';
   name: string;
   id?: string;
   /** Compose: the audited file (the one named on the command line). */

@@ -45,13 +45,16 @@ describe('every format stays valid with flag, short and common-word values', () 
     const text = await render('json');
     const json = JSON.parse(text);
     expect(json.engine.reached).toBe(false);
-    expect(json.targets.map((t: { service: string }) => t.service)).toEqual(SERVICES);
+    // The services, then the file's default network (the networks scope judges it).
+    expect(
+      json.targets.map((t: { service?: string; name: string }) => t.service ?? `network ${t.name}`),
+    ).toEqual([...SERVICES, 'network default']);
     for (const f of json.findings as {
       remediation: { live: unknown };
       target: { service: string };
     }[]) {
       expect(typeof f.remediation.live).toBe('boolean');
-      expect(SERVICES).toContain(f.target.service);
+      expect([...SERVICES, undefined]).toContain(f.target.service);
     }
     const evidence = (json.findings as { evidence: string }[]).map((f) => f.evidence);
     expect(evidence).toContain('read_only: false');
@@ -80,9 +83,10 @@ describe('every format stays valid with flag, short and common-word values', () 
   it('junit is well-formed XML with one suite per service', async () => {
     const text = await render('junit');
     expect(xmlProblem(text)).toBeUndefined();
-    expect(xmlAttributes(text, 'testsuite', 'name')).toEqual(
-      SERVICES.map((s) => `${FILE} service ${s}`),
-    );
+    expect(xmlAttributes(text, 'testsuite', 'name')).toEqual([
+      ...SERVICES.map((s) => `${FILE} service ${s}`),
+      `${FILE} network default`,
+    ]);
     expect(strayMasks(text)).toEqual([]);
   });
 
@@ -90,7 +94,7 @@ describe('every format stays valid with flag, short and common-word values', () 
     const text = await render('table');
     for (const s of SERVICES.slice(0, 2)) expect(text).toContain(`${FILE} service ${s}\n`);
     expect(text).toContain('read_only: false');
-    expect(text).toMatch(/\d+ critical, \d+ high, \d+ medium, \d+ low across 3 target\(s\)/);
+    expect(text).toMatch(/\d+ critical, \d+ high, \d+ medium, \d+ low across 4 target\(s\)/);
     expect(strayMasks(text)).toEqual([]);
   });
 

@@ -37,7 +37,10 @@ describe('variables required from the shell', () => {
     const code = await runAudit({ compose: [file], format: 'json' }, deps);
     expect(code).toBe(1);
     const json = JSON.parse(out.stdout);
-    expect(json.targets.map((t: { service: string }) => t.service)).toEqual(['graylog', 'db']);
+    // The services, then the file's default network (the networks scope judges it).
+    expect(
+      json.targets.map((t: { service?: string; name: string }) => t.service ?? `network ${t.name}`),
+    ).toEqual(['graylog', 'db', 'network default']);
     expect(out.stderr).toContain(
       `warden: ${file} requires variables that are not set: GRAYLOG_PASSWORD_SECRET, GRAYLOG_PORT, PG_TAG, PG_PASSWORD, DATA_ROOT (audited as given at deploy time)`,
     );

@@ -36,16 +36,17 @@ describe('audit screen', () => {
   it('runs the live audit read-only and shows findings by severity, then target, at 80×24', async () => {
     const h = harness();
     const t = await openAudit(h);
-    // db's planted password (23 characters) is also a weak secret (medium). The fourth target is
-    // the daemon (userns off: medium; no authorization plugin: low).
-    const f = await t.waitFor('1 critical, 1 high, 11 medium, 10 low · 4 targets');
+    // db's planted password (23 characters) is also a weak secret (medium); db (postgres) shares
+    // backend with web, which is published (medium). The other targets are the daemon (userns
+    // off: medium; no authorization plugin: low) and the two networks.
+    const f = await t.waitFor('1 critical, 1 high, 12 medium, 10 low · 6 targets');
     expect(height(f)).toBeLessThanOrEqual(24);
     expect(width(f)).toBeLessThanOrEqual(80);
     expect(f).toContain('fakehost · Docker 27.0.0 at unix:///fake.sock');
     const crit = f.indexOf('CRITICAL · 1');
     expect(crit).toBeGreaterThan(-1);
     expect(f.indexOf('HIGH · 1')).toBeGreaterThan(crit);
-    expect(f.indexOf('MEDIUM · 11')).toBeGreaterThan(f.indexOf('HIGH · 1'));
+    expect(f.indexOf('MEDIUM · 12')).toBeGreaterThan(f.indexOf('HIGH · 1'));
     expect(f).toContain(' db [running]');
     // The worst finding is selected, its detail beside it.
     expect(f).toContain('›  privileged');
@@ -91,7 +92,8 @@ describe('audit screen', () => {
     h.docker.containers = h.docker.containers.filter((c) => c.name !== 'db');
     await t.pressUntil('r', '0 critical, 0 high');
     expect(lists()).toBe(2);
-    expect(t.frame()).toContain('3 targets');
+    // The containers left, the daemon, and the two networks.
+    expect(t.frame()).toContain('5 targets');
   });
 
   it('an unreachable engine is a banner, not a crash; r retries; Esc goes back', async () => {

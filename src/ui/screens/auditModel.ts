@@ -64,7 +64,11 @@ export function auditRows(report: AuditReport, filter = ''): AuditRow[] {
     if (key !== target) {
       target = key;
       const state = report.targets.find((t) => targetKey(t) === key)?.state;
-      const name = isHostTarget(f.target) ? targetLabel(f.target) : f.target.name;
+      const name = isHostTarget(f.target)
+        ? targetLabel(f.target)
+        : f.target.kind === 'network'
+          ? `network ${f.target.name}`
+          : f.target.name;
       rows.push({ kind: 'target', text: `${name}${state ? ` [${state}]` : ''}` });
     }
     rows.push({
