@@ -56,38 +56,24 @@ export async function loadBackupManifest(
   ref: string,
   sessionDir?: string,
   target?: ContainerRef,
+  /** `latest`: also look in every other session of this WARDEN_HOME (newest first). */
+  opts: { anySession?: boolean } = {},
 ): Promise<LoadedManifest> {
   const latest = ref === 'latest' && sessionDir !== undefined;
   if (latest) {
     if (!target) throw new UserError('backup "latest" needs the container it was taken from');
-    // The newest backup of this container taken in this session: backup.ts names the directory
-    // `<safeName(name)>-<stampOf(time)>`, so `web` must not match `web-db-…`.
-    const name = safeName(target.name.replace(/^\//, ''));
-    const own = new RegExp(`^${name.replace(/[.]/g, '\\.')}-(\\d{8}T[0-9.]+Z)$`);
-    const stamps = (await deps.files.list(join(sessionDir, 'backups')))
-      .map((d) => own.exec(d)?.[1])
-      .filter((t): t is string => t !== undefined)
-      .sort();
-    // The newest complete one: a cancelled backup is kept but never restored.
-    let last: string | undefined;
-    for (const t of stamps.reverse()) {
-      const m = join(sessionDir, 'backups', `${name}-${t}`, 'manifest.json');
-      if (!(await deps.files.exists(m))) continue;
-      try {
-        const { data } = await deps.sources.readRegular(m, MAX_MANIFEST_BYTES);
-        if ((JSON.parse(data.toString('utf8')) as BackupManifest).complete === false) continue;
-      } catch {
-        // Unreadable: picked, and refused below with the reason.
-      }
-      last = t;
-      break;
-    }
-    if (!last)
+    const own = await newestBackup(deps, join(sessionDir, 'backups'), target);
+    const other =
+      own === undefined && opts.anySession
+        ? await newestBackupAnywhere(deps, dirname(sessionDir), target)
+        : undefined;
+    const found = own ?? other;
+    if (!found)
       throw new UserError(
-        `no complete backup of ${target.name} in this session`,
+        `no complete backup of ${target.name} in ${opts.anySession ? 'any session of this WARDEN_HOME' : 'this session'}`,
         'run the backup step first, or restore from a backup directory with warden restore',
       );
-    ref = join(sessionDir, 'backups', `${name}-${last}`);
+    ref = found.dir;
   }
   const candidates = [ref, ...(sessionDir && !isAbsolute(ref) ? [join(sessionDir, ref)] : [])];
   for (const c of candidates) {
@@ -127,6 +113,51 @@ export async function loadBackupManifest(
     };
   }
   throw new UserError(`no backup at ${ref}`, 'pass the backup directory (it holds manifest.json)');
+}
+
+/**
+ * The newest complete backup of `target` in one `backups/` directory: backup.ts names each
+ * `<safeName(name)>-<stampOf(time)>`, so `web` must not match `web-db-…`.
+ */
+async function newestBackup(
+  deps: ActionDeps,
+  backupsDir: string,
+  target: ContainerRef,
+): Promise<{ dir: string; stamp: string } | undefined> {
+  const name = safeName(target.name.replace(/^\//, ''));
+  const own = new RegExp(`^${name.replace(/[.]/g, '\\.')}-(\\d{8}T[0-9.]+Z)$`);
+  const stamps = (await deps.files.list(backupsDir))
+    .map((d) => own.exec(d)?.[1])
+    .filter((t): t is string => t !== undefined)
+    .sort();
+  // The newest complete one: a cancelled backup is kept but never restored.
+  for (const t of stamps.reverse()) {
+    const dir = join(backupsDir, `${name}-${t}`);
+    const m = join(dir, 'manifest.json');
+    if (!(await deps.files.exists(m))) continue;
+    try {
+      const { data } = await deps.sources.readRegular(m, MAX_MANIFEST_BYTES);
+      if ((JSON.parse(data.toString('utf8')) as BackupManifest).complete === false) continue;
+    } catch {
+      // Unreadable: picked, and refused with the reason when it is loaded.
+    }
+    return { dir, stamp: t };
+  }
+  return undefined;
+}
+
+/** The newest complete backup of `target` across every session under `sessionsDir`. */
+async function newestBackupAnywhere(
+  deps: ActionDeps,
+  sessionsDir: string,
+  target: ContainerRef,
+): Promise<{ dir: string; stamp: string } | undefined> {
+  let best: { dir: string; stamp: string } | undefined;
+  for (const session of await deps.files.list(sessionsDir)) {
+    const hit = await newestBackup(deps, join(sessionsDir, session, 'backups'), target);
+    if (hit && (!best || hit.stamp > best.stamp)) best = hit;
+  }
+  return best;
 }
 
 /**

@@ -80,7 +80,20 @@ export async function restoreDryRun(deps: ActionDeps, ctx: StepContext): Promise
   );
 }
 
-function pick(manifest: BackupManifest, volume: string | undefined): BackupArchive[] {
+/** The key of an encrypted backup, from a regular file of at most 64 KiB. */
+export async function readKeyMaterial(deps: ActionDeps, keyFile: string): Promise<KeyMaterial> {
+  let key;
+  try {
+    key = await deps.sources.readRegular(keyFile, 1 << 16);
+  } catch (err) {
+    if (err instanceof NotRegularFileError)
+      throw new UserError(`key file: ${err.message}`, 'pass the file that holds the key');
+    throw err;
+  }
+  return parseKeyFile(key.data);
+}
+
+export function pick(manifest: BackupManifest, volume: string | undefined): BackupArchive[] {
   if (!volume) return manifest.archives;
   const a = manifest.archives.filter((x) => x.source.name === volume || x.destination === volume);
   if (a.length === 0) throw new UserError(`the backup holds no volume or mount "${volume}"`);
@@ -108,7 +121,7 @@ export async function restore(deps: ActionDeps, ctx: StepContext): Promise<Actio
   }
 }
 
-async function verifyThenWrite(
+export async function verifyThenWrite(
   deps: ActionDeps,
   ctx: StepContext,
   c: Awaited<ReturnType<typeof inspectTarget>>,
@@ -267,18 +280,7 @@ async function verifyThenWrite(
   if (encrypted && !keyFile) throw new UserError('this backup is encrypted: pass --key-file FILE');
   if (keyFile && !encrypted)
     return refuse('the backup says it is not encrypted but a key was given: refusing');
-  let km: KeyMaterial | undefined;
-  if (encrypted && keyFile) {
-    let key;
-    try {
-      key = await deps.sources.readRegular(keyFile, 1 << 16);
-    } catch (err) {
-      if (err instanceof NotRegularFileError)
-        throw new UserError(`key file: ${err.message}`, 'pass the file that holds the key');
-      throw err;
-    }
-    km = parseKeyFile(key.data);
-  }
+  const km = encrypted && keyFile ? await readKeyMaterial(deps, keyFile) : undefined;
 
   // 4. Every copy decrypted and its tar read as the engine will read it, before writing anything
   // (an unencrypted one was, while it was copied).

@@ -12,6 +12,7 @@ import { isolate, isolateDryRun } from './isolate.js';
 import { unisolate, unisolateDryRun } from './unisolate.js';
 import { lifecycle, lifecycleDryRun, type LifecycleVerb } from './lifecycle.js';
 import { restore, restoreDryRun } from './restore.js';
+import { restoreTest, restoreTestDryRun } from './restore-test.js';
 import { snapshot, snapshotDryRun } from './snapshot.js';
 import {
   health,
@@ -98,6 +99,14 @@ export const ACTIONS: readonly ActionDef[] = [
     confirmParam: 'container',
     run: restore,
     dryRun: restoreDryRun,
+  },
+  {
+    id: 'restore-test',
+    title:
+      'Test a backup: restore it into scratch volumes and compare every file (original untouched)',
+    destructive: false,
+    run: restoreTest,
+    dryRun: restoreTestDryRun,
   },
   {
     id: 'secrets',

@@ -56,6 +56,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
       'kill',
       'backup',
       'restore',
+      'restore-test',
       'eradicate',
     ],
     load: () => import('./commands/actions.js').then((m) => m.registerActionCommands),

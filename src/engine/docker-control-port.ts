@@ -181,4 +181,18 @@ export interface DockerControlPort {
   putArchive(idOrName: string, path: string, tar: ByteStream, signal?: AbortSignal): Promise<void>;
 
   inspectVolume(name: string): Promise<VolumeInspect>;
+
+  /** A scratch volume of Warden's own (a restore test writes into it). */
+  createVolume(options: { name: string; labels?: Record<string, string> }): Promise<void>;
+  removeVolume(name: string): Promise<void>;
+  /**
+   * A scratch container, created and never started: no network, the given volumes mounted
+   * (`nocopy`: nothing of the image is copied into them). What a restore test writes into.
+   */
+  createScratchContainer(options: {
+    name: string;
+    image: string;
+    volumes: { name: string; target: string }[];
+    labels?: Record<string, string>;
+  }): Promise<{ id: string }>;
 }

@@ -168,6 +168,22 @@ export function applyIncident(state: SessionState, e: JournalEntry): void {
         archives: arr(d.archives),
       },
     ];
+  } else if (action === 'restore-test' && (outcome === 'ok' || outcome === 'failed')) {
+    state.restoreTests = [
+      ...(state.restoreTests ?? []),
+      {
+        ...stamp(e),
+        step: e.step,
+        container,
+        backup: str(d.backup),
+        manifestSha256: str(d.manifestSha256),
+        backupCreatedAt: str(d.backupCreatedAt),
+        passed: outcome === 'ok' && d.passed === true,
+        files: typeof d.files === 'number' ? d.files : 0,
+        differences: arr<string>(d.differences).map(String),
+        summary: str(d.summary),
+      },
+    ];
   } else if (action === 'restore') {
     state.restores = [
       ...(state.restores ?? []),

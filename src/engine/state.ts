@@ -126,6 +126,20 @@ export interface RestoreRecord extends Stamp {
   warnings: string[];
 }
 
+/** A restore test: a backup restored into scratch volumes and compared file by file. */
+export interface RestoreTestRecord extends Stamp {
+  step?: string;
+  container: { id: string; name: string };
+  backup: string;
+  /** The tested manifest's SHA-256: which backup passed (a later one is not tested by it). */
+  manifestSha256: string;
+  backupCreatedAt: string;
+  passed: boolean;
+  files: number;
+  differences: string[];
+  summary: string;
+}
+
 /** An input changed during the session (e.g. the incident's start, once the alert time is known). */
 export interface InputChange extends Stamp {
   input: string;
@@ -171,6 +185,7 @@ export interface SessionState {
   evidence?: EvidenceRecord[];
   backups?: BackupRecord[];
   restores?: RestoreRecord[];
+  restoreTests?: RestoreTestRecord[];
   inputChanges?: InputChange[];
   replacements?: Replacement[];
 }

@@ -347,5 +347,38 @@ export function createDockerControlAdapter(
             .getVolume(engineName('volume', name))
             .inspect()) as unknown as VolumeInspect,
       ),
+
+    createVolume: (o) =>
+      call(`create volume ${o.name}`, async () => {
+        await docker.createVolume({ Name: o.name, Labels: o.labels ?? {} });
+      }),
+    removeVolume: (name) =>
+      call(
+        `remove volume ${name}`,
+        async () => void (await docker.getVolume(engineName('volume', name)).remove()),
+      ),
+    createScratchContainer: (o) =>
+      call(`create container ${o.name}`, async () => {
+        const c: { id: string } = await docker.createContainer({
+          name: o.name,
+          Image: o.image,
+          Labels: o.labels ?? {},
+          NetworkDisabled: true,
+          HostConfig: {
+            NetworkMode: 'none',
+            Mounts: o.volumes.map((v) => ({
+              Type: 'volume' as const,
+              Source: v.name,
+              Target: v.target,
+              VolumeOptions: {
+                NoCopy: true,
+                Labels: {},
+                DriverConfig: { Name: 'local', Options: {} },
+              },
+            })),
+          },
+        });
+        return { id: c.id };
+      }),
   };
 }

@@ -390,6 +390,39 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
 
   common(
     program
+      .command('restore-test')
+      .description(
+        "restore a container's backup into scratch volumes, compare every file's SHA-256, remove them (the container is not touched)",
+      )
+      .argument('<container>', 'the container the backup was taken from', containerArg)
+      .option(
+        '--backup <dir>',
+        'backup directory (default: the newest complete one of this session)',
+      )
+      .option('--key-file <file>', 'key of an encrypted backup', readableFileArg)
+      .option('--volume <name>', 'only this volume (name or mount path)'),
+    false,
+  ).action(
+    (
+      container: string,
+      o: VerbOptions & { backup?: string; keyFile?: string; volume?: string },
+    ) => {
+      const home = ctx.app().home;
+      const ref = o.backup;
+      const backup =
+        ref === undefined || ref === 'latest'
+          ? 'latest'
+          : existsSync(resolve(ref))
+            ? resolve(ref)
+            : existsSync(join(home, 'sessions', ref))
+              ? join(home, 'sessions', ref)
+              : ref;
+      return run('restore-test', { container, backup, keyFile: o.keyFile, volume: o.volume }, o);
+    },
+  );
+
+  common(
+    program
       .command('eradicate')
       .description('remove a container (only after a complete snapshot, or with a recorded reason)')
       .argument('<container>', 'container name or id', containerArg)
