@@ -8,10 +8,11 @@ import { DAEMON_CHECKS } from './rules-daemon.js';
 import { HOST_CHECKS } from './rules-docker-host.js';
 import { IMAGE_CHECKS } from './rules-images.js';
 import { NETWORK_CHECKS } from './rules-networks.js';
+import { BACKUP_CHECKS } from './rules-backups.js';
 import type { Remediation } from './types.js';
 
 /** `containers` also covers compose files: the same checks read both. */
-export type CheckScope = 'containers' | 'networks' | 'daemon' | 'host' | 'images';
+export type CheckScope = 'containers' | 'networks' | 'backups' | 'daemon' | 'host' | 'images';
 
 export interface CheckInfo {
   id: string;
@@ -36,6 +37,7 @@ const info =
 export const ALL_CHECKS: readonly CheckInfo[] = [
   ...[...CHECKS, ...STACK_CHECKS, DRIFT_CHECK].map(info('containers')),
   ...NETWORK_CHECKS.map(info('networks')),
+  ...BACKUP_CHECKS.map(info('backups')),
   ...DAEMON_CHECKS.map(info('daemon')),
   ...HOST_CHECKS.map(info('host')),
   ...IMAGE_CHECKS.map(info('images')),

@@ -15,6 +15,7 @@ import type { Evaluation } from './types.js';
 import { collectImages, evaluateImage, type ImageScanOptions } from './collect-images.js';
 import { daemonTarget, evaluateDaemon } from './rules-daemon.js';
 import { evaluateHost } from './rules-docker-host.js';
+import { DEFAULT_RPO_HOURS, evaluateBackups, type BackupHistory } from './rules-backups.js';
 import { ALL_CHECKS } from './all-checks.js';
 import { collectDaemon } from './collect-daemon.js';
 
@@ -36,12 +37,15 @@ export interface AuditInput {
   images?: ImageScanOptions & { maxAgeDays?: number; now?: Date };
   /** `top`: list processes through the engine even when this machine's /proc could be read. */
   processSource?: 'auto' | 'top';
+  /** The backups scope: what this WARDEN_HOME's sessions recorded, and the RPO to judge by. */
+  backups?: { history: () => Promise<BackupHistory>; rpoHours?: number; now?: Date };
 }
 
 export const AUDIT_SCOPES = [
   'containers',
   'compose',
   'networks',
+  'backups',
   'daemon',
   'host',
   'images',
@@ -77,7 +81,7 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
   const ids = input.checkIds ?? all;
   const unknown = ids.filter((id) => !all.includes(id));
   // By default the daemon too, when an engine is there to ask (and it answered a compose audit).
-  const scopes = input.scopes ?? ['containers', 'compose', 'networks', 'daemon', 'host'];
+  const scopes = input.scopes ?? ['containers', 'compose', 'networks', 'backups', 'daemon', 'host'];
   const daemonByDefault = input.scopes === undefined;
   const narrowed = (input.containers?.length ?? 0) > 0;
   const bad = scopes.filter((s) => !(AUDIT_SCOPES as readonly string[]).includes(s));
@@ -112,7 +116,15 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
   let live: ContainerModel[] = [];
   let facts: EngineFacts | undefined;
   const networksAsked = scopes.includes('networks');
-  if (input.docker && (scopes.includes('containers') || networksAsked || composeMode)) {
+  // By default only where this WARDEN_HOME's sessions can be read (the CLI's audit).
+  const backupsAsked =
+    scopes.includes('backups') && (!daemonByDefault || input.backups !== undefined);
+  if (backupsAsked && !input.backups)
+    throw new UserError("the backups scope reads this WARDEN_HOME's sessions: not available here");
+  if (
+    input.docker &&
+    (scopes.includes('containers') || networksAsked || backupsAsked || composeMode)
+  ) {
     try {
       const got = await collectLive(input.docker, {
         ...(input.containers?.length ? { containers: input.containers } : {}),
@@ -184,6 +196,20 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
       );
       segments.push(...segmentation(all, judged, {}));
     }
+  }
+  if (backupsAsked && input.backups && live.length > 0) {
+    const history = await input.backups.history();
+    evaluations.push(
+      ...evaluateBackups(
+        live,
+        history,
+        {
+          now: input.backups.now ?? new Date(),
+          rpoHours: input.backups.rpoHours ?? DEFAULT_RPO_HOURS,
+        },
+        ids,
+      ),
+    );
   }
   // The daemon and its machine: asked for, or by default when an engine answers for itself.
   const engineWide = (scope: 'daemon' | 'host') =>

@@ -10,6 +10,7 @@ import { runAuditCore } from './audit-core.js';
 import type { ReadFile } from './compose-load.js';
 import { scrubber, secretCandidates } from './secret-net.js';
 import type { Evaluation, FindingTarget } from './types.js';
+import type { BackupHistory } from './rules-backups.js';
 
 /**
  * What a runbook `check` step may name: container, compose and stack checks, the daemon's and its
@@ -26,6 +27,8 @@ const engineWide = (id: string) => {
 
 export interface CheckRunnerDeps {
   docker?: DockerReadPort;
+  /** For the backups checks: what this WARDEN_HOME's sessions recorded. */
+  backups?: () => Promise<BackupHistory>;
   readFile?: ReadFile;
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -95,7 +98,13 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
       const compose = ctx.params.compose?.trim();
       // The daemon checks ask the engine; without one they are errors of their own.
       const engineless = deps.docker ? [] : checkIds.filter(engineWide);
-      const known = checkIds.filter((id) => CHECK_IDS.includes(id) && !engineless.includes(id));
+      // The backup checks read the sessions' journals: not every runner has them.
+      const historyless = deps.backups
+        ? []
+        : checkIds.filter((id) => checkScope(id) === 'backups' && !engineless.includes(id));
+      const known = checkIds.filter(
+        (id) => CHECK_IDS.includes(id) && !engineless.includes(id) && !historyless.includes(id),
+      );
       const errors: CheckResult[] = checkIds
         .filter((id) => !CHECK_IDS.includes(id))
         .map((id) => errorResult(id, 'unknown check', '-', `no check with id ${id}`))
@@ -108,6 +117,16 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
               'no engine configured: the daemon and host checks ask the engine',
             ),
           ),
+        )
+        .concat(
+          historyless.map((id) =>
+            errorResult(
+              id,
+              'check could not run',
+              'sessions',
+              "the backup checks read this WARDEN_HOME's sessions, which this runner cannot",
+            ),
+          ),
         );
       try {
         const scopes = new Set(known.map((id) => checkScope(id)));
@@ -116,6 +135,7 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
           scopes: [
             ...(scopes.has('containers') ? ['containers', 'compose'] : []),
             ...(scopes.has('networks') ? ['networks'] : []),
+            ...(scopes.has('backups') ? ['backups'] : []),
             ...(scopes.has('daemon') ? ['daemon'] : []),
             ...(scopes.has('host') ? ['host'] : []),
           ],
@@ -124,6 +144,7 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
           ...(deps.docker ? { docker: deps.docker } : {}),
           ...(deps.readFile ? { readFile: deps.readFile } : {}),
           ...(deps.env ? { env: deps.env } : {}),
+          ...(deps.backups ? { backups: { history: deps.backups } } : {}),
           signal: ctx.signal,
         });
         if (compose && !run.engine.reached && deps.docker)

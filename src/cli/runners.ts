@@ -12,6 +12,7 @@ import type { EvidenceFiles } from '../actions/files-port.js';
 import type { BackupSources } from '../actions/backup-sources.js';
 import { createCheckRunner } from '../checks/runner.js';
 import { createActionRunner } from '../actions/runner.js';
+import { readBackupHistory } from './backup-history.js';
 import type { ActionRunner, CheckRunner } from '../engine/executors.js';
 import type { Clock, DockerPort, SessionStorePort, ShellPort } from '../engine/ports.js';
 
@@ -52,7 +53,12 @@ export function secretsOfTargets(
 
 export function buildRunners(deps: RunnerDeps): { checks?: CheckRunner; actions?: ActionRunner } {
   return {
-    checks: createCheckRunner({ docker: deps.docker(), readFile: deps.readText, env: process.env }),
+    checks: createCheckRunner({
+      docker: deps.docker(),
+      readFile: deps.readText,
+      env: process.env,
+      backups: () => readBackupHistory(deps.store),
+    }),
     actions: createActionRunner(actionDeps(deps)),
   };
 }

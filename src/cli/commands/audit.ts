@@ -15,6 +15,8 @@ import { formatSarif, type SarifOptions } from '../../audit/format-sarif.js';
 import { formatJunit } from '../../audit/format-junit.js';
 import { formatTable } from '../../audit/format-table.js';
 import type { AuditReport } from '../../audit/types.js';
+import type { BackupHistory } from '../../checks/rules-backups.js';
+import { readBackupHistory } from '../backup-history.js';
 
 export const AUDIT_FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
@@ -28,9 +30,10 @@ export interface AuditOptions {
   output?: string;
   /** SARIF: the directory compose URIs are relative to (default: the git work tree, else cwd). */
   sourceRoot?: string;
-  /** `containers,compose,daemon,host,images` (comma-separated; repeatable). */
+  /** `containers,compose,networks,backups,daemon,host,images` (comma-separated; repeatable). */
   scope?: string[];
   imageMaxAgeDays?: string;
+  rpoHours?: string;
   /** `auto` (this machine's /proc when the engine is local, else `top`) or `top`. */
   processSource?: string;
 }
@@ -46,6 +49,8 @@ export interface AuditDeps {
   endpoint?: string;
   readFile: (path: string) => Promise<string>;
   writeFile?: (path: string, text: string) => Promise<void>;
+  /** The backups scope: what this WARDEN_HOME's sessions recorded (read lazily). */
+  backupHistory?: () => Promise<BackupHistory>;
   stdout: Writable;
   stderr: Writable;
   now: () => Date;
@@ -98,6 +103,9 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
       throw new UserError(
         `--image-max-age-days takes a whole number of days, not ${options.imageMaxAgeDays}`,
       );
+    const rpo = options.rpoHours === undefined ? undefined : Number(options.rpoHours);
+    if (rpo !== undefined && !(Number.isFinite(rpo) && rpo > 0))
+      throw new UserError(`--rpo-hours takes a positive number of hours, not ${options.rpoHours}`);
     const docker = typeof deps.docker === 'function' ? await deps.docker() : deps.docker;
     const { report, unset } = await auditReport({
       composeFiles: options.compose ?? [],
@@ -108,6 +116,15 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
       ...(scopes ? { scopes } : {}),
       ...(options.processSource === 'top' ? { processSource: 'top' as const } : {}),
       images: { now: deps.now(), ...(maxAge !== undefined ? { maxAgeDays: maxAge } : {}) },
+      ...(deps.backupHistory
+        ? {
+            backups: {
+              history: deps.backupHistory,
+              now: deps.now(),
+              ...(rpo !== undefined ? { rpoHours: rpo } : {}),
+            },
+          }
+        : {}),
       tool: { name: 'warden', version: deps.version ?? '0.0.0' },
       now: deps.now(),
       ...(deps.endpoint ? { endpoint: deps.endpoint } : {}),
@@ -173,11 +190,12 @@ export function registerAuditCommand(program: Command, ctx: CommandContext): voi
     )
     .option(
       '--scope <scopes>',
-      'what to audit: containers,compose,daemon,host,images (default containers,compose,daemon,host)',
+      'what to audit: containers,compose,networks,backups,daemon,host,images (default: all but images)',
       collect,
       [],
     )
     .option('--image-max-age-days <days>', 'images scope: older images fail image-old (365)')
+    .option('--rpo-hours <hours>', 'backups scope: the newest backup must be this recent (24)')
     .addOption(
       new Option(
         '--process-source <source>',
@@ -200,6 +218,7 @@ export function registerAuditCommand(program: Command, ctx: CommandContext): voi
           endpoint: app.dockerEndpoint,
           readFile: (p) => app.readText(p),
           writeFile: (p, t) => app.writeText(p, t),
+          backupHistory: () => readBackupHistory(app.store),
           stdout: { write: (t: string) => ctx.io.out(t) },
           stderr: { write: (t: string) => ctx.io.err(t) },
           now: () => app.clock.now(),
