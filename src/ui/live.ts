@@ -5,6 +5,7 @@
  */
 import { auditReport } from '../audit/run.js';
 import type { AuditReport } from '../audit/types.js';
+import type { BackupHistory } from '../checks/rules-backups.js';
 import type { ContainerSummary, DockerReadPort } from '../engine/docker-read-port.js';
 
 export interface LiveAuditOptions {
@@ -12,6 +13,8 @@ export interface LiveAuditOptions {
   endpoint?: string;
   version?: string;
   signal?: AbortSignal;
+  /** The backups scope: what this WARDEN_HOME's sessions recorded. */
+  backups?: () => Promise<BackupHistory>;
 }
 
 /** Every container on the engine, every check, read-only. Throws DockerError when unreachable. */
@@ -25,6 +28,7 @@ export async function liveAudit(
     tool: { name: 'warden', version: opts.version ?? '0.0.0' },
     now: opts.now(),
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    ...(opts.backups ? { backups: { history: opts.backups, now: opts.now() } } : {}),
   });
   return report;
 }

@@ -5,6 +5,7 @@ import { inspectInterrupted } from '../actions/interrupted.js';
 import type { App as WardenApp } from '../cli/compose.js';
 import { listSessions } from '../cli/commands/sessions.js';
 import { wardenVersion } from '../cli/version.js';
+import { readBackupHistory } from '../cli/backup-history.js';
 import { App, type SessionHolder, type TuiStart } from './app.js';
 import { DepsProvider, type Deps } from './hooks/useDeps.js';
 import { KeyInputProvider } from './hooks/keyInput.js';
@@ -26,6 +27,7 @@ export function depsFromApp(app: WardenApp, animate: boolean): Deps {
           endpoint: app.dockerEndpoint,
           version: wardenVersion(),
           signal,
+          backups: () => readBackupHistory(app.store),
         }),
       containers: async () => containerRows(await app.docker().listContainers({ all: true })),
       engine: async () => {
