@@ -15,7 +15,13 @@ export interface FixPart {
 
 export const RESTART_DAEMON = 'then restart the daemon: containers stop unless live-restore is on';
 
+/** Whether the fix is a container's setting (compose, `docker run`, maybe `docker update`). */
+export function isContainerSetting(r: Remediation): boolean {
+  return !(r.host || r.daemon || r.dockerfile || r.warden);
+}
+
 export function fixParts(r: Remediation): FixPart[] {
+  if (r.warden) return [{ label: 'warden', text: r.warden }];
   if (r.host) return [{ label: 'on the host', text: r.host }];
   if (r.daemon)
     return [

@@ -50,35 +50,31 @@ export interface BackupCheckDefinition {
   remediation: Remediation;
 }
 
-const verb = (run: string, compose: string): Remediation => ({ compose, run, live: true });
+const verb = (command: string): Remediation => ({
+  warden: command,
+  compose: `# not a compose setting: ${command}`,
+  run: command,
+  live: true,
+});
 
 export const BACKUP_CHECKS: readonly BackupCheckDefinition[] = [
   {
     id: 'backup-recent',
     title: "The container's data has no backup within the recovery point objective",
     severity: 'medium',
-    remediation: verb(
-      'warden backup <container> --encrypt --key-file <key> (schedule it within the RPO)',
-      '# not a compose setting: warden backup <container> --encrypt --key-file <key>',
-    ),
+    remediation: verb('warden backup <container> --encrypt --key-file <key>'),
   },
   {
     id: 'backup-encrypted',
     title: "The container's newest backup is not encrypted",
     severity: 'low',
-    remediation: verb(
-      'warden backup <container> --encrypt --key-file <key>',
-      '# not a compose setting: warden backup <container> --encrypt --key-file <key>',
-    ),
+    remediation: verb('warden backup <container> --encrypt --key-file <key>'),
   },
   {
     id: 'backup-restore-tested',
     title: "The container's newest backup has no passing restore test",
     severity: 'medium',
-    remediation: verb(
-      'warden restore-test <container>',
-      '# not a compose setting: warden restore-test <container>',
-    ),
+    remediation: verb('warden restore-test <container>'),
   },
 ];
 
@@ -126,11 +122,7 @@ export function evaluateBackups(
         target: targetOf(m),
         ...(d.evidence !== undefined ? { evidence: d.evidence } : {}),
         ...(d.reason !== undefined ? { reason: d.reason } : {}),
-        remediation: {
-          ...c.remediation,
-          run: c.remediation.run.replace('<container>', m.name),
-          compose: c.remediation.compose.replace('<container>', m.name),
-        },
+        remediation: verb((c.remediation.warden ?? '').replace('<container>', m.name)),
         refs: {},
       });
     }

@@ -4,7 +4,7 @@ import type { DockerReadPort } from '../engine/docker-read-port.js';
 import { redact } from '../engine/redact.js';
 import { errorMessage } from '../errors.js';
 import { ALL_CHECKS, checkScope } from './all-checks.js';
-import { fixText } from './remediation.js';
+import { fixText, isContainerSetting } from './remediation.js';
 import { targetLabel } from './targets.js';
 import { runAuditCore } from './audit-core.js';
 import type { ReadFile } from './compose-load.js';
@@ -79,12 +79,11 @@ function toResult(e: Evaluation): CheckResult {
         : {}),
     ...(e.verdict === 'fail'
       ? {
-          remediation:
-            e.remediation.host || e.remediation.daemon || e.remediation.dockerfile
-              ? fixText(e.remediation)
-              : `${fixText(e.remediation)}\n${
-                  e.remediation.live ? 'fixable live with `docker update`' : 'needs a recreate'
-                }`,
+          remediation: !isContainerSetting(e.remediation)
+            ? fixText(e.remediation)
+            : `${fixText(e.remediation)}\n${
+                e.remediation.live ? 'fixable live with `docker update`' : 'needs a recreate'
+              }`,
         }
       : {}),
   };

@@ -42,6 +42,8 @@ export interface Remediation {
    * neither compose, `docker run` nor daemon.json can. `run` then repeats it.
    */
   host?: string;
+  /** A Warden command that fixes it (take a backup, test a restore). `run` then repeats it. */
+  warden?: string;
 }
 
 export interface CheckDefinition {

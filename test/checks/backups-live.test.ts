@@ -13,6 +13,7 @@ import { createBackupSources } from '../../src/adapters/backup-sources-fs.js';
 import { createDockerAdapter } from '../../src/adapters/docker/index.js';
 import { createEvidenceFiles } from '../../src/adapters/evidence-fs.js';
 import { runAuditCore } from '../../src/checks/audit-core.js';
+import { fixParts } from '../../src/checks/remediation.js';
 import { readBackupHistory } from '../../src/cli/backup-history.js';
 import { actionDeps as composedActionDeps } from '../../src/cli/runners.js';
 import { createFileSessionStore } from '../../src/journal/file.js';
@@ -87,6 +88,12 @@ describe.skipIf(!dockerAvailable)(`backups scope (${noDockerReason})`, () => {
     const e = await audit();
     expect(e('backup-recent')?.verdict).toBe('fail');
     expect(e('backup-recent')?.evidence).toBe('no backup by Warden of /data');
+    // The fix is Warden's own command for this container, labelled as such everywhere.
+    const r = e('backup-recent')?.remediation;
+    expect(r?.warden).toBe(`warden backup ${v.name} --encrypt --key-file <key>`);
+    expect(fixParts(r ?? { compose: '', run: '', live: false })).toEqual([
+      { label: 'warden', text: `warden backup ${v.name} --encrypt --key-file <key>` },
+    ]);
     expect(e('backup-encrypted')?.verdict).toBe('not-applicable');
     expect(e('backup-restore-tested')?.verdict).toBe('not-applicable');
     expect(e('backup-recent', stateless)?.verdict).toBe('not-applicable');

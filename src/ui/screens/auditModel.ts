@@ -1,6 +1,6 @@
 /** The audit screen's data: findings grouped by severity then target, and one finding's detail. Pure. */
 import { targetKey, targetLabel } from '../../audit/report.js';
-import { fixParts } from '../../checks/remediation.js';
+import { fixParts, isContainerSetting } from '../../checks/remediation.js';
 import { isHostTarget } from '../../checks/targets.js';
 import {
   SEVERITY_ORDER,
@@ -107,7 +107,7 @@ export function findingLines(f: Finding, width: number): Line[] {
   add(targetLabel(f.target), 'muted');
   if (f.evidence) add(`found: ${f.evidence}`);
   out.push({ text: '' }, { text: 'Fix', tone: 'accent', bold: true });
-  if (f.remediation.host || f.remediation.daemon || f.remediation.dockerfile) {
+  if (!isContainerSetting(f.remediation)) {
     // Not a container's setting: nothing to `docker update`, no container to recreate.
     for (const p of fixParts(f.remediation)) {
       add(`${p.label}:`, 'muted');
