@@ -10,6 +10,7 @@ import type {
   SourceLocation,
   StackCheckDefinition,
 } from './types.js';
+import { evaluationOf } from './types.js';
 import { privilegeChecks } from './rules-privilege.js';
 import { exposureChecks } from './rules-exposure.js';
 import { runtimeChecks } from './rules-runtime.js';
@@ -92,15 +93,7 @@ export function toEvaluation(
     target = elsewhere ? base : { ...base, line: d.line };
   }
   return {
-    check: c.id,
-    verdict: d.verdict,
-    severity: d.severity ?? c.severity,
-    title: c.title,
-    target,
-    ...(d.evidence !== undefined ? { evidence: d.evidence } : {}),
-    ...(d.reason !== undefined ? { reason: d.reason } : {}),
-    remediation: d.remediation ? { ...c.remediation, ...d.remediation } : c.remediation,
-    refs: c.cis ? { cis: c.cis } : {},
+    ...evaluationOf(c, target, d),
     ...(location ? { location } : {}),
   };
 }

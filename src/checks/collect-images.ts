@@ -9,6 +9,7 @@ import { mapLimit } from './collect.js';
 import { scanImageExport, type LayerScan } from './image-layers.js';
 import { IMAGE_CHECKS, type ImageCheckContext, type ImageFacts } from './rules-images.js';
 import type { Evaluation, FindingTarget } from './types.js';
+import { evaluationOf } from './types.js';
 
 export type ImageScanCache = Map<string, Promise<LayerScan>>;
 
@@ -107,18 +108,5 @@ export function evaluateImage(
   ids?: readonly string[],
 ): Evaluation[] {
   const checks = ids ? IMAGE_CHECKS.filter((c) => ids.includes(c.id)) : IMAGE_CHECKS;
-  return checks.map((c) => {
-    const d = c.evaluate(f, ctx);
-    return {
-      check: c.id,
-      verdict: d.verdict,
-      severity: d.severity ?? c.severity,
-      title: c.title,
-      target: imageTarget(f),
-      ...(d.evidence !== undefined ? { evidence: d.evidence } : {}),
-      ...(d.reason !== undefined ? { reason: d.reason } : {}),
-      remediation: c.remediation,
-      refs: { ...(c.cis ? { cis: c.cis } : {}), ...(c.dockle ? { dockle: c.dockle } : {}) },
-    };
-  });
+  return checks.map((c) => evaluationOf(c, imageTarget(f), c.evaluate(f, ctx)));
 }

@@ -7,7 +7,8 @@
 import type { Severity } from '../runbook/types.js';
 import { targetOf } from './catalog.js';
 import type { ContainerModel } from './model.js';
-import type { Evaluation, Remediation } from './types.js';
+import type { CheckVerdictDetail, Evaluation, Remediation } from './types.js';
+import { evaluationOf } from './types.js';
 
 export interface BackupFact {
   session: string;
@@ -114,17 +115,9 @@ export function evaluateBackups(
     const newest = newestBackup(m, history);
     for (const c of checks) {
       const d = judge(c.id, m, mounts, newest, history, ctx);
-      out.push({
-        check: c.id,
-        verdict: d.verdict,
-        severity: c.severity,
-        title: c.title,
-        target: targetOf(m),
-        ...(d.evidence !== undefined ? { evidence: d.evidence } : {}),
-        ...(d.reason !== undefined ? { reason: d.reason } : {}),
-        remediation: verb((c.remediation.warden ?? '').replace('<container>', m.name)),
-        refs: {},
-      });
+      // The fix names this container.
+      const fix = verb((c.remediation.warden ?? '').replace('<container>', m.name));
+      out.push(evaluationOf(c, targetOf(m), { ...d, remediation: fix }));
     }
   }
   return out;
@@ -137,7 +130,7 @@ function judge(
   newest: BackupFact | undefined,
   history: BackupHistory,
   ctx: BackupCheckContext,
-): Pick<Evaluation, 'verdict' | 'evidence' | 'reason'> {
+): CheckVerdictDetail {
   if (mounts.length === 0)
     return {
       verdict: 'not-applicable',

@@ -12,6 +12,7 @@ import type { DaemonSettings } from './daemon-config.js';
 import { DAEMON_FILE_CHECKS, type DaemonFile } from './rules-daemon-files.js';
 import { SHIPPING_DRIVERS } from './rules-runtime.js';
 import type { CheckVerdictDetail, Evaluation, FindingTarget, Remediation } from './types.js';
+import { evaluationOf } from './types.js';
 
 export interface DaemonFacts {
   info: EngineInfo;
@@ -269,18 +270,5 @@ export function daemonTarget(info: EngineInfo): FindingTarget {
 
 export function evaluateDaemon(f: DaemonFacts, ids?: readonly string[]): Evaluation[] {
   const checks = ids ? DAEMON_CHECKS.filter((c) => ids.includes(c.id)) : DAEMON_CHECKS;
-  return checks.map((c) => {
-    const d = c.evaluate(f);
-    return {
-      check: c.id,
-      verdict: d.verdict,
-      severity: d.severity ?? c.severity,
-      title: c.title,
-      target: daemonTarget(f.info),
-      ...(d.evidence !== undefined ? { evidence: d.evidence } : {}),
-      ...(d.reason !== undefined ? { reason: d.reason } : {}),
-      remediation: { ...c.remediation, ...d.remediation },
-      refs: { cis: c.cis },
-    };
-  });
+  return checks.map((c) => evaluationOf(c, daemonTarget(f.info), c.evaluate(f)));
 }

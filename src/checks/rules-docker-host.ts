@@ -9,6 +9,7 @@ import type { Severity } from '../runbook/types.js';
 import type { DaemonSettings } from './daemon-config.js';
 import { SYSTEMD_UNITS } from './rules-daemon-files.js';
 import type { CheckVerdictDetail, Evaluation, FindingTarget, Remediation } from './types.js';
+import { evaluationOf } from './types.js';
 
 export interface HostFacts {
   /** Why the host could not be read (a remote engine, no daemon process visible). */
@@ -197,12 +198,11 @@ function dockerGroup(h: HostFacts): Verdict[] {
     detail: {
       verdict: 'fail',
       evidence: `${m.user} is in the ${group} group${m.how === 'primary' ? ' (its primary group)' : ''}: the socket gives it root on this host`,
-      remediation: {
-        host:
-          m.how === 'primary'
-            ? `usermod -g <another group> ${m.user}`
-            : `gpasswd -d ${m.user} ${group}`,
-      },
+      remediation: onHost(
+        m.how === 'primary'
+          ? `usermod -g <another group> ${m.user}`
+          : `gpasswd -d ${m.user} ${group}`,
+      ),
     },
   }));
 }
@@ -239,9 +239,9 @@ function auditRules(h: HostFacts): Verdict[] {
       detail: {
         verdict: 'fail',
         evidence: `not watched (${from}): ${missing.map((p) => `${p.path} (${p.cis})`).join(', ')}`,
-        remediation: {
-          host: `append to /etc/audit/rules.d/docker.rules, then run augenrules --load:\n${rules.join('\n')}`,
-        },
+        remediation: onHost(
+          `append to /etc/audit/rules.d/docker.rules, then run augenrules --load:\n${rules.join('\n')}`,
+        ),
       },
     },
   ];
@@ -259,20 +259,8 @@ export function evaluateHost(
 ): Evaluation[] {
   const checks = ids ? HOST_CHECKS.filter((c) => ids.includes(c.id)) : HOST_CHECKS;
   return checks.flatMap((c) =>
-    (EVALUATE[c.id]?.(h) ?? []).map(({ detail: d, user }) => ({
-      check: c.id,
-      verdict: d.verdict,
-      severity: d.severity ?? c.severity,
-      title: c.title,
-      target: user ? { kind: 'user' as const, name: user } : engine,
-      ...(d.evidence !== undefined ? { evidence: d.evidence } : {}),
-      ...(d.reason !== undefined ? { reason: d.reason } : {}),
-      remediation: {
-        ...c.remediation,
-        ...d.remediation,
-        ...(d.remediation?.host ? { run: d.remediation.host } : {}),
-      },
-      refs: { cis: c.cis },
-    })),
+    (EVALUATE[c.id]?.(h) ?? []).map(({ detail: d, user }) =>
+      evaluationOf(c, user ? { kind: 'user', name: user } : engine, d),
+    ),
   );
 }

@@ -9,7 +9,8 @@ import type { ContainerModel } from './model.js';
 import type { NetworkModel } from './compose-model.js';
 import { identify, portText, reachOf } from './products.js';
 import type { Severity } from '../runbook/types.js';
-import type { Evaluation, FindingTarget, Remediation } from './types.js';
+import type { CheckVerdictDetail, Evaluation, FindingTarget, Remediation } from './types.js';
+import { evaluationOf } from './types.js';
 import { targetOf } from './catalog.js';
 
 /** Databases, caches, search engines, brokers, object stores: what holds the data. */
@@ -135,26 +136,8 @@ export function networkTarget(n: NetworkModel, scope: NetworkScope): FindingTarg
   return { kind: 'network', name: n.name, ...(scope.file ? { file: scope.file } : {}) };
 }
 
-function evaluation(
-  id: string,
-  target: FindingTarget,
-  d: Pick<Evaluation, 'verdict'> &
-    Partial<Pick<Evaluation, 'evidence' | 'reason'>> & {
-      remediation?: Partial<Remediation>;
-    },
-): Evaluation {
-  const c = byId.get(id) as NetworkCheckDefinition;
-  return {
-    check: c.id,
-    verdict: d.verdict,
-    severity: c.severity,
-    title: c.title,
-    target,
-    ...(d.evidence !== undefined ? { evidence: d.evidence } : {}),
-    ...(d.reason !== undefined ? { reason: d.reason } : {}),
-    remediation: { ...c.remediation, ...d.remediation },
-    refs: {},
-  };
+function evaluation(id: string, target: FindingTarget, d: CheckVerdictDetail): Evaluation {
+  return evaluationOf(byId.get(id) as NetworkCheckDefinition, target, d);
 }
 
 /** Each datastore once: fail with every network it shares with a published container. */

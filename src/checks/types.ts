@@ -1,4 +1,4 @@
-/** What checks produce. Pure data. */
+/** What checks produce, and how one verdict becomes an evaluation. Pure. */
 import type { Severity } from '../runbook/types.js';
 import type { ContainerModel, EngineFacts } from './model.js';
 
@@ -108,4 +108,36 @@ export interface Evaluation {
   refs: { cis?: string; dockle?: string };
   /** Compose: the file and line holding the offending setting. */
   location?: SourceLocation;
+}
+
+/** What every check definition carries, whatever it judges. */
+export interface CheckMeta {
+  id: string;
+  title: string;
+  severity: Severity;
+  cis?: string;
+  dockle?: string;
+  remediation: Remediation;
+}
+
+/**
+ * One check's verdict on one target as an evaluation: the verdict's severity, evidence, reason
+ * and fix refine the check's own.
+ */
+export function evaluationOf(
+  c: CheckMeta,
+  target: FindingTarget,
+  d: CheckVerdictDetail,
+): Evaluation {
+  return {
+    check: c.id,
+    verdict: d.verdict,
+    severity: d.severity ?? c.severity,
+    title: c.title,
+    target,
+    ...(d.evidence !== undefined ? { evidence: d.evidence } : {}),
+    ...(d.reason !== undefined ? { reason: d.reason } : {}),
+    remediation: d.remediation ? { ...c.remediation, ...d.remediation } : c.remediation,
+    refs: { ...(c.cis ? { cis: c.cis } : {}), ...(c.dockle ? { dockle: c.dockle } : {}) },
+  };
 }

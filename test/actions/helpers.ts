@@ -1,5 +1,7 @@
 /** Shared setup for the incident-action integration tests (real engine). */
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { actionDeps as composedDeps } from '../../src/cli/runners.js';
 import { statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createDockerAdapter } from '../../src/adapters/docker/index.js';
@@ -211,4 +213,31 @@ export function createStubborn(runId: string, prefix: string): string {
     "trap '' TERM; while true; do sleep 0.2; done",
   ]);
   return name;
+}
+
+/**
+ * The action deps as the composition root builds them (src/cli/runners.ts): a restore or a
+ * restore test asks the journal of the session that took the backup.
+ */
+export function composedActionDeps(home: string): ActionDeps {
+  return composedDeps({
+    docker: () => createDockerAdapter(),
+    store: createFileSessionStore(home, { now: () => new Date() }),
+    clock: { now: () => new Date() },
+    home,
+    files: createEvidenceFiles(),
+    sources: createBackupSources(),
+    readText: (p) => readFile(p, 'utf8'),
+  });
+}
+
+/** Waits until the victim's start script has written its data (`/data/sub/n.txt`). */
+export async function victimReady(v: Victim): Promise<void> {
+  await until(() => {
+    try {
+      return dockerCli(['exec', v.name, 'cat', '/data/sub/n.txt']) === 'nested';
+    } catch {
+      return false;
+    }
+  });
 }

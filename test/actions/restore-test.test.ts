@@ -7,7 +7,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { treeDifferences, type Tree } from '../../src/actions/tar-digest.js';
@@ -20,24 +19,13 @@ import {
   noDockerReason,
 } from '../helpers/docker.js';
 import { tempHome } from '../helpers/session.js';
-import { adHocSession, createVictim, until, type Victim } from './helpers.js';
-import { actionDeps as composedActionDeps } from '../../src/cli/runners.js';
-import { createDockerAdapter } from '../../src/adapters/docker/index.js';
-import { createEvidenceFiles } from '../../src/adapters/evidence-fs.js';
-import { createBackupSources } from '../../src/adapters/backup-sources-fs.js';
-import { createFileSessionStore } from '../../src/journal/file.js';
-
-/** The action deps as the composition root builds them: a restore asks the journal. */
-const actionDeps = (home: string) =>
-  composedActionDeps({
-    docker: () => createDockerAdapter(),
-    store: createFileSessionStore(home, { now: () => new Date() }),
-    clock: { now: () => new Date() },
-    home,
-    files: createEvidenceFiles(),
-    sources: createBackupSources(),
-    readText: (p) => readFile(p, 'utf8'),
-  });
+import {
+  adHocSession,
+  composedActionDeps as actionDeps,
+  createVictim,
+  victimReady,
+  type Victim,
+} from './helpers.js';
 
 const runId = `rtest-${randomBytes(3).toString('hex')}`;
 const signal = new AbortController().signal;
@@ -55,13 +43,7 @@ describe.skipIf(!dockerAvailable)(`restore-test on the real engine (${noDockerRe
   beforeAll(async () => {
     ensureTestImage();
     v = createVictim(runId, 'rt', 150 + Math.floor(Math.random() * 40));
-    await until(() => {
-      try {
-        return dockerCli(['exec', v.name, 'cat', '/data/sub/n.txt']) === 'nested';
-      } catch {
-        return false;
-      }
-    });
+    await victimReady(v);
   });
   afterAll(() => cleanupLabelled(runId));
 

@@ -6,18 +6,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackupSources } from '../../src/adapters/backup-sources-fs.js';
-import { createDockerAdapter } from '../../src/adapters/docker/index.js';
-import { createEvidenceFiles } from '../../src/adapters/evidence-fs.js';
 import { runAuditCore } from '../../src/checks/audit-core.js';
 import { fixParts } from '../../src/checks/remediation.js';
 import { readBackupHistory } from '../../src/cli/backup-history.js';
-import { actionDeps as composedActionDeps } from '../../src/cli/runners.js';
 import { createFileSessionStore } from '../../src/journal/file.js';
-import { adHocSession, createVictim, until, type Victim } from '../actions/helpers.js';
+import {
+  adHocSession,
+  composedActionDeps,
+  createVictim,
+  victimReady,
+  type Victim,
+} from '../actions/helpers.js';
 import {
   cleanupLabelled,
   dockerAvailable,
@@ -36,15 +37,7 @@ const signal = new AbortController().signal;
 describe.skipIf(!dockerAvailable)(`backups scope (${noDockerReason})`, () => {
   const home = tempHome('warden-backups-');
   const store = createFileSessionStore(home, { now: () => new Date() });
-  const ad = composedActionDeps({
-    docker: () => createDockerAdapter(),
-    store,
-    clock: { now: () => new Date() },
-    home,
-    files: createEvidenceFiles(),
-    sources: createBackupSources(),
-    readText: (p) => readFile(p, 'utf8'),
-  });
+  const ad = composedActionDeps(home);
   let v: Victim;
   const stateless = testName('stateless');
 
@@ -59,13 +52,7 @@ describe.skipIf(!dockerAvailable)(`backups scope (${noDockerReason})`, () => {
       'warden-test/busybox:1',
       'true',
     ]);
-    await until(() => {
-      try {
-        return dockerCli(['exec', v.name, 'cat', '/data/sub/n.txt']) === 'nested';
-      } catch {
-        return false;
-      }
-    });
+    await victimReady(v);
   });
   afterAll(() => cleanupLabelled(runId));
 
