@@ -26,6 +26,10 @@ export interface DaemonSettings {
   seccompProfile?: string;
   experimental?: boolean;
   dataRoot?: string;
+  /** `exec-root` (default /var/run/docker): where a containerd dockerd starts keeps its socket. */
+  execRoot?: string;
+  /** `containerd`: the address of a containerd dockerd does not start itself. */
+  containerd?: string;
   configFile?: string;
   /** TLS material the daemon was given: `tlscacert`, `tlscert`, `tlskey` paths. */
   tlsFiles: { ca?: string; cert?: string; key?: string };
@@ -128,6 +132,8 @@ const SCALARS: Readonly<Record<string, Setter>> = {
   'log-driver': stringField('logDriver'),
   'seccomp-profile': stringField('seccompProfile'),
   'data-root': stringField('dataRoot'),
+  'exec-root': stringField('execRoot'),
+  containerd: stringField('containerd'),
   tlscacert: tlsFile('ca'),
   tlscert: tlsFile('cert'),
   tlskey: tlsFile('key'),

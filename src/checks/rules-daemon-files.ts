@@ -26,6 +26,17 @@ export const SYSTEMD_UNITS = [
   '/etc/systemd/system',
 ].flatMap((d) => [`${d}/docker.service`, `${d}/docker.socket`]);
 
+/**
+ * The containerd sockets a daemon may use: `--containerd`, else the one dockerd starts under its
+ * exec root; and /run/containerd's (a system containerd, found by the default address).
+ */
+export function containerdSockets(s: Pick<DaemonSettings, 'containerd' | 'execRoot'>): string[] {
+  const own =
+    s.containerd?.replace(/^unix:\/\//, '') ??
+    `${(s.execRoot ?? '/var/run/docker').replace(/\/+$/, '')}/containerd/containerd.sock`;
+  return [...new Set([own, '/run/containerd/containerd.sock'])];
+}
+
 /** The files to look at for a daemon with these settings. */
 export function daemonFilePaths(s: DaemonSettings): { role: DaemonFileRole; path: string }[] {
   const sockets = s.hosts
@@ -41,7 +52,7 @@ export function daemonFilePaths(s: DaemonSettings): { role: DaemonFileRole; path
   ];
   return [
     ...[...new Set(sockets)].map((path) => ({ role: 'socket' as const, path })),
-    { role: 'containerd-socket', path: '/run/containerd/containerd.sock' },
+    ...containerdSockets(s).map((path) => ({ role: 'containerd-socket' as const, path })),
     { role: 'config', path: s.configFile ?? '/etc/docker/daemon.json' },
     { role: 'config-dir', path: '/etc/docker' },
     // Options the init scripts pass to dockerd (Debian's and Red Hat's): CIS 3.19–3.22.
@@ -57,7 +68,11 @@ const describe = (f: DaemonFile & { stat: FileStat }) =>
   `${f.path} ${f.stat.uid === 0 ? 'root' : `uid ${f.stat.uid}`}:${f.stat.group ?? `gid ${f.stat.gid}`} ${octal(f.stat.mode)}`;
 
 interface Rule {
-  /** The files judged, by role, and the mode bits each must have off. */
+  /**
+   * The files judged, by role, and the mode bits each must have off: everything beyond the CIS
+   * mode (660 for sockets, 644 for daemon.json and the units, 755 for /etc/docker, 444 and 400
+   * for TLS certificates and keys), setuid, setgid and sticky included.
+   */
   forbidden: Partial<Record<DaemonFileRole, number>>;
   /** Groups allowed besides root (gid 0). */
   groups?: string[];
@@ -156,7 +171,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     severity: 'critical',
     cis: '3.15',
     remediation: onHost('chown root:docker /var/run/docker.sock && chmod 660 /var/run/docker.sock'),
-    evaluate: (f) => judge(f, { forbidden: { socket: 0o007 }, groups: ['docker'] }),
+    evaluate: (f) => judge(f, { forbidden: { socket: ~0o660 & 0o7777 }, groups: ['docker'] }),
   },
   {
     id: 'daemon-containerd-socket-permissions',
@@ -166,7 +181,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     remediation: onHost(
       'chown root:root /run/containerd/containerd.sock && chmod 660 /run/containerd/containerd.sock',
     ),
-    evaluate: (f) => judge(f, { forbidden: { 'containerd-socket': 0o007 } }),
+    evaluate: (f) => judge(f, { forbidden: { 'containerd-socket': ~0o660 & 0o7777 } }),
   },
   {
     id: 'daemon-config-permissions',
@@ -177,7 +192,10 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     remediation: onHost(
       'chown root:root /etc/docker /etc/docker/daemon.json && chmod 755 /etc/docker && chmod 644 /etc/docker/daemon.json',
     ),
-    evaluate: (f) => judge(f, { forbidden: { config: 0o022, 'config-dir': 0o022 } }),
+    evaluate: (f) =>
+      judge(f, {
+        forbidden: { config: ~0o644 & 0o7777, 'config-dir': ~0o755 & 0o7777 },
+      }),
   },
   {
     id: 'daemon-unit-permissions',
@@ -187,7 +205,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     remediation: onHost(
       'chown root:root <unit> && chmod 644 <unit> (systemctl show -p FragmentPath docker.service)',
     ),
-    evaluate: (f) => judge(f, { forbidden: { unit: 0o022 } }),
+    evaluate: (f) => judge(f, { forbidden: { unit: ~0o644 & 0o7777 } }),
   },
   {
     id: 'daemon-tls-permissions',
@@ -197,6 +215,9 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     remediation: onHost(
       'chown root:root ca.pem server.pem server-key.pem && chmod 444 ca.pem server.pem && chmod 400 server-key.pem',
     ),
-    evaluate: (f) => judge(f, { forbidden: { 'tls-cert': 0o222, 'tls-key': 0o377 } }),
+    evaluate: (f) =>
+      judge(f, {
+        forbidden: { 'tls-cert': ~0o444 & 0o7777, 'tls-key': ~0o400 & 0o7777 },
+      }),
   },
 ];

@@ -31,7 +31,8 @@ export interface DaemonCheckDefinition {
   id: string;
   title: string;
   severity: Severity;
-  cis: string;
+  /** CIS Docker Benchmark v1.6 section; none where no item asks exactly this (log rotation). */
+  cis?: string;
   /** A daemon.json key, or for the daemon's files a command run on the host. */
   remediation: Remediation & ({ daemon: string } | { host: string });
   evaluate(f: DaemonFacts): CheckVerdictDetail;
@@ -146,7 +147,7 @@ const CONFIG_CHECKS: readonly DaemonCheckDefinition[] = [
     id: 'daemon-authorization-plugin',
     title: 'No authorization plugin: every client of the socket may do everything',
     severity: 'low',
-    cis: '2.11',
+    cis: '2.12',
     remediation: fix(
       '"authorization-plugins": ["<plugin>"]',
       'dockerd --authorization-plugin=<plugin>',
@@ -162,7 +163,6 @@ const CONFIG_CHECKS: readonly DaemonCheckDefinition[] = [
     id: 'daemon-log-rotation',
     title: "Daemon's default logging neither rotates nor ships logs",
     severity: 'medium',
-    cis: '2.12',
     remediation: fix(
       '"log-driver": "local" (or "log-opts": { "max-size": "10m", "max-file": "3" }, or a shipping driver)',
       'dockerd --log-opt max-size=10m --log-opt max-file=3',
@@ -189,7 +189,7 @@ const CONFIG_CHECKS: readonly DaemonCheckDefinition[] = [
     id: 'daemon-live-restore',
     title: 'Containers stop when the daemon restarts (live-restore off)',
     severity: 'low',
-    cis: '2.14',
+    cis: '2.15',
     remediation: fix('"live-restore": true', 'dockerd --live-restore'),
     evaluate: (f) =>
       f.info.LiveRestoreEnabled === undefined
@@ -202,7 +202,7 @@ const CONFIG_CHECKS: readonly DaemonCheckDefinition[] = [
     id: 'daemon-userland-proxy',
     title: 'Userland proxy on: a docker-proxy process per published port',
     severity: 'low',
-    cis: '2.15',
+    cis: '2.16',
     remediation: fix('"userland-proxy": false', 'dockerd --userland-proxy=false'),
     evaluate: withSettings((s) =>
       s.userlandProxy === false
@@ -214,7 +214,7 @@ const CONFIG_CHECKS: readonly DaemonCheckDefinition[] = [
     id: 'daemon-seccomp',
     title: "Daemon's default seccomp profile is off",
     severity: 'high',
-    cis: '2.16',
+    cis: '2.17',
     remediation: fix(
       'remove "seccomp-profile": "unconfined"',
       'dockerd without --seccomp-profile=unconfined',
@@ -232,7 +232,7 @@ const CONFIG_CHECKS: readonly DaemonCheckDefinition[] = [
     id: 'daemon-experimental',
     title: 'Experimental features are on in production',
     severity: 'low',
-    cis: '2.17',
+    cis: '2.18',
     remediation: fix('"experimental": false', 'dockerd without --experimental'),
     evaluate: (f) =>
       f.info.ExperimentalBuild === undefined
@@ -245,7 +245,7 @@ const CONFIG_CHECKS: readonly DaemonCheckDefinition[] = [
     id: 'daemon-no-new-privileges',
     title: 'Containers may gain privileges by default (no-new-privileges off)',
     severity: 'medium',
-    cis: '2.18',
+    cis: '2.14',
     remediation: fix('"no-new-privileges": true', 'dockerd --no-new-privileges'),
     evaluate: (f) =>
       securityOption(f.info, 'no-new-privileges')

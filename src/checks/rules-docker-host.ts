@@ -7,7 +7,7 @@
 import type { AuditRuleSource, HostAccounts } from '../engine/docker-read-port.js';
 import type { Severity } from '../runbook/types.js';
 import type { DaemonSettings } from './daemon-config.js';
-import { SYSTEMD_UNITS } from './rules-daemon-files.js';
+import { SYSTEMD_UNITS, containerdSockets } from './rules-daemon-files.js';
 import type { CheckVerdictDetail, Evaluation, FindingTarget, Remediation } from './types.js';
 import { evaluationOf } from './types.js';
 
@@ -41,7 +41,7 @@ const BINARIES: [string, string][] = [
 
 /** Every path CIS 1.1.3–1.1.18 names, for a daemon with these settings (the caller keeps those that exist). */
 export function auditCandidates(
-  s: Pick<DaemonSettings, 'configFile'>,
+  s: Pick<DaemonSettings, 'configFile' | 'containerd' | 'execRoot'>,
   dataRoot: string | undefined,
   exe: string | undefined,
 ): AuditCandidate[] {
@@ -51,7 +51,7 @@ export function auditCandidates(
     { path: dataRoot ?? '/var/lib/docker', cis: '1.1.5' },
     { path: '/etc/docker', cis: '1.1.6' },
     ...SYSTEMD_UNITS.map((path) => ({ path, cis: path.endsWith('.service') ? '1.1.7' : '1.1.9' })),
-    { path: '/run/containerd/containerd.sock', cis: '1.1.8' },
+    ...containerdSockets(s).map((path) => ({ path, cis: '1.1.8' })),
     { path: '/etc/default/docker', cis: '1.1.10' },
     { path: s.configFile ?? '/etc/docker/daemon.json', cis: '1.1.11' },
     { path: '/etc/containerd/config.toml', cis: '1.1.12' },

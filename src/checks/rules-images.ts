@@ -239,7 +239,7 @@ export const IMAGE_CHECKS: readonly ImageCheckDefinition[] = [
     id: 'image-old',
     title: 'Image older than the allowed age',
     severity: 'low',
-    cis: '4.3',
+    cis: '4.4',
     remediation: rebuild(
       'rebuild from an updated base image (docker build --pull) and redeploy',
       'docker build --pull ...',

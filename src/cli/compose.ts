@@ -7,7 +7,19 @@ import { mkdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { resolveEndpoint, type DockerEndpoint } from '../adapters/docker/endpoint.js';
+import {
+  endpointOf,
+  engineIsLocal,
+  LOCAL_ONLY_METHODS,
+  type DockerEndpoint,
+} from '../adapters/docker/endpoint.js';
+import { errorMessage } from '../errors.js';
+import {
+  chooseEndpoint,
+  currentContext,
+  dockerConfigDir,
+  listContexts,
+} from '../adapters/docker/contexts.js';
 import { engineTimeouts } from '../adapters/docker/timeouts.js';
 import { refuseUnsafeHome } from './home-check.js';
 import { lazyPort } from '../adapters/lazy.js';
@@ -53,6 +65,8 @@ export interface App {
   readonly dockerEndpoint: string;
   /** Built on first use, so commands that never touch the engine never connect. */
   docker(): DockerPort;
+  /** Every context of the docker CLI's store, asked for its engine's version (for `doctor`). */
+  dockerContexts(): Promise<ContextProbe[]>;
   checks(): CheckRunner | undefined;
   /** The ports incident actions run against (also used to re-check interrupted actions). */
   actionDeps(): ActionDeps;
@@ -65,6 +79,16 @@ export interface App {
   catalog(): Promise<Catalog>;
   operator(): string;
   sessionDeps(): SessionDeps;
+}
+
+export interface ContextProbe {
+  name: string;
+  endpoint: string;
+  /** The one the docker CLI would use now (its current context). */
+  current: boolean;
+  /** The engine's version, or why it did not answer. */
+  version?: string;
+  error?: string;
 }
 
 export function wardenHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -83,7 +107,12 @@ export function osUser(): string {
   }
 }
 
-export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
+export interface ComposeOptions {
+  /** `--context NAME`: the Docker context to use, before DOCKER_HOST and the rest. */
+  context?: string;
+}
+
+export function composeApp(env: NodeJS.ProcessEnv = process.env, opts: ComposeOptions = {}): App {
   const home = wardenHome(env);
   refuseUnsafeHome(home);
   // Config, keys, sessions and evidence live here: private to the operator from the start.
@@ -97,18 +126,35 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
   );
   const signer = createSigner(home);
   // Read when the engine is first used: a bad DOCKER_HOST does not stop `warden sessions`.
-  const hostSource = env.DOCKER_HOST ? 'DOCKER_HOST' : 'docker.host setting';
+  // As the docker CLI chooses (contexts.ts), with Warden's docker.host setting in its place.
   const host = env.DOCKER_HOST || settings.get('docker.host');
   let endpoint: DockerEndpoint | undefined;
-  const getEndpoint = () => (endpoint ??= resolveEndpoint(host, hostSource));
+  const getEndpoint = () =>
+    (endpoint ??= endpointOf(
+      chooseEndpoint({
+        ...(opts.context ? { flag: opts.context } : {}),
+        env,
+        ...(settings.get('docker.host') ? { setting: settings.get('docker.host') } : {}),
+      }),
+    ));
   let docker: DockerPort | undefined;
   const getDocker = () =>
-    (docker ??= lazyPort<DockerPort>(async () => {
-      const where = getEndpoint();
-      const timeouts = engineTimeouts(env, (k) => settings.get(k));
-      const m = await import('../adapters/docker/index.js');
-      return m.createDockerAdapter(where, timeouts);
-    }));
+    (docker ??= lazyPort<DockerPort>(
+      async () => {
+        const where = getEndpoint();
+        const timeouts = engineTimeouts(env, (k) => settings.get(k));
+        const m = await import('../adapters/docker/index.js');
+        return m.createDockerAdapter(where, timeouts);
+      },
+      // A remote engine's port has no /proc readers: said before loading, so checks skip them.
+      () => {
+        try {
+          return engineIsLocal(getEndpoint()) ? [] : LOCAL_ONLY_METHODS;
+        } catch {
+          return []; // an endpoint that cannot be read: the first call says why
+        }
+      },
+    ));
   let runners: ReturnType<typeof buildRunners> | undefined;
   const files = createEvidenceFiles();
   const readText = (path: string) => readFile(path, 'utf8');
@@ -145,6 +191,26 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env): App {
       }
     },
     docker: getDocker,
+    async dockerContexts() {
+      const dir = dockerConfigDir(env);
+      const current = currentContext(dir) ?? 'default';
+      const m = await import('../adapters/docker/index.js');
+      const timeouts = engineTimeouts(env, (k) => settings.get(k));
+      return Promise.all(
+        listContexts(dir).map(async (c): Promise<ContextProbe> => {
+          const base = { name: c.name, endpoint: c.host, current: c.name === current };
+          try {
+            const e = endpointOf(
+              chooseEndpoint({ flag: c.name, env: { ...env, DOCKER_HOST: '' } }),
+            );
+            const v = await m.createDockerAdapter(e, timeouts).version();
+            return { ...base, version: v.version };
+          } catch (err) {
+            return { ...base, error: errorMessage(err) };
+          }
+        }),
+      );
+    },
     checks: () => getRunners().checks,
     actionDeps: () => actionDeps(runnerDeps),
     actions: () => getRunners().actions,

@@ -20,12 +20,13 @@ export function rootProgram(ctx: CommandContext): Command {
       'Incident response and Docker hardening runbooks, recorded in a signed, hash-chained journal.',
     )
     .version(wardenVersion(), '-V, --version')
+    .option('--context <name>', 'the Docker context to use (before DOCKER_HOST and DOCKER_CONTEXT)')
     .showSuggestionAfterError()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride()
     .addHelpText(
       'after',
-      '\nEnvironment:\n  WARDEN_HOME   where config, keys, sessions and evidence live (default ~/.warden)\n  DOCKER_HOST   the Docker engine (default unix:///var/run/docker.sock)\n  WARDEN_ENGINE_TIMEOUT          seconds the engine may stay silent in a call (default 30)\n  WARDEN_ENGINE_CONNECT_TIMEOUT  seconds to reach the engine and get its first answer (default 5)\n  NO_COLOR      disable colour\n\nExit codes: 0 ok, 1 findings or failed verification, 2 usage or environment error.',
+      "\nEnvironment:\n  WARDEN_HOME   where config, keys, sessions and evidence live (default ~/.warden)\n  DOCKER_HOST   the Docker engine (default unix:///var/run/docker.sock); DOCKER_TLS_VERIFY and DOCKER_CERT_PATH for TLS\n  DOCKER_CONTEXT  a Docker context (after --context and DOCKER_HOST; then the docker.host setting, then the docker CLI's current context)\n  WARDEN_ENGINE_TIMEOUT          seconds the engine may stay silent in a call (default 30)\n  WARDEN_ENGINE_CONNECT_TIMEOUT  seconds to reach the engine and get its first answer (default 5)\n  NO_COLOR      disable colour\n\nExit codes: 0 ok, 1 findings or failed verification, 2 usage or environment error.",
     )
     .allowExcessArguments(true)
     .action((_opts: unknown, cmd: Command) =>
@@ -71,7 +72,10 @@ export async function main(argv: string[]): Promise<void> {
   try {
     const args = argv.slice(2);
     const [program, compose] = await Promise.all([buildProgram(ctx, args), import('./compose.js')]);
-    composeApp = compose.composeApp;
+    composeApp = () => {
+      const context = (program.opts() as { context?: string }).context;
+      return compose.composeApp(process.env, context ? { context } : {});
+    };
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -65,7 +65,16 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
 
 /** The command argv names (its first word that is not an option), if any. */
 export function commandName(args: readonly string[]): string | undefined {
-  return args.find((a) => !a.startsWith('-'));
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    // A root option's value is not a command: `warden --context lab audit`.
+    if (a === '--context') {
+      i++;
+      continue;
+    }
+    if (!a.startsWith('-')) return a;
+  }
+  return undefined;
 }
 
 /**

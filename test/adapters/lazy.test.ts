@@ -28,4 +28,18 @@ describe('lazyPort', () => {
     expect(await Promise.resolve(port)).toBe(port);
     await expect(port.gone()).rejects.toThrow(/no method gone/);
   });
+
+  it('an optional method known to be absent reads as absent before the load, as on the port', async () => {
+    let loads = 0;
+    const port = lazyPort<Port & { local?(): Promise<string> }>(
+      async () => {
+        loads++;
+        return { add: async (a: number, b: number) => a + b };
+      },
+      () => ['local'],
+    );
+    expect(port.local).toBeUndefined();
+    expect(loads).toBe(0);
+    expect(await port.add(1, 1)).toBe(2);
+  });
 });

@@ -166,6 +166,24 @@ describe("the daemon's files", () => {
     expect(sock(0, 'staff')?.verdict).toBe('fail');
     expect(sock(1000, 'docker')?.verdict).toBe('fail');
   });
+
+  it('modes are judged against the CIS numbers: a 755 unit or a 670 socket fails, with the exact chmod', () => {
+    const one = (id: string, role: 'unit' | 'socket', mode: number, group = 'root') =>
+      verdict(id, {
+        info: { Name: 'h' },
+        files: [
+          { role, path: '/f', stat: { uid: 0, gid: group === 'root' ? 0 : 999, mode, group } },
+        ],
+      });
+    expect(one('daemon-unit-permissions', 'unit', 0o644)?.verdict).toBe('pass');
+    const unit = one('daemon-unit-permissions', 'unit', 0o755);
+    expect(unit?.verdict).toBe('fail');
+    expect(unit?.remediation.host).toBe('chown root:root /f && chmod 644 /f');
+    const sock = one('daemon-socket-permissions', 'socket', 0o670, 'docker');
+    expect(sock?.verdict).toBe('fail');
+    expect(sock?.remediation.host).toBe('chown root:docker /f && chmod 660 /f');
+    expect(one('daemon-socket-permissions', 'socket', 0o4660, 'docker')?.verdict).toBe('fail');
+  });
 });
 
 describe("the daemon's data root partition", () => {

@@ -43,6 +43,9 @@ const CIS_RULES = (dataRoot: string, skip: string[] = []) =>
       ].map((b) => `${d}/${b}`),
     ),
     '/run/containerd',
+    // The containerd dockerd starts keeps its socket under the exec root (through /var/run: a
+    // link to /run on most machines, which the kernel resolves for the watch).
+    '/var/run/docker/containerd/containerd.sock',
     dataRoot,
     '/etc/docker',
     // Through /lib: on a merged-/usr machine the watch lands in /usr/lib.

@@ -22,6 +22,11 @@ export interface PrivateEngineOptions {
   bridge?: boolean;
   /** Load the test image (default true). */
   loadImage?: boolean;
+  /**
+   * Run in this machine's network namespace (for a TCP listener on 127.0.0.1), with a bridge of
+   * its own (never `--bridge none` here: it would delete the host's docker0; ../shared/DOCKER.md).
+   */
+  hostNetwork?: boolean;
 }
 
 export interface PrivateEngine {
@@ -51,11 +56,21 @@ export async function startPrivateEngine(opts: PrivateEngineOptions = {}): Promi
   const config = join(dir, 'daemon.json');
   if (opts.daemonJson) writeFileSync(config, JSON.stringify(opts.daemonJson, null, 2));
   const log = openSync(join(dir, 'log'), 'w');
+  // A bridge of its own, named after the engine's directory, with a /24 of 172.31.x.
+  const bridge = opts.hostNetwork ? `wtbr${dir.slice(-6).replace(/[^a-zA-Z0-9]/g, '')}` : '';
+  if (bridge) {
+    const octet = 200 + Math.floor(Math.random() * 50);
+    execFileSync('ip', ['link', 'add', bridge, 'type', 'bridge']);
+    execFileSync('ip', ['addr', 'add', `172.31.${octet}.1/24`, 'dev', bridge]);
+    execFileSync('ip', ['link', 'set', bridge, 'up']);
+  }
+  const delBridge = () => {
+    if (bridge) spawnSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
+  };
   const child = spawn(
-    'unshare',
+    opts.hostNetwork ? 'dockerd' : 'unshare',
     [
-      '--net',
-      'dockerd',
+      ...(opts.hostNetwork ? [] : ['--net', 'dockerd']),
       '--host',
       `unix://${socket}`,
       '--data-root',
@@ -65,7 +80,11 @@ export async function startPrivateEngine(opts: PrivateEngineOptions = {}): Promi
       '--pidfile',
       join(dir, 'd.pid'),
       // With a bridge, its iptables rules are those of its own network namespace.
-      ...(opts.bridge ? [] : ['--iptables=false', '--bridge', 'none']),
+      ...(opts.hostNetwork
+        ? ['--iptables=false', '-b', bridge]
+        : opts.bridge
+          ? []
+          : ['--iptables=false', '--bridge', 'none']),
       ...(opts.daemonJson ? ['--config-file', config] : []),
       ...(opts.args ?? []),
     ],
@@ -84,6 +103,7 @@ export async function startPrivateEngine(opts: PrivateEngineOptions = {}): Promi
       }
       spawnSync('umount', ['-R', '-l', join(dir, 'data')], { stdio: 'ignore' });
       rmSync(dir, { recursive: true, force: true });
+      delBridge();
       throw new Error(`private engine did not start: ${tail}`);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -126,6 +146,7 @@ export async function startPrivateEngine(opts: PrivateEngineOptions = {}): Promi
       }
       spawnSync('umount', ['-R', '-l', join(dir, 'data')], { stdio: 'ignore' });
       rmSync(dir, { recursive: true, force: true });
+      delBridge();
     },
   };
 }

@@ -87,6 +87,26 @@ export function classifyDockerError(
     );
   const down = unreachable(err, code, what, at, socketPath);
   if (down) return down;
+  // TLS: the engine refused our certificate, or we refused its (wrong CA, wrong name, expired).
+  const tlsProblem =
+    err instanceof Error &&
+    /alert bad certificate|alert unknown ca|alert certificate|self[- ]signed|unable to (get|verify)|certificate (has expired|is not yet valid)|Hostname\/IP does not match|wrong version number|DEPTH_ZERO|UNABLE_TO_VERIFY|CERT_/i.test(
+      `${code} ${err.message}`,
+    );
+  if (tlsProblem) {
+    // OpenSSL's message carries its source file and line: the alert or the reason is what counts.
+    const reason =
+      /alert ([a-z ]+?)(?::|$)/i.exec(err.message)?.[1]?.trim() ??
+      err.message.replace(/^[0-9A-F]+:error:[0-9A-F]+:/, '').trim();
+    return new DockerError(
+      `the TLS handshake with the Docker engine at ${at} failed (${reason}) while trying to ${what}`,
+      'permission',
+      {
+        target: what,
+        hint: "the client certificate must be signed by the engine's CA, and ca.pem must be the CA that signed the engine's (DOCKER_CERT_PATH, or the context's TLS)",
+      },
+    );
+  }
   if (err instanceof Error && /^Max redirects exceeded/.test(err.message))
     return new DockerError(
       `${what}: the engine at ${at} answered with a redirect, which Warden never follows`,

@@ -2,8 +2,10 @@
  * Where the Docker engine is: the one place an endpoint is resolved (DOCKER_HOST, the
  * `docker.host` setting, or the default socket) and validated. No dockerode here.
  */
+import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { UserError } from '../../errors.js';
+import type { EndpointChoice, TlsFiles } from './contexts.js';
 
 /** Where the engine is: DOCKER_HOST (unix://, tcp://, http(s)://) or the default socket. */
 export interface DockerEndpoint {
@@ -11,6 +13,8 @@ export interface DockerEndpoint {
   display: string;
   /** The socket file of a unix:// endpoint (to tell "not running" from "not responding"). */
   socketPath?: string;
+  /** The Docker context it came from, when one did. */
+  context?: string;
   options: Docker.DockerOptions;
 }
 
@@ -25,6 +29,8 @@ const FORMS = 'unix:///path/to/docker.sock, tcp://HOST:PORT, http://HOST:PORT or
 export function resolveEndpoint(
   dockerHost = process.env.DOCKER_HOST,
   source = 'DOCKER_HOST',
+  /** TLS material (file paths) for a tcp:// engine: DOCKER_TLS_VERIFY, or a context's. */
+  tls?: TlsFiles & { verify: boolean },
 ): DockerEndpoint {
   const host = dockerHost?.trim();
   if (!host) return unixEndpoint(DEFAULT_ENDPOINT, '/var/run/docker.sock');
@@ -48,17 +54,66 @@ export function resolveEndpoint(
   }
   if (!url.hostname) throw invalid('no host name');
   if (url.username || url.password) throw invalid('credentials in the address are not supported');
-  const protocol = url.protocol === 'https:' ? 'https' : 'http';
+  const secure = url.protocol === 'https:' || tls?.verify === true;
+  const protocol = secure ? 'https' : 'http';
   return {
     display: host,
     options: {
       host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port ? Number(url.port) : protocol === 'https' ? 2376 : 2375,
       protocol,
+      ...(secure && tls ? tlsOptions(tls, source) : {}),
     },
   };
+}
+
+/** The CA, certificate and key, read now: a missing file is said at once, not at the first call. */
+function tlsOptions(
+  tls: TlsFiles,
+  source: string,
+): Pick<Docker.DockerOptions, 'ca' | 'cert' | 'key'> {
+  const read = (what: string, path: string | undefined) => {
+    if (!path) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new UserError(
+        `cannot read the TLS ${what} for ${source} (${path}): ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        'DOCKER_CERT_PATH (or the context) must hold ca.pem, cert.pem and key.pem',
+      );
+    }
+  };
+  const ca = read('CA', tls.ca);
+  const cert = read('certificate', tls.cert);
+  const key = read('key', tls.key);
+  return { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+}
+
+/** The endpoint of a choice made by chooseEndpoint (contexts.ts). */
+export function endpointOf(choice: EndpointChoice): DockerEndpoint {
+  const e = resolveEndpoint(choice.host ?? '', choice.source, choice.tls);
+  return choice.context
+    ? { ...e, context: choice.context, display: `${e.display} (context ${choice.context})` }
+    : e;
 }
 
 function unixEndpoint(display: string, socketPath: string): DockerEndpoint {
   return { display, socketPath, options: { socketPath } };
 }
+
+/**
+ * `/proc` is this machine's: it can only describe an engine reached over a local socket (and even
+ * then each container is checked by its cgroup, see host-processes.ts).
+ */
+export function engineIsLocal(endpoint: DockerEndpoint): boolean {
+  return process.platform === 'linux' && endpoint.socketPath !== undefined;
+}
+
+/** The read port's methods that exist only for an engine on this machine (read.ts). */
+export const LOCAL_ONLY_METHODS = [
+  'hostProcesses',
+  'daemonProcess',
+  'statPaths',
+  'hostAccounts',
+  'auditRules',
+] as const;

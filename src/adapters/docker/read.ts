@@ -11,20 +11,13 @@ import type {
   VolumeOptions,
 } from '../../engine/docker-read-port.js';
 import { engineCalls, type DockerEndpoint } from './client.js';
+import { engineIsLocal } from './endpoint.js';
 import { createDaemonProcessReader, createPathStatReader } from './daemon-process.js';
 import { createAuditRulesReader, createHostAccountsReader } from './engine-host.js';
 import { createHostProcessReader } from './host-processes.js';
 import { engineName, imageRef } from './names.js';
 
 export const DEFAULT_PS_ARGS = '-eo pid,user,comm,args';
-
-/**
- * `/proc` is this machine's: it can only describe an engine reached over a local socket (and even
- * then each container is checked by its cgroup, see host-processes.ts).
- */
-function engineIsLocal(endpoint: DockerEndpoint): boolean {
-  return process.platform === 'linux' && endpoint.socketPath !== undefined;
-}
 
 export function createDockerReadAdapter(docker: Docker, endpoint: DockerEndpoint): DockerReadPort {
   const { call } = engineCalls(endpoint);

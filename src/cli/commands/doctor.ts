@@ -49,6 +49,15 @@ export async function doctorCommand(app: App, io: Io, opts: { json?: boolean }):
     if (err instanceof DockerError && err.kind === 'daemon-unreachable') unreachable = true;
     if (err instanceof UserError) unreachable = true;
   }
+  // The docker CLI's other engines: listed with whether they answer (a note, never a failure).
+  for (const c of await app.dockerContexts()) {
+    results.push({
+      name: `context ${c.name}`,
+      ok: true,
+      warnOnly: c.error !== undefined,
+      detail: `${c.current ? '(current) ' : ''}${c.endpoint}: ${c.version ? `engine ${c.version}` : `not reached: ${c.error}`}`,
+    });
+  }
   const checkDir = async (name: string, path: string, want: number, optional: boolean) => {
     const m = await mode(path);
     if (m === undefined)

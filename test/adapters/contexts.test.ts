@@ -1,0 +1,195 @@
+/**
+ * Endpoints chosen the docker CLI's way, against real engines: contexts made with
+ * `docker context create` in a temporary DOCKER_CONFIG, one pointing at the shared engine's
+ * socket, one at a private engine listening on tcp://127.0.0.1 with TLS (CA and certificates made
+ * with openssl). The precedence is asserted on what the real CLI wrote; `--context` reaches the
+ * TLS engine; DOCKER_TLS_VERIFY and DOCKER_CERT_PATH do too; a client certificate of another CA is
+ * refused in one line; `doctor` lists every context with whether it answers.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseEndpoint, dockerConfigDir } from '../../src/adapters/docker/contexts.js';
+import { endpointOf } from '../../src/adapters/docker/endpoint.js';
+import { warden } from '../helpers/cli.js';
+import { dockerAvailable, noDockerReason } from '../helpers/docker.js';
+import { canStartEngine, startPrivateEngine, type PrivateEngine } from '../helpers/engine.js';
+import { tempHome } from '../helpers/session.js';
+import { makeTls, type TestTls } from '../helpers/tls.js';
+
+/** A free TCP port on 127.0.0.1 (bound, read, released). */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe.skipIf(!dockerAvailable || !canStartEngine)(
+  `Docker contexts and TLS (${noDockerReason})`,
+  () => {
+    let config: string;
+    let tls: TestTls;
+    let engine: PrivateEngine;
+    let port: number;
+    const home = tempHome('warden-contexts-');
+    const cli = (args: string[]) =>
+      execFileSync('docker', args, {
+        env: { ...process.env, DOCKER_CONFIG: config },
+        encoding: 'utf8',
+      });
+    const env = () => ({ DOCKER_CONFIG: config, DOCKER_HOST: '', DOCKER_CONTEXT: '' });
+
+    beforeAll(async () => {
+      config = mkdtempSync(join(tmpdir(), 'warden-docker-config-'));
+      tls = makeTls();
+      port = await freePort();
+      engine = await startPrivateEngine({
+        hostNetwork: true,
+        loadImage: false,
+        args: [
+          '--host',
+          `tcp://127.0.0.1:${port}`,
+          '--tlsverify',
+          '--tlscacert',
+          tls.ca,
+          '--tlscert',
+          tls.serverCert,
+          '--tlskey',
+          tls.serverKey,
+        ],
+      });
+      cli(['context', 'create', 'local', '--docker', 'host=unix:///var/run/docker.sock']);
+      cli([
+        'context',
+        'create',
+        'tlslab',
+        '--description',
+        'TLS lab engine',
+        '--docker',
+        `host=tcp://127.0.0.1:${port},ca=${tls.ca},cert=${tls.clientCert},key=${tls.clientKey}`,
+      ]);
+      cli(['context', 'create', 'gone', '--docker', 'host=unix:///tmp/warden-no-such.sock']);
+    }, 60_000);
+    afterAll(async () => {
+      await engine?.stop();
+      rmSync(config, { recursive: true, force: true });
+      rmSync(tls.dir, { recursive: true, force: true });
+    });
+
+    it('chooses as the docker CLI does: --context, DOCKER_HOST, DOCKER_CONTEXT, docker.host, the current context, the socket', () => {
+      const e = env();
+      expect(dockerConfigDir(e)).toBe(config);
+      expect(chooseEndpoint({ env: e })).toEqual({ source: 'default socket' });
+      cli(['context', 'use', 'local']);
+      expect(chooseEndpoint({ env: e })).toMatchObject({
+        context: 'local',
+        host: 'unix:///var/run/docker.sock',
+      });
+      expect(chooseEndpoint({ env: e, setting: 'unix:///x.sock' })).toEqual({
+        host: 'unix:///x.sock',
+        source: 'docker.host setting',
+      });
+      expect(
+        chooseEndpoint({ env: { ...e, DOCKER_CONTEXT: 'tlslab' }, setting: 'unix:///x.sock' }),
+      ).toMatchObject({
+        context: 'tlslab',
+        host: `tcp://127.0.0.1:${port}`,
+      });
+      expect(
+        chooseEndpoint({ env: { ...e, DOCKER_CONTEXT: 'tlslab', DOCKER_HOST: 'unix:///y.sock' } }),
+      ).toMatchObject({
+        host: 'unix:///y.sock',
+        source: 'DOCKER_HOST',
+      });
+      expect(chooseEndpoint({ env: e, flag: 'tlslab' })).toMatchObject({ context: 'tlslab' });
+      expect(() =>
+        chooseEndpoint({ env: { ...e, DOCKER_HOST: 'unix:///y.sock' }, flag: 'tlslab' }),
+      ).toThrow(/conflicting options: --context and DOCKER_HOST/);
+      // The TLS material the CLI stored with the context, not the files it was made from.
+      const tlslab = chooseEndpoint({ env: e, flag: 'tlslab' });
+      expect(tlslab.tls?.ca).toMatch(
+        new RegExp(`^${config}/contexts/tls/[0-9a-f]{64}/docker/ca.pem$`),
+      );
+      expect(endpointOf(tlslab).options.protocol).toBe('https');
+      cli(['context', 'use', 'default']);
+    });
+
+    it('--context reaches the TLS engine; the report says which context', async () => {
+      const r = await warden(
+        home,
+        ['--context', 'tlslab', 'audit', '--scope', 'daemon', '--format', 'json'],
+        env(),
+      );
+      expect(r.stderr).toBe('');
+      const json = JSON.parse(r.stdout);
+      expect(json.engine.reached).toBe(true);
+      expect(json.engine.endpoint).toBe(`tcp://127.0.0.1:${port} (context tlslab)`);
+      // The private engine, not the shared one: its data root is the engine's own.
+      const info = JSON.parse(engine.cli(['info', '--format', '{{json .}}'])) as {
+        ID: string;
+        Name: string;
+      };
+      expect(json.targets[0]).toMatchObject({ kind: 'engine', id: info.ID });
+      // Also after the command, as a root option may stand.
+      const after = await warden(home, ['doctor', '--context', 'tlslab'], env());
+      expect(after.stdout).toMatch(
+        new RegExp(
+          ` ok   docker +engine [^ ]+, API [^ ]+ at tcp://127\\.0\\.0\\.1:${port} \\(context tlslab\\)`,
+        ),
+      );
+    });
+
+    it('DOCKER_HOST with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH reaches it; a client certificate of another CA is refused in one line', async () => {
+      const certs = mkdtempSync(join(tmpdir(), 'warden-certs-'));
+      copyFileSync(tls.ca, join(certs, 'ca.pem'));
+      copyFileSync(tls.clientCert, join(certs, 'cert.pem'));
+      copyFileSync(tls.clientKey, join(certs, 'key.pem'));
+      const tlsEnv = {
+        ...env(),
+        DOCKER_HOST: `tcp://127.0.0.1:${port}`,
+        DOCKER_TLS_VERIFY: '1',
+        DOCKER_CERT_PATH: certs,
+      };
+      const okRun = await warden(home, ['doctor'], tlsEnv);
+      expect(okRun.stdout).toMatch(
+        new RegExp(` ok   docker +engine .* at tcp://127\\.0\\.0\\.1:${port}\\n`),
+      );
+      const wrong = mkdtempSync(join(tmpdir(), 'warden-certs-'));
+      mkdirSync(wrong, { recursive: true });
+      copyFileSync(tls.ca, join(wrong, 'ca.pem'));
+      copyFileSync(tls.otherCert, join(wrong, 'cert.pem'));
+      copyFileSync(tls.otherKey, join(wrong, 'key.pem'));
+      const bad = await warden(home, ['audit', '--scope', 'daemon'], {
+        ...tlsEnv,
+        DOCKER_CERT_PATH: wrong,
+      });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr).toMatch(/^warden: /);
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
+      expect(bad.stderr.trim()).toBe(
+        `warden: the TLS handshake with the Docker engine at tcp://127.0.0.1:${port} failed (bad certificate) while trying to read engine info`,
+      );
+      rmSync(certs, { recursive: true, force: true });
+      rmSync(wrong, { recursive: true, force: true });
+    });
+
+    it('doctor lists every context: which answers, with its engine version, and which does not', async () => {
+      const r = await warden(home, ['doctor'], env());
+      expect(r.stdout).toMatch(
+        / ok   context local +unix:\/\/\/var\/run\/docker\.sock: engine \S+/,
+      );
+      expect(r.stdout).toMatch(
+        new RegExp(` ok   context tlslab +tcp://127\\.0\\.0\\.1:${port}: engine \\S+`),
+      );
+      expect(r.stdout).toMatch(
+        /note  context gone +unix:\/\/\/tmp\/warden-no-such\.sock: not reached: /,
+      );
+    });
+  },
+);
