@@ -71,7 +71,15 @@ export function formatTable(report: AuditReport): string {
     lines.push(
       `Expired ignore entry (no longer suppressing): ${e.check} ${e.target} expired ${e.expires ?? ''}`,
     );
-  if (!report.engine.reached)
+  // A fleet: each engine, reached or not (the others were audited all the same).
+  for (const e of report.engines ?? [])
+    lines.push(
+      e.reached
+        ? `Engine ${e.context}: ${e.endpoint ?? ''}${e.name ? ` · ${e.name}` : ''}${e.version ? ` · Docker ${e.version}` : ''}`
+        : `Engine ${e.context}: NOT reached (${e.message ?? 'no answer'})`,
+    );
+  if (report.engines?.length) lines.push('');
+  if (!report.engine.reached && !report.engines)
     lines.push(
       `Engine not reached${report.engine.message ? `: ${report.engine.message}` : ''}; audited the compose file only.`,
     );

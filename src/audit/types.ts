@@ -70,6 +70,8 @@ export interface AuditReport {
   summary: Record<FindingSeverity, number>;
   /** The networks scope: each network with its members (who can reach whom); absent when none. */
   segments?: SegmentRow[];
+  /** A fleet audit: each engine (by its Docker context), reached or not. */
+  engines?: (EngineSummary & { context: string })[];
   /** Every check × target verdict (JUnit renders all of them); not part of the JSON output. */
   evaluations: Evaluation[];
 }

@@ -2,6 +2,10 @@
 import type { FindingTarget } from './types.js';
 
 export function targetKey(t: FindingTarget): string {
+  return t.context ? `${t.context}/${localKey(t)}` : localKey(t);
+}
+
+function localKey(t: FindingTarget): string {
   if (t.kind === 'image') return `image:${t.id ?? t.name}`;
   if (t.kind === 'engine') return `engine:${t.id ?? t.name}`;
   if (t.kind === 'user') return `user:${t.name}`;
@@ -11,7 +15,12 @@ export function targetKey(t: FindingTarget): string {
     : `compose:${t.file ?? ''}:${t.service ?? t.name}`;
 }
 
+/** `container web`; in a fleet audit `lab: container web`. */
 export function targetLabel(t: FindingTarget): string {
+  return t.context ? `${t.context}: ${localLabel(t)}` : localLabel(t);
+}
+
+function localLabel(t: FindingTarget): string {
   if (t.kind === 'container') return `container ${t.name}${t.id ? ` (${t.id.slice(0, 12)})` : ''}`;
   if (t.kind === 'image') return `image ${t.name}`;
   if (t.kind === 'engine') return `engine ${t.name}`;

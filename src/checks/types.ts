@@ -78,6 +78,8 @@ export interface FindingTarget {
    */
   kind: 'container' | 'compose' | 'image' | 'engine' | 'user' | 'network';
   name: string;
+  /** A fleet audit: the Docker context the target was audited through. */
+  context?: string;
   id?: string;
   /** Compose: the audited file (the one named on the command line). */
   file?: string;

@@ -65,6 +65,10 @@ export interface App {
   readonly dockerEndpoint: string;
   /** Built on first use, so commands that never touch the engine never connect. */
   docker(): DockerPort;
+  /** The engine of one Docker context (a fleet audit), built on first use like `docker()`. */
+  dockerFor(context: string): { port: DockerPort; endpoint: string };
+  /** The names of every context of the docker CLI's store (`--all-contexts`). */
+  contextNames(): string[];
   /** Every context of the docker CLI's store, asked for its engine's version (for `doctor`). */
   dockerContexts(): Promise<ContextProbe[]>;
   checks(): CheckRunner | undefined;
@@ -191,6 +195,20 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env, opts: ComposeOp
       }
     },
     docker: getDocker,
+    dockerFor(context) {
+      // The context alone decides: DOCKER_HOST does not override a context named on purpose.
+      const e = endpointOf(chooseEndpoint({ flag: context, env: { ...env, DOCKER_HOST: '' } }));
+      const timeouts = engineTimeouts(env, (k) => settings.get(k));
+      return {
+        endpoint: e.display,
+        port: lazyPort<DockerPort>(
+          async () =>
+            (await import('../adapters/docker/index.js')).createDockerAdapter(e, timeouts),
+          () => (engineIsLocal(e) ? [] : LOCAL_ONLY_METHODS),
+        ),
+      };
+    },
+    contextNames: () => listContexts(dockerConfigDir(env)).map((c) => c.name),
     async dockerContexts() {
       const dir = dockerConfigDir(env);
       const current = currentContext(dir) ?? 'default';

@@ -129,12 +129,12 @@ describe.skipIf(!dockerAvailable || !canStartEngine)(
       const json = JSON.parse(r.stdout);
       expect(json.engine.reached).toBe(true);
       expect(json.engine.endpoint).toBe(`tcp://127.0.0.1:${port} (context tlslab)`);
-      // The private engine, not the shared one: its data root is the engine's own.
-      const info = JSON.parse(engine.cli(['info', '--format', '{{json .}}'])) as {
-        ID: string;
-        Name: string;
-      };
-      expect(json.targets[0]).toMatchObject({ kind: 'engine', id: info.ID });
+      // Over TCP, so a remote engine to Warden: its configuration is read on its host, not here
+      // (only the private engine listens on that port).
+      const na = (json.notApplicable as { check: string; reason: string }[]).find(
+        (x) => x.check === 'daemon-tcp-without-tls',
+      );
+      expect(na?.reason).toBe('remote engine: its configuration is read on its host');
       // Also after the command, as a root option may stand.
       const after = await warden(home, ['doctor', '--context', 'tlslab'], env());
       expect(after.stdout).toMatch(
@@ -190,6 +190,65 @@ describe.skipIf(!dockerAvailable || !canStartEngine)(
       expect(r.stdout).toMatch(
         /note  context gone +unix:\/\/\/tmp\/warden-no-such\.sock: not reached: /,
       );
+    });
+
+    it('a fleet audit: the engines of several contexts side by side, one unreached, the others reported in full', async () => {
+      const r = await warden(
+        home,
+        [
+          '--context',
+          'local,tlslab,gone',
+          'audit',
+          '--scope',
+          'daemon',
+          '--format',
+          'json',
+          '--fail-on',
+          'critical',
+        ],
+        env(),
+      );
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(
+        /^warden: context gone not reached: the Docker engine at unix:\/\/\/tmp\/warden-no-such\.sock \(context gone\) is not running/,
+      );
+      const json = JSON.parse(r.stdout);
+      expect(
+        json.engines.map((e: { context: string; reached: boolean }) => [e.context, e.reached]),
+      ).toEqual([
+        ['local', true],
+        ['tlslab', true],
+        ['gone', false],
+      ]);
+      // Two engines, two targets: each tagged with its context, each its own engine's.
+      const targets = json.targets as { kind: string; context: string; id: string }[];
+      expect(targets.map((t) => [t.kind, t.context])).toEqual([
+        ['engine', 'local'],
+        ['engine', 'tlslab'],
+      ]);
+      // (dockerd 20.10 derives its ID from /etc/docker/key.json: two engines of one machine share
+      // it. The endpoint tells them apart.)
+      expect(json.engines[1].endpoint).toBe(`tcp://127.0.0.1:${port} (context tlslab)`);
+      for (const f of json.findings as { target: { context: string } }[])
+        expect(['local', 'tlslab']).toContain(f.target.context);
+      // JUnit: one suite per context and target, well-formed.
+      const junit = await warden(
+        home,
+        ['audit', '--all-contexts', '--scope', 'daemon', '--format', 'junit'],
+        env(),
+      );
+      expect(junit.stdout).toMatch(/<testsuite name="local: engine [^"]+"/);
+      expect(junit.stdout).toMatch(/<testsuite name="tlslab: engine [^"]+"/);
+      // None of the fleet answers: nothing was audited, an environment error.
+      const none = await warden(
+        home,
+        ['--context', 'gone,gone', 'audit', '--scope', 'daemon'],
+        env(),
+      );
+      expect(none.code).toBe(2);
+      expect(none.stderr.split('\n').filter(Boolean)).toEqual([
+        expect.stringMatching(/^warden: context gone not reached: /),
+      ]);
     });
   },
 );

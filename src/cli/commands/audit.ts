@@ -51,6 +51,11 @@ export interface AuditDeps {
   writeFile?: (path: string, text: string) => Promise<void>;
   /** The backups scope: what this WARDEN_HOME's sessions recorded (read lazily). */
   backupHistory?: () => Promise<BackupHistory>;
+  /** A fleet audit: the engines of these Docker contexts, audited side by side. */
+  fleet?: {
+    contexts: string[];
+    dockerFor(context: string): { port: DockerReadPort; endpoint: string };
+  };
   stdout: Writable;
   stderr: Writable;
   now: () => Date;
@@ -67,6 +72,73 @@ const render: Record<AuditFormat, (r: AuditReport, o: SarifOptions) => string> =
   sarif: formatSarif,
   junit: formatJunit,
 };
+
+/**
+ * Every engine of the fleet at once: one that does not answer is reported as not reached (on
+ * stderr too) and the others go on. The reports are merged, each target tagged with its context.
+ */
+async function fleetReport(
+  fleet: NonNullable<AuditDeps['fleet']>,
+  input: Omit<Parameters<typeof auditReport>[0], 'docker' | 'endpoint'>,
+  deps: AuditDeps,
+): Promise<AuditReport> {
+  const { mergeFleet } = await import('../../audit/fleet.js');
+  const { isUnreachable } = await import('../../checks/audit-core.js');
+  const parts = await Promise.all(
+    fleet.contexts.map(async (context) => {
+      let where: { port: DockerReadPort; endpoint: string };
+      try {
+        where = fleet.dockerFor(context);
+      } catch (err) {
+        return { context, endpoint: '?', message: errorMessage(err) };
+      }
+      try {
+        const { report } = await auditReport({
+          ...input,
+          docker: where.port,
+          endpoint: where.endpoint,
+        });
+        return { context, endpoint: where.endpoint, report };
+      } catch (err) {
+        if (!isUnreachable(err) && !(err instanceof UserError)) throw err;
+        return { context, endpoint: where.endpoint, message: errorMessage(err) };
+      }
+    }),
+  );
+  for (const p of parts)
+    if (!('report' in p))
+      deps.stderr.write(`warden: context ${p.context} not reached: ${p.message}\n`);
+  return mergeFleet(parts, { tool: input.tool, scannedAt: input.now.toISOString() });
+}
+
+/** `--all-contexts`, or a `--context` naming several (`a,b`): the fleet to audit, if any. */
+function fleetOf(
+  app: ReturnType<CommandContext['app']>,
+  opts: { allContexts?: boolean },
+  cmd: Command,
+): Pick<AuditDeps, 'fleet'> {
+  const named = String((cmd.parent?.opts() as { context?: string } | undefined)?.context ?? '');
+  const contexts = opts.allContexts
+    ? app.contextNames()
+    : named.includes(',')
+      ? [
+          ...new Set(
+            named
+              .split(',')
+              .map((c) => c.trim())
+              .filter(Boolean),
+          ),
+        ]
+      : [];
+  if (opts.allContexts && named)
+    throw new UserError('--all-contexts and --context both name engines: give one of them');
+  if (opts.allContexts && contexts.length === 0)
+    throw new UserError(
+      "--all-contexts: the docker CLI's store has no context",
+      '`docker context create NAME --docker host=…` adds one',
+    );
+  return contexts.length ? { fleet: { contexts, dockerFor: (c) => app.dockerFor(c) } } : {};
+}
 
 /** Runs the audit and returns the exit code: 0 clean, 1 findings at/above fail-on, 2 error. */
 export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<number> {
@@ -106,11 +178,9 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
     const rpo = options.rpoHours === undefined ? undefined : Number(options.rpoHours);
     if (rpo !== undefined && !(Number.isFinite(rpo) && rpo > 0))
       throw new UserError(`--rpo-hours takes a positive number of hours, not ${options.rpoHours}`);
-    const docker = typeof deps.docker === 'function' ? await deps.docker() : deps.docker;
-    const { report, unset } = await auditReport({
+    const input = {
       composeFiles: options.compose ?? [],
       containers: options.container ?? [],
-      ...(docker ? { docker } : {}),
       readFile: deps.readFile,
       ...(deps.env ? { env: deps.env } : {}),
       ...(scopes ? { scopes } : {}),
@@ -127,9 +197,25 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
         : {}),
       tool: { name: 'warden', version: deps.version ?? '0.0.0' },
       now: deps.now(),
-      ...(deps.endpoint ? { endpoint: deps.endpoint } : {}),
       ...(ignores ? { ignores } : {}),
-    });
+    };
+    let docker: DockerReadPort | undefined;
+    let report: AuditReport;
+    let unset: { file: string; names: string[] }[] = [];
+    if (deps.fleet) {
+      if ((options.compose?.length ?? 0) > 0)
+        throw new UserError(
+          'a fleet audit reads engines, not compose files: audit a compose file with one engine',
+        );
+      report = await fleetReport(deps.fleet, input, deps);
+    } else {
+      docker = typeof deps.docker === 'function' ? await deps.docker() : deps.docker;
+      ({ report, unset } = await auditReport({
+        ...input,
+        ...(docker ? { docker } : {}),
+        ...(deps.endpoint ? { endpoint: deps.endpoint } : {}),
+      }));
+    }
     const sourceRoot = options.sourceRoot ?? deps.sourceRoot;
     // No text rewriting here: the report holds no secret value (see audit/run.ts).
     const text = render[format](report, {
@@ -154,6 +240,8 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
       );
     if (!report.engine.reached && (options.compose?.length ?? 0) > 0 && docker)
       deps.stderr.write(`warden: engine not reached; audited the compose file(s) only\n`);
+    // A fleet none of whose engines answered audited nothing: an environment error, not a pass.
+    if (deps.fleet && !report.engine.reached) return 2;
     return exitCodeFor(report, failOn);
   } catch (err) {
     if (err instanceof UserError || err instanceof ExternalError || err instanceof DockerError) {
@@ -196,6 +284,10 @@ export function registerAuditCommand(program: Command, ctx: CommandContext): voi
     )
     .option('--image-max-age-days <days>', 'images scope: older images fail image-old (365)')
     .option('--rpo-hours <hours>', 'backups scope: the newest backup must be this recent (24)')
+    .option(
+      '--all-contexts',
+      "every Docker context of the docker CLI's store, side by side (a fleet audit; --context a,b for some)",
+    )
     .addOption(
       new Option(
         '--process-source <source>',
@@ -210,7 +302,7 @@ export function registerAuditCommand(program: Command, ctx: CommandContext): voi
       '--source-root <dir>',
       'SARIF: make compose URIs relative to this directory (default: the git work tree)',
     )
-    .action((opts: AuditOptions) =>
+    .action((opts: AuditOptions & { allContexts?: boolean }, cmd: Command) =>
       ctx.handle(async () => {
         const app = ctx.app();
         return runAudit(opts, {
@@ -219,6 +311,7 @@ export function registerAuditCommand(program: Command, ctx: CommandContext): voi
           readFile: (p) => app.readText(p),
           writeFile: (p, t) => app.writeText(p, t),
           backupHistory: () => readBackupHistory(app.store),
+          ...fleetOf(app, opts, cmd),
           stdout: { write: (t: string) => ctx.io.out(t) },
           stderr: { write: (t: string) => ctx.io.err(t) },
           now: () => app.clock.now(),
