@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pipeline as pipelineCb, type Readable } from 'node:stream';
-import { errorMessage } from '../errors.js';
+import { UserError, errorMessage } from '../errors.js';
 import { CANCELLED } from '../engine/cancel.js';
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import { isCompressed } from './backup.js';
@@ -22,6 +22,15 @@ export const RESTORE_TEST_LABEL = 'io.warden.restore-test';
 
 const backupRef = (ctx: StepContext) => optParam(ctx, 'backup') ?? 'latest';
 
+/** An encrypted backup without its key: refused before any scratch resource exists. */
+function refuseWithoutKey(manifest: { encrypted?: boolean; createdAt: string }, ctx: StepContext) {
+  if (manifest.encrypted && !optParam(ctx, 'keyFile'))
+    throw new UserError(
+      `the backup of ${manifest.createdAt} is encrypted: pass --key-file FILE`,
+      'the key file it was taken with (warden backup --encrypt --key-file)',
+    );
+}
+
 export async function restoreTestDryRun(
   deps: ActionDeps,
   ctx: StepContext,
@@ -34,6 +43,7 @@ export async function restoreTestDryRun(
     refOf(c),
     { anySession: true },
   );
+  refuseWithoutKey(manifest, ctx);
   const archives = pick(manifest, optParam(ctx, 'volume'));
   return plan(
     'restore-test',
@@ -61,6 +71,7 @@ export async function restoreTest(deps: ActionDeps, ctx: StepContext): Promise<A
     ref,
     { anySession: true },
   );
+  refuseWithoutKey(loaded.manifest, ctx);
   const archives = pick(loaded.manifest, optParam(ctx, 'volume'));
   const tag = `${ref.id.slice(0, 12)}-${randomBytes(3).toString('hex')}`;
   const labels = { [RESTORE_TEST_LABEL]: ctx.sessionId };
@@ -105,6 +116,7 @@ export async function restoreTest(deps: ActionDeps, ctx: StepContext): Promise<A
         replaces: ref.id,
         replacesName: ref.name,
         restart: 'false',
+        scratch: 'true',
       },
     };
     const wrote = await verifyThenWrite(deps, into, inspected, loaded, archives, staged);

@@ -177,7 +177,9 @@ export async function verifyThenWrite(
     );
   else if (manifest.container.id !== ref.id)
     ctx.onOutput(
-      `restoring the backup of ${manifest.container.name} (${manifest.container.id.slice(0, 12)}) into its recorded replacement ${ref.name}`,
+      ctx.params.scratch === 'true'
+        ? `restoring the backup of ${manifest.container.name} (${manifest.container.id.slice(0, 12)}) into the scratch container ${ref.name}`
+        : `restoring the backup of ${manifest.container.name} (${manifest.container.id.slice(0, 12)}) into its recorded replacement ${ref.name}`,
     );
 
   // 1. The manifest against the journal of the session that took it, found by the manifest's

@@ -60,10 +60,18 @@ export function mergeFleet(
   return {
     tool: meta.tool,
     scannedAt: meta.scannedAt,
+    // Reached: every engine answered; `engines` says which did not.
     engine: {
-      reached: reached.length > 0,
+      reached: reached.length === parts.length,
       endpoint: parts.map((p) => p.context).join(', '),
-      ...(reached.length === 0 ? { message: 'no engine of the fleet answered' } : {}),
+      ...(reached.length < parts.length
+        ? {
+            message: `${parts.length - reached.length} of ${parts.length} engines not reached: ${parts
+              .filter((p) => !p.report)
+              .map((p) => p.context)
+              .join(', ')}`,
+          }
+        : {}),
     },
     engines,
     targets,

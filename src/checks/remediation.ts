@@ -21,7 +21,7 @@ export function isContainerSetting(r: Remediation): boolean {
 }
 
 export function fixParts(r: Remediation): FixPart[] {
-  if (r.warden) return [{ label: 'warden', text: r.warden }];
+  if (r.warden) return [{ label: 'run', text: r.warden }];
   if (r.host) return [{ label: 'on the host', text: r.host }];
   if (r.daemon)
     return [

@@ -92,7 +92,12 @@ export function dataMounts(m: ContainerModel): string[] {
 }
 
 const hours = (ms: number) => ms / 3_600_000;
-const age = (h: number) => (h < 48 ? `${Math.round(h)} h` : `${Math.round(h / 24)} days`);
+const age = (h: number) =>
+  h < 1
+    ? `${Math.round(h * 60)} min`
+    : h < 48
+      ? `${Math.round(h)} h`
+      : `${Math.round(h / 24)} days`;
 
 /** The newest backup of `m`: by container id, else by name (a recreated container). */
 export function newestBackup(m: ContainerModel, history: BackupHistory): BackupFact | undefined {

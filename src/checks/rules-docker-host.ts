@@ -224,7 +224,11 @@ function auditRules(h: HostFacts): Verdict[] {
     ];
   const watches = h.audit.source === 'none' ? [] : auditWatchList(h.audit.text);
   const resolve = (p: string) => h.watchPaths?.[p] ?? p;
-  const missing = paths.filter((p) => !isWatched(watches, p.path, resolve));
+  // In CIS order (1.1.3 … 1.1.18), whatever order the paths were found in.
+  const order = (cis: string) => Number(cis.split('.').at(-1));
+  const missing = paths
+    .filter((p) => !isWatched(watches, p.path, resolve))
+    .sort((a, b) => order(a.cis) - order(b.cis));
   const from =
     h.audit.source === 'auditctl'
       ? 'auditctl -l'

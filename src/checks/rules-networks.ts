@@ -110,7 +110,7 @@ export const NETWORK_CHECKS: readonly NetworkCheckDefinition[] = [
       compose:
         'networks:\n  backend:\n    internal: true   # the datastore and the services that query it; the published one stays on frontend',
       run: 'docker network create --internal backend; attach the datastore only to it (docker network disconnect <frontend> <datastore>)',
-      live: true,
+      live: false,
     },
   },
   {
@@ -140,6 +140,60 @@ function evaluation(id: string, target: FindingTarget, d: CheckVerdictDetail): E
   return evaluationOf(byId.get(id) as NetworkCheckDefinition, target, d);
 }
 
+/**
+ * The exact fix for a datastore beside published containers. On an internal network the
+ * published ones leave it; on another, the datastore moves to an internal network of its own
+ * with the unpublished members (the services that query it). An engine's containers get the
+ * docker commands; a compose file's services the compose change.
+ */
+function exposedFix(
+  ds: ContainerModel,
+  shared: { v: NetworkView; pubs: ContainerModel[] }[],
+): Partial<Remediation> {
+  const steps: string[] = [];
+  const compose: string[] = [];
+  for (const { v, pubs } of shared) {
+    const net = v.network.name;
+    if (v.network.internal) {
+      for (const p of pubs) steps.push(`docker network disconnect ${net} ${p.name}`);
+      compose.push(`# ${pubs.map((p) => p.name).join(', ')}: remove ${net} from their networks`);
+      continue;
+    }
+    const own = `${ds.name}-data`;
+    const peers = v.members.filter((x) => x !== ds && !pubs.includes(x));
+    steps.push(
+      `docker network create --internal ${own}`,
+      `docker network connect ${own} ${ds.name}`,
+      ...peers.map((x) => `docker network connect ${own} ${x.name}`),
+      `docker network disconnect ${net} ${ds.name}`,
+    );
+    compose.push(
+      `networks:\n  ${own}:\n    internal: true\n# ${ds.name}: networks: [${own}]; ${peers.length ? `${peers.map((x) => x.name).join(', ')}: add ${own}` : `the services that query it: add ${own}`}`,
+    );
+  }
+  const command = [...new Set(steps)].join(' && ');
+  return ds.source === 'compose'
+    ? { compose: compose.join('\n'), run: 'recreate the services from the changed file' }
+    : { host: command, run: command, compose: compose.join('\n') };
+}
+
+/** The exact fix for a network that could be internal: it cannot become so in place. */
+function internalFix(v: NetworkView, scope: NetworkScope): Partial<Remediation> {
+  const name = v.network.name;
+  const compose = `networks:\n  ${name}:\n    internal: true`;
+  if (scope.file) return { compose, run: 'recreate the stack from the changed file' };
+  const next = `${name}-internal`;
+  const command = [
+    `docker network create --internal ${next}`,
+    ...v.members.flatMap((m) => [
+      `docker network connect ${next} ${m.name}`,
+      `docker network disconnect ${name} ${m.name}`,
+    ]),
+    `docker network rm ${name}`,
+  ].join(' && ');
+  return { compose, host: command, run: command };
+}
+
 /** Each datastore once: fail with every network it shares with a published container. */
 function datastoresExposed(views: readonly NetworkView[], models: readonly ContainerModel[]) {
   const out: Evaluation[] = [];
@@ -165,9 +219,7 @@ function datastoresExposed(views: readonly NetworkView[], models: readonly Conta
                     `${v.network.name} with ${pubs.map(describePublisher).join(', ')}`,
                 )
                 .join('; ')}`,
-              remediation: {
-                compose: `networks:\n  ${shared[0]?.v.network.name}-data:\n    internal: true   # ${m.name} and the services that query it; not ${shared[0]?.pubs[0]?.name}`,
-              },
+              remediation: exposedFix(m, shared),
             }
           : {
               verdict: 'pass',
@@ -221,11 +273,8 @@ function couldBeInternal(views: readonly NetworkView[], scope: NetworkScope) {
     out.push(
       evaluation('network-not-internal', target, {
         verdict: 'fail',
-        evidence: `members ${v.members.map((m) => m.name).join(', ')}: none is published, none gets out only through it`,
-        remediation: {
-          compose: `networks:\n  ${v.network.name}:\n    internal: true`,
-          run: `docker network create --internal ${v.network.name} (recreate it: a network cannot become internal in place)`,
-        },
+        evidence: `members ${v.members.map((m) => `${m.name}${datastoreOf(m) ? ' (a datastore)' : ' (also on another network)'}`).join(', ')}: none is published; internal: true cuts no one off`,
+        remediation: internalFix(v, scope),
       }),
     );
   }

@@ -85,6 +85,13 @@ describe.skipIf(!dockerAvailable)(`restore-test on the real engine (${noDockerRe
       { signal },
     );
     expect(b.outcome, b.summary).toBe('ok');
+    // Without its key: refused before any scratch resource exists.
+    const nokey = await s.runAdHoc('restore-test', { container: v.name }, { signal }).then(
+      (x) => x.summary,
+      (err: Error) => err.message,
+    );
+    expect(nokey).toMatch(/is encrypted: pass --key-file FILE/);
+    expect(leftovers()).toEqual([]);
     const r = await s.runAdHoc('restore-test', { container: v.name, keyFile }, { signal });
     expect(r.outcome, r.summary).toBe('ok');
     expect(r.data.encrypted).toBe(true);

@@ -63,6 +63,10 @@ describe.skipIf(!dockerAvailable)(`networks scope on live containers (${noDocker
     expect(db?.verdict).toBe('fail');
     expect(db?.evidence).toBe(`postgres on ${net.front} with ${c.web} (0.0.0.0:18081->80/tcp)`);
     expect(db?.target.kind).toBe('container');
+    // The exact commands, with the names found: the database moves to an internal network.
+    expect(db?.remediation.host).toBe(
+      `docker network create --internal ${c.db}-data && docker network connect ${c.db}-data ${c.db} && docker network disconnect ${net.front} ${c.db}`,
+    );
     expect(verdict(run, 'network-datastore-exposed', c.db2)?.verdict).toBe('pass');
     expect(verdict(run, 'network-datastore-exposed', c.web)).toBeUndefined();
   });
@@ -74,6 +78,9 @@ describe.skipIf(!dockerAvailable)(`networks scope on live containers (${noDocker
       name: net.cache,
     });
     expect(verdict(run, 'network-not-internal', net.data)?.evidence).toBe('internal');
+    expect(verdict(run, 'network-not-internal', net.cache)?.remediation.host).toBe(
+      `docker network create --internal ${net.cache}-internal && docker network connect ${net.cache}-internal ${c.cache} && docker network disconnect ${net.cache} ${c.cache} && docker network rm ${net.cache}`,
+    );
     expect(verdict(run, 'network-not-internal', net.front)?.verdict).toBe('pass');
   });
 

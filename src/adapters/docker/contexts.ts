@@ -149,14 +149,9 @@ export function chooseEndpoint(o: ChooseOptions = {}): EndpointChoice {
   const env = o.env ?? process.env;
   const configDir = dockerConfigDir(env);
   const flag = o.flag?.trim();
-  if (flag) {
-    if (env.DOCKER_HOST?.trim() && flag !== 'default')
-      throw new UserError(
-        'conflicting options: --context and DOCKER_HOST both name an engine',
-        'unset DOCKER_HOST, or drop --context',
-      );
-    if (flag !== 'default') return fromContext(configDir, flag, `--context ${flag}`);
-  }
+  // The flag before the environment, as the docker CLI reads them (`DOCKER_HOST=… docker
+  // --context lab` talks to lab).
+  if (flag && flag !== 'default') return fromContext(configDir, flag, `--context ${flag}`);
   const host = env.DOCKER_HOST?.trim();
   if (host) {
     const verify = !!env.DOCKER_TLS_VERIFY?.trim() && env.DOCKER_TLS_VERIFY !== '0';

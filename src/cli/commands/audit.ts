@@ -84,14 +84,10 @@ async function fleetReport(
 ): Promise<AuditReport> {
   const { mergeFleet } = await import('../../audit/fleet.js');
   const { isUnreachable } = await import('../../checks/audit-core.js');
+  // A context that does not exist (a typo) is bad input: said before anything is audited.
+  const engines = fleet.contexts.map((context) => ({ context, ...fleet.dockerFor(context) }));
   const parts = await Promise.all(
-    fleet.contexts.map(async (context) => {
-      let where: { port: DockerReadPort; endpoint: string };
-      try {
-        where = fleet.dockerFor(context);
-      } catch (err) {
-        return { context, endpoint: '?', message: errorMessage(err) };
-      }
+    engines.map(async ({ context, ...where }) => {
       try {
         const { report } = await auditReport({
           ...input,
@@ -241,7 +237,8 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
     if (!report.engine.reached && (options.compose?.length ?? 0) > 0 && docker)
       deps.stderr.write(`warden: engine not reached; audited the compose file(s) only\n`);
     // A fleet none of whose engines answered audited nothing: an environment error, not a pass.
-    if (deps.fleet && !report.engine.reached) return 2;
+    // One that did not answer among others is reported (stderr, `engines`), not an error.
+    if (deps.fleet && !(report.engines ?? []).some((e) => e.reached)) return 2;
     return exitCodeFor(report, failOn);
   } catch (err) {
     if (err instanceof UserError || err instanceof ExternalError || err instanceof DockerError) {
