@@ -240,6 +240,17 @@ describe.skipIf(!dockerAvailable || !canStartEngine)(
       );
       expect(junit.stdout).toMatch(/<testsuite name="local: engine [^"]+"/);
       expect(junit.stdout).toMatch(/<testsuite name="tlslab: engine [^"]+"/);
+      expect(json.engine.reached).toBe(false);
+      expect(json.engine.message).toBe('1 of 3 engines not reached: gone');
+      // A context that does not exist is bad input, refused before any engine is asked.
+      const typo = await warden(
+        home,
+        ['--context', 'local,nope', 'audit', '--scope', 'daemon'],
+        env(),
+      );
+      expect(typo.code).toBe(2);
+      expect(typo.stdout).toBe('');
+      expect(typo.stderr).toMatch(/^warden: no Docker context named "nope" in /);
       // None of the fleet answers: nothing was audited, an environment error.
       const none = await warden(
         home,
