@@ -27,7 +27,7 @@ export function formatTable(report: AuditReport): string {
         ? loc.file !== f.target.file
           ? ` (${loc.file} line ${loc.line})`
           : ` (line ${loc.line})`
-        : f.target.kind === 'compose' && f.target.line
+        : (f.target.kind === 'compose' || f.target.kind === 'network') && f.target.line
           ? ` (line ${f.target.line})`
           : '';
       const cis = f.refs.cis ? ` [CIS ${f.refs.cis}]` : '';

@@ -6,7 +6,7 @@
 import { posix } from 'node:path';
 import { UserError, errorMessage } from '../errors.js';
 import { DotEnvError, parseDotEnvEntries, type DotEnvEntry } from './dotenv.js';
-import { linesFor, parseYaml, servicesOf, type ParsedFile } from './compose-yaml.js';
+import { linesFor, parseYaml, servicesOf, topLevelLines, type ParsedFile } from './compose-yaml.js';
 import type { Located } from './model.js';
 import { isRecord } from './values.js';
 
@@ -52,6 +52,8 @@ export interface LoadedCompose {
   volumes: Record<string, Record<string, unknown>>;
   /** Top-level networks (internal, external, name, driver), interpolated. */
   networks: Record<string, Record<string, unknown>>;
+  /** The line of each top-level network's key in this file. */
+  networkLines: Record<string, number>;
 }
 
 /** `environment` as a map (list form `K=V` or `K`; map form with null values). */
@@ -264,6 +266,7 @@ export async function loadCompose(text: string, opts: LoadOptions): Promise<Load
     services: loaded,
     volumes,
     networks,
+    networkLines: topLevelLines(main, 'networks'),
   };
 }
 

@@ -154,6 +154,8 @@ export interface NetworkModel {
   /** Compose `external: true`: made elsewhere, not this file's to change. */
   external?: boolean;
   driver?: string;
+  /** Compose: the line of its key under the top-level `networks:`. */
+  line?: number;
 }
 
 export interface ComposeAudit {
@@ -219,6 +221,7 @@ export async function composeModels(text: string, opts: LoadOptions): Promise<Co
     internal: truthy(n.internal) === true,
     ...(truthy(n.external) ? { external: true } : {}),
     ...(typeof n.driver === 'string' ? { driver: n.driver } : {}),
+    ...(loaded.networkLines[name] !== undefined ? { line: loaded.networkLines[name] } : {}),
   }));
   const networks = [
     ...declared,

@@ -226,3 +226,16 @@ export function linesFor(
   }
   return lines;
 }
+
+/** The line of each key of a top-level map (`networks:`, `volumes:`) in this file. */
+export function topLevelLines(p: ParsedFile, section: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const node = p.doc.get(section, true);
+  if (!isMap(node)) return out;
+  for (const pair of node.items) {
+    if (!isScalar(pair.key)) continue;
+    const offset = rangeStart(pair.key);
+    if (offset !== undefined) out[String(pair.key.value)] = p.lc.linePos(offset).line;
+  }
+  return out;
+}

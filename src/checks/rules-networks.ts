@@ -133,7 +133,12 @@ export interface NetworkScope {
 }
 
 export function networkTarget(n: NetworkModel, scope: NetworkScope): FindingTarget {
-  return { kind: 'network', name: n.name, ...(scope.file ? { file: scope.file } : {}) };
+  return {
+    kind: 'network',
+    name: n.name,
+    ...(scope.file ? { file: scope.file } : {}),
+    ...(scope.file && n.line !== undefined ? { line: n.line } : {}),
+  };
 }
 
 function evaluation(id: string, target: FindingTarget, d: CheckVerdictDetail): Evaluation {

@@ -4,6 +4,7 @@
  * could be internal, an external network left alone), both verdicts of each check, and the
  * segmentation listed network by network.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { runAuditCore } from '../../src/checks/audit-core.js';
@@ -67,6 +68,10 @@ describe('networks scope, compose files', () => {
       (e) => e.check === 'network-not-internal' && e.target.name === 'cache',
     );
     expect(cache?.target.file).toBe(`${DIR}/tiered/compose.yaml`);
+    // The line of its key under the top-level networks: (SARIF's region, the table's line).
+    const text = readFileSync(`${DIR}/tiered/compose.yaml`, 'utf8').split('\n');
+    const networksAt = text.indexOf('networks:');
+    expect(cache?.target.line).toBe(text.indexOf('  cache:', networksAt) + 1);
     expect(cache?.remediation.compose).toBe('networks:\n  cache:\n    internal: true');
   });
 
