@@ -15,7 +15,8 @@ import { isCompressed } from './backup.js';
 import type { StagedArchive } from './backup-sources.js';
 import { failed, inspectTarget, ok, optParam, plan, refOf, type ActionDeps } from './common.js';
 import { loadBackupManifest, placeOf, plainTar } from './restore-verify.js';
-import { pick, readKeyMaterial, verifyThenWrite } from './restore.js';
+import { pick, verifyThenWrite } from './restore.js';
+import type { KeyMaterial } from './backup-crypto.js';
 import { tarTree, treeDifferences, type Tree } from './tar-digest.js';
 
 export const RESTORE_TEST_LABEL = 'io.warden.restore-test';
@@ -119,13 +120,15 @@ export async function restoreTest(deps: ActionDeps, ctx: StepContext): Promise<A
         scratch: 'true',
       },
     };
-    const wrote = await verifyThenWrite(deps, into, inspected, loaded, archives, staged);
+    const key: { km?: KeyMaterial } = {};
+    const wrote = await verifyThenWrite(deps, into, inspected, loaded, archives, staged, key);
     outcome = wrote.ok
-      ? await compare(deps, ctx, scratch.id, archives, staged, loaded, base)
+      ? await compare(deps, ctx, scratch.id, archives, staged, loaded, base, key.km)
       : {
           ...wrote,
           summary: `restore test FAILED: ${wrote.summary}`,
-          data: { ...base, ...wrote.data, ...base, passed: false },
+          // The restore test's own record (its action, the original container) over the restore's.
+          data: { ...wrote.data, ...base, passed: false },
         };
   } catch (err) {
     outcome = failed(`restore test FAILED: ${errorMessage(err)}`, {
@@ -164,11 +167,10 @@ async function compare(
   staged: StagedArchive[],
   loaded: Awaited<ReturnType<typeof loadBackupManifest>>,
   base: Record<string, unknown>,
+  /** The key the verification derived (undefined for a plain backup). */
+  km: KeyMaterial | undefined,
 ): Promise<ActionOutcome> {
   const docker = deps.docker();
-  const keyFile = optParam(ctx, 'keyFile');
-  const km =
-    loaded.manifest.encrypted && keyFile ? await readKeyMaterial(deps, keyFile) : undefined;
   const gzipped = isCompressed(loaded.manifest);
   const differences: string[] = [];
   let files = 0;

@@ -81,7 +81,7 @@ export async function restoreDryRun(deps: ActionDeps, ctx: StepContext): Promise
 }
 
 /** The key of an encrypted backup, from a regular file of at most 64 KiB. */
-export async function readKeyMaterial(deps: ActionDeps, keyFile: string): Promise<KeyMaterial> {
+async function readKeyMaterial(deps: ActionDeps, keyFile: string): Promise<KeyMaterial> {
   let key;
   try {
     key = await deps.sources.readRegular(keyFile, 1 << 16);
@@ -128,6 +128,8 @@ export async function verifyThenWrite(
   loaded: LoadedManifest,
   archives: BackupArchive[],
   staged: StagedArchive[],
+  /** Given the key derived for the backup (a restore test reads the copies again with it). */
+  key: { km?: KeyMaterial } = {},
 ): Promise<ActionOutcome> {
   const docker = deps.docker();
   const ref = refOf(c);
@@ -283,6 +285,7 @@ export async function verifyThenWrite(
   if (keyFile && !encrypted)
     return refuse('the backup says it is not encrypted but a key was given: refusing');
   const km = encrypted && keyFile ? await readKeyMaterial(deps, keyFile) : undefined;
+  key.km = km;
 
   // 4. Every copy decrypted and its tar read as the engine will read it, before writing anything
   // (an unencrypted one was, while it was copied).

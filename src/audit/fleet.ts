@@ -47,9 +47,7 @@ export function mergeFleet(
     number
   >;
   for (const p of reached) for (const s of SEVERITY_ORDER) summary[s] += p.report.summary[s] ?? 0;
-  const each = <K extends 'targets' | 'findings' | 'suppressed' | 'notApplicable' | 'evaluations'>(
-    k: K,
-  ) =>
+  const each = <K extends 'findings' | 'suppressed' | 'notApplicable' | 'evaluations'>(k: K) =>
     reached.flatMap((p) =>
       (p.report[k] as { target: Evaluation['target'] }[]).map((x) => tag(x, p.context)),
     ) as unknown as AuditReport[K];

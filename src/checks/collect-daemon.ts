@@ -100,9 +100,9 @@ async function readHost(
   // A watch lands in its directory with links resolved (the kernel resolves all but the last name).
   const watchPaths: Record<string, string> = {};
   if (audit && audit.source !== 'none' && port.statPaths) {
-    const dirs = [...new Set(auditWatchList(audit.text).map((w) => posix.dirname(w.path)))];
-    const real = await port.statPaths(dirs);
-    for (const w of auditWatchList(audit.text)) {
+    const watches = auditWatchList(audit.text);
+    const real = await port.statPaths([...new Set(watches.map((w) => posix.dirname(w.path)))]);
+    for (const w of watches) {
       const dir = real.get(posix.dirname(w.path))?.real;
       if (dir) watchPaths[w.path] = posix.join(dir, posix.basename(w.path));
     }

@@ -218,7 +218,7 @@ export async function composeModels(text: string, opts: LoadOptions): Promise<Co
   }
   const declared: NetworkModel[] = Object.entries(loaded.networks).map(([name, n]) => ({
     name,
-    internal: truthy(n.internal) === true,
+    internal: truthy(n.internal),
     ...(truthy(n.external) ? { external: true } : {}),
     ...(typeof n.driver === 'string' ? { driver: n.driver } : {}),
     ...(loaded.networkLines[name] !== undefined ? { line: loaded.networkLines[name] } : {}),

@@ -13,6 +13,16 @@ export interface FixPart {
   then?: string;
 }
 
+/** A fix made on the host itself (a chown, an audit rule): no compose, run or daemon.json key does it. */
+export function hostFix(command: string): Remediation & { host: string } {
+  return {
+    host: command,
+    compose: `# not a compose setting: on the host, ${command.split('\n')[0]}`,
+    run: command,
+    live: false,
+  };
+}
+
 export const RESTART_DAEMON = 'then restart the daemon: containers stop unless live-restore is on';
 
 /** Whether the fix is a container's setting (compose, `docker run`, maybe `docker update`). */

@@ -6,7 +6,8 @@
  */
 import type { FileStat } from '../engine/docker-read-port.js';
 import type { DaemonSettings } from './daemon-config.js';
-import type { CheckVerdictDetail, Remediation } from './types.js';
+import type { CheckVerdictDetail } from './types.js';
+import { hostFix } from './remediation.js';
 import type { DaemonCheckDefinition, DaemonFacts } from './rules-daemon.js';
 
 export type DaemonFileRole =
@@ -109,14 +110,6 @@ function judge(f: DaemonFacts, rule: Rule): CheckVerdictDetail {
   };
 }
 
-/** A fix made on the host itself: no daemon.json key, compose setting or run flag does it. */
-const onHost = (run: string): Remediation & { host: string } => ({
-  host: run,
-  compose: `# not a compose setting: on the host, ${run}`,
-  run,
-  live: false,
-});
-
 /** The mount holding `path` in a /proc/<pid>/mountinfo: its mount point and device (`major:minor`). */
 export function mountOf(
   path: string,
@@ -143,7 +136,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     title: "The daemon's data root shares the root filesystem's device",
     severity: 'low',
     cis: '1.1.1',
-    remediation: onHost(
+    remediation: hostFix(
       'mount a dedicated filesystem on the data root (e.g. /var/lib/docker) in /etc/fstab, then restart the daemon',
     ),
     evaluate: (f) => {
@@ -170,7 +163,9 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     title: "The daemon's socket is open beyond root and the docker group",
     severity: 'critical',
     cis: '3.15',
-    remediation: onHost('chown root:docker /var/run/docker.sock && chmod 660 /var/run/docker.sock'),
+    remediation: hostFix(
+      'chown root:docker /var/run/docker.sock && chmod 660 /var/run/docker.sock',
+    ),
     evaluate: (f) => judge(f, { forbidden: { socket: ~0o660 & 0o7777 }, groups: ['docker'] }),
   },
   {
@@ -178,7 +173,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     title: "containerd's socket is open beyond root",
     severity: 'high',
     cis: '3.23',
-    remediation: onHost(
+    remediation: hostFix(
       'chown root:root /run/containerd/containerd.sock && chmod 660 /run/containerd/containerd.sock',
     ),
     evaluate: (f) => judge(f, { forbidden: { 'containerd-socket': ~0o660 & 0o7777 } }),
@@ -189,7 +184,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
       "The daemon's configuration (daemon.json, /etc/docker, its init options) is writable by others than root",
     severity: 'high',
     cis: '3.17',
-    remediation: onHost(
+    remediation: hostFix(
       'chown root:root /etc/docker /etc/docker/daemon.json && chmod 755 /etc/docker && chmod 644 /etc/docker/daemon.json',
     ),
     evaluate: (f) =>
@@ -202,7 +197,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     title: 'docker.service or docker.socket is writable by others than root',
     severity: 'high',
     cis: '3.1',
-    remediation: onHost(
+    remediation: hostFix(
       'chown root:root <unit> && chmod 644 <unit> (systemctl show -p FragmentPath docker.service)',
     ),
     evaluate: (f) => judge(f, { forbidden: { unit: ~0o644 & 0o7777 } }),
@@ -212,7 +207,7 @@ export const DAEMON_FILE_CHECKS: readonly DaemonCheckDefinition[] = [
     title: "The daemon's TLS certificates or key are readable or writable beyond root",
     severity: 'high',
     cis: '3.9',
-    remediation: onHost(
+    remediation: hostFix(
       'chown root:root ca.pem server.pem server-key.pem && chmod 444 ca.pem server.pem && chmod 400 server-key.pem',
     ),
     evaluate: (f) =>

@@ -8,6 +8,7 @@ import type { AuditRuleSource, HostAccounts } from '../engine/docker-read-port.j
 import type { Severity } from '../runbook/types.js';
 import type { DaemonSettings } from './daemon-config.js';
 import { SYSTEMD_UNITS, containerdSockets } from './rules-daemon-files.js';
+import { hostFix } from './remediation.js';
 import type { CheckVerdictDetail, Evaluation, FindingTarget, Remediation } from './types.js';
 import { evaluationOf } from './types.js';
 
@@ -143,27 +144,20 @@ export interface HostCheckDefinition {
   remediation: Remediation & { host: string };
 }
 
-const onHost = (host: string): Remediation & { host: string } => ({
-  host,
-  compose: `# not a compose setting: on the host, ${host.split('\n')[0]}`,
-  run: host,
-  live: false,
-});
-
 export const HOST_CHECKS: readonly HostCheckDefinition[] = [
   {
     id: 'host-docker-group',
     title: "An account can reach the daemon through its socket's group (root-equivalent)",
     severity: 'medium',
     cis: '1.1.2',
-    remediation: onHost('gpasswd -d <user> docker'),
+    remediation: hostFix('gpasswd -d <user> docker'),
   },
   {
     id: 'host-audit-rules',
     title: "No audit rule records changes to the daemon's files and binaries",
     severity: 'low',
     cis: '1.1.3',
-    remediation: onHost(
+    remediation: hostFix(
       'in /etc/audit/rules.d/docker.rules: -w <path> -k docker (one line per path), then augenrules --load',
     ),
   },
@@ -198,7 +192,7 @@ function dockerGroup(h: HostFacts): Verdict[] {
     detail: {
       verdict: 'fail',
       evidence: `${m.user} is in the ${group} group${m.how === 'primary' ? ' (its primary group)' : ''}: the socket gives it root on this host`,
-      remediation: onHost(
+      remediation: hostFix(
         m.how === 'primary'
           ? `usermod -g <another group> ${m.user}`
           : `gpasswd -d ${m.user} ${group}`,
@@ -243,7 +237,7 @@ function auditRules(h: HostFacts): Verdict[] {
       detail: {
         verdict: 'fail',
         evidence: `not watched (${from}): ${missing.map((p) => `${p.path} (${p.cis})`).join(', ')}`,
-        remediation: onHost(
+        remediation: hostFix(
           `append to /etc/audit/rules.d/docker.rules, then run augenrules --load:\n${rules.join('\n')}`,
         ),
       },

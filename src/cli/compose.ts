@@ -141,24 +141,25 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env, opts: ComposeOp
         ...(settings.get('docker.host') ? { setting: settings.get('docker.host') } : {}),
       }),
     ));
-  let docker: DockerPort | undefined;
-  const getDocker = () =>
-    (docker ??= lazyPort<DockerPort>(
+  /** The engine's port, loaded on its first call; `where` is resolved then too. */
+  const enginePort = (where: () => DockerEndpoint) =>
+    lazyPort<DockerPort>(
       async () => {
-        const where = getEndpoint();
         const timeouts = engineTimeouts(env, (k) => settings.get(k));
         const m = await import('../adapters/docker/index.js');
-        return m.createDockerAdapter(where, timeouts);
+        return m.createDockerAdapter(where(), timeouts);
       },
       // A remote engine's port has no /proc readers: said before loading, so checks skip them.
       () => {
         try {
-          return engineIsLocal(getEndpoint()) ? [] : LOCAL_ONLY_METHODS;
+          return engineIsLocal(where()) ? [] : LOCAL_ONLY_METHODS;
         } catch {
           return []; // an endpoint that cannot be read: the first call says why
         }
       },
-    ));
+    );
+  let docker: DockerPort | undefined;
+  const getDocker = () => (docker ??= enginePort(getEndpoint));
   let runners: ReturnType<typeof buildRunners> | undefined;
   const files = createEvidenceFiles();
   const readText = (path: string) => readFile(path, 'utf8');
@@ -196,32 +197,19 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env, opts: ComposeOp
     },
     docker: getDocker,
     dockerFor(context) {
-      // The context alone decides: DOCKER_HOST does not override a context named on purpose.
-      const e = endpointOf(chooseEndpoint({ flag: context, env: { ...env, DOCKER_HOST: '' } }));
-      const timeouts = engineTimeouts(env, (k) => settings.get(k));
-      return {
-        endpoint: e.display,
-        port: lazyPort<DockerPort>(
-          async () =>
-            (await import('../adapters/docker/index.js')).createDockerAdapter(e, timeouts),
-          () => (engineIsLocal(e) ? [] : LOCAL_ONLY_METHODS),
-        ),
-      };
+      // A context named wins over DOCKER_HOST (contexts.ts), as with the docker CLI.
+      const e = endpointOf(chooseEndpoint({ flag: context, env }));
+      return { endpoint: e.display, port: enginePort(() => e) };
     },
     contextNames: () => listContexts(dockerConfigDir(env)).map((c) => c.name),
     async dockerContexts() {
       const dir = dockerConfigDir(env);
       const current = currentContext(dir) ?? 'default';
-      const m = await import('../adapters/docker/index.js');
-      const timeouts = engineTimeouts(env, (k) => settings.get(k));
       return Promise.all(
         listContexts(dir).map(async (c): Promise<ContextProbe> => {
           const base = { name: c.name, endpoint: c.host, current: c.name === current };
           try {
-            const e = endpointOf(
-              chooseEndpoint({ flag: c.name, env: { ...env, DOCKER_HOST: '' } }),
-            );
-            const v = await m.createDockerAdapter(e, timeouts).version();
+            const v = await app.dockerFor(c.name).port.version();
             return { ...base, version: v.version };
           } catch (err) {
             return { ...base, error: errorMessage(err) };

@@ -9,6 +9,8 @@ import type { DockerReadPort } from '../../engine/docker-read-port.js';
 import { DockerError, ExternalError, UserError, errorMessage } from '../../errors.js';
 import { SEVERITIES, type Severity } from '../../runbook/types.js';
 import { auditReport } from '../../audit/run.js';
+import { mergeFleet } from '../../audit/fleet.js';
+import { isUnreachable } from '../../checks/audit-core.js';
 import { exitCodeFor } from '../../audit/report.js';
 import { formatJson } from '../../audit/format-json.js';
 import { formatSarif, type SarifOptions } from '../../audit/format-sarif.js';
@@ -82,8 +84,6 @@ async function fleetReport(
   input: Omit<Parameters<typeof auditReport>[0], 'docker' | 'endpoint'>,
   deps: AuditDeps,
 ): Promise<AuditReport> {
-  const { mergeFleet } = await import('../../audit/fleet.js');
-  const { isUnreachable } = await import('../../checks/audit-core.js');
   // A context that does not exist (a typo) is bad input: said before anything is audited.
   const engines = fleet.contexts.map((context) => ({ context, ...fleet.dockerFor(context) }));
   const parts = await Promise.all(
