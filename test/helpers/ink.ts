@@ -115,6 +115,16 @@ export async function renderTui(
   };
 }
 
+/**
+ * The frame shows `text` and no prompt is open any more. A prompt's answer is journaled before
+ * the prompt closes, so the list can show its effect a render earlier: a key pressed in that
+ * frame still goes to the prompt (an operator sees the field still open there too).
+ */
+export function closed(text: string): (frame: string) => boolean {
+  // The prompt's key hints: its question may wrap anywhere, this line starts the footer.
+  return (f) => f.includes(text) && !f.includes('Enter submit');
+}
+
 /** Number of rows a frame occupies. */
 export function height(frame: string): number {
   return frame.split('\n').length;

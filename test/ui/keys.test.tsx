@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NO_KEY, planChunk, splitKeys } from '../../src/ui/chunk.js';
 import type { Session } from '../../src/engine/session.js';
 import { harness, incidentRunbook, loaded, type Harness } from '../fakes/app.js';
-import { KEYS, type Tui } from '../helpers/ink.js';
+import { KEYS, type Tui, closed } from '../helpers/ink.js';
 import { renderApp } from './render.js';
 
 let tui: Tui | undefined;
@@ -81,7 +81,7 @@ describe('chunked keys in the TUI', () => {
     const { tui, session } = await open(h);
     await tui.pressUntil('jj', '›⊘ Isolate the container');
     await tui.pressUntil('o', 'override the gate?');
-    await tui.answer('inspect kept by hand', '›○ Isolate the container');
+    await tui.answer('inspect kept by hand', closed('›○ Isolate the container'));
     const before = session.entries.length;
     tui.stdin.write('\rweb\r');
     // Nothing acted: no prompt opened, nothing was written, nothing ran. A later key still works.

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Session } from '../../src/engine/session.js';
 import { harness, hardeningRunbook, loaded, verdictCheckRunner } from '../fakes/app.js';
-import { KEYS, renderTui, type Tui } from '../helpers/ink.js';
+import { KEYS, renderTui, type Tui, closed } from '../helpers/ink.js';
 import { DepsProvider } from '../../src/ui/hooks/useDeps.js';
 import { SessionScreen } from '../../src/ui/screens/SessionScreen.js';
 import { renderApp } from './render.js';
@@ -38,9 +38,9 @@ describe('the cursor after resolving a step', () => {
     const { tui, session } = await open();
     await tui.pressUntil('d', '›○ Run as a non-root user');
     await tui.pressUntil('s', 'why?');
-    await tui.answer('covered by the platform baseline', '›○ Do not share host namespaces');
+    await tui.answer('covered by the platform baseline', closed('›○ Do not share host namespaces'));
     await tui.pressUntil('f', 'what happened?');
-    await tui.answer('pid: host in the compose file', '›○ Set memory limits');
+    await tui.answer('pid: host in the compose file', closed('›○ Set memory limits'));
     expect(session.state.steps['base-image']?.status).toBe('done');
     expect(session.state.steps['non-root']?.status).toBe('skipped');
     expect(session.state.steps['host-ns']?.status).toBe('failed');

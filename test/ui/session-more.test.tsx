@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../src/engine/session.js';
 import { harness, incidentRunbook, loaded, type Harness } from '../fakes/app.js';
-import { KEYS, height, type Tui } from '../helpers/ink.js';
+import { KEYS, height, type Tui, closed } from '../helpers/ink.js';
 import { renderApp } from './render.js';
 
 let tui: Tui | undefined;
@@ -40,7 +40,7 @@ describe('dry run and session notes', () => {
     const { tui, session } = await open(h);
     await tui.pressUntil('jj', '›⊘ Isolate the container');
     await tui.pressUntil('o', 'override the gate?');
-    await tui.answer('inspect kept by hand', '›○ Isolate the container');
+    await tui.answer('inspect kept by hand', closed('›○ Isolate the container'));
     const f = await tui.pressUntil('x', 'would disconnect web from 2 networks');
     expect(f).not.toContain('Type "web"');
     expect(h.actions.ran).toEqual([]);

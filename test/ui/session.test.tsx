@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../src/engine/session.js';
 import { harness, incidentRunbook, loaded, type Harness } from '../fakes/app.js';
 import { fakeShell } from '../fakes/ports.js';
-import { KEYS, type Tui } from '../helpers/ink.js';
+import { KEYS, type Tui, closed } from '../helpers/ink.js';
 import { renderApp } from './render.js';
 
 let tui: Tui | undefined;
@@ -66,7 +66,7 @@ describe('session screen', () => {
     await tui.answer('', 'skipping a step needs a reason');
     expect(types(h, session)).not.toContain('step.skipped:confirm-alert');
     // Recorded, then the cursor moves on to the next open step.
-    await tui.answer('alert was a test', '›○ Capture container state');
+    await tui.answer('alert was a test', closed('›○ Capture container state'));
     expect(tui.frame()).toContain(' – Confirm the alert');
     const e = h.store.entries(session.id).at(-1)!;
     expect(e.type).toBe('step.skipped');
@@ -88,7 +88,7 @@ describe('session screen', () => {
     const h = harness();
     const { tui, session } = await open(h);
     await tui.pressUntil('f', 'what happened?');
-    await tui.answer('owner unreachable', '›○ Capture container state');
+    await tui.answer('owner unreachable', closed('›○ Capture container state'));
     await tui.pressUntil('k', 'failure: owner unreachable');
     expect(tui.frame()).toContain('›✗ Confirm the alert');
     await tui.pressUntil('n', 'Note on "confirm-alert"');
@@ -121,7 +121,7 @@ describe('session screen', () => {
     await tui.press('j');
     await tui.pressUntil('j', '›⊘ Isolate the container');
     await tui.pressUntil('o', 'override the gate?');
-    await tui.answer('inspect output kept by hand', '›○ Isolate the container');
+    await tui.answer('inspect output kept by hand', closed('›○ Isolate the container'));
     expect(tui.frame()).toContain('⚠ isolate refused: no complete snapshot');
     await tui.pressUntil(KEYS.enter, 'Give a reason (Esc cancels)');
     await tui.answer('', 'running it anyway needs a reason');
