@@ -2,6 +2,7 @@ import Docker from 'dockerode';
 import { DockerError, UserError } from '../../errors.js';
 import { resolveEndpoint, type DockerEndpoint } from './endpoint.js';
 import { EngineSilentError, guardModem, NotDockerError } from './guarded-modem.js';
+import { sshAgent, SshEndpointError } from './ssh-transport.js';
 import { DEFAULT_TIMEOUTS, seconds, type EngineTimeouts } from './timeouts.js';
 
 export { resolveEndpoint, type DockerEndpoint } from './endpoint.js';
@@ -11,7 +12,10 @@ export function createDockerClient(
   endpoint: DockerEndpoint = resolveEndpoint(),
   timeouts: EngineTimeouts = DEFAULT_TIMEOUTS,
 ): Docker {
-  return guardModem(new Docker(endpoint.options), timeouts);
+  const options = endpoint.ssh
+    ? { ...endpoint.options, agent: sshAgent(endpoint.ssh) }
+    : endpoint.options;
+  return guardModem(new Docker(options), timeouts);
 }
 
 interface DockerodeLikeError {
@@ -74,6 +78,12 @@ export function classifyDockerError(
   endpoint?: string | DockerEndpoint,
 ): DockerError {
   if (err instanceof DockerError) return err;
+  // SSH: the host key, the keys offered, or the remote `docker` said no; already one line.
+  if (err instanceof SshEndpointError)
+    return new DockerError(`${err.message} (while trying to ${what})`, 'daemon-unreachable', {
+      target: what,
+      hint: err.hint,
+    });
   const at = (typeof endpoint === 'string' ? endpoint : endpoint?.display) ?? 'its socket';
   const socketPath = typeof endpoint === 'object' ? endpoint.socketPath : undefined;
   const e = (err ?? {}) as DockerodeLikeError;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { UserError } from '../../errors.js';
 import type { EndpointChoice, TlsFiles } from './contexts.js';
+import type { SshTarget } from './ssh-transport.js';
 
 /** Where the engine is: DOCKER_HOST (unix://, tcp://, http(s)://) or the default socket. */
 export interface DockerEndpoint {
@@ -15,12 +16,15 @@ export interface DockerEndpoint {
   socketPath?: string;
   /** The Docker context it came from, when one did. */
   context?: string;
+  /** An engine reached over SSH (`docker system dial-stdio` on the remote host). */
+  ssh?: SshTarget;
   options: Docker.DockerOptions;
 }
 
 export const DEFAULT_ENDPOINT = 'unix:///var/run/docker.sock';
 
-const FORMS = 'unix:///path/to/docker.sock, tcp://HOST:PORT, http://HOST:PORT or https://HOST:PORT';
+const FORMS =
+  'unix:///path/to/docker.sock, tcp://HOST:PORT, http(s)://HOST:PORT or ssh://USER@HOST[:PORT]';
 
 /**
  * Reads an endpoint as the Docker CLI writes it. `source` names where it came from, for the
@@ -37,13 +41,14 @@ export function resolveEndpoint(
   const invalid = (why: string) =>
     new UserError(`invalid ${source} ${JSON.stringify(host)}: ${why}`, `use ${FORMS}`);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(host)?.[1]?.toLowerCase();
-  if (!scheme) throw invalid('no scheme (unix://, tcp://, http://, https://)');
+  if (!scheme) throw invalid('no scheme (unix://, tcp://, http://, https://, ssh://)');
   if (scheme === 'unix' || scheme === 'npipe') {
     const path = host.slice(scheme.length + 3);
     if (!path) throw invalid('no socket path');
     if (/[\0\r\n]/.test(path)) throw invalid('the socket path holds control characters');
     return unixEndpoint(host, path);
   }
+  if (scheme === 'ssh') return sshEndpoint(host, invalid);
   if (!['tcp', 'http', 'https'].includes(scheme))
     throw invalid(`the scheme ${scheme}:// is not supported here`);
   let url: URL;
@@ -95,6 +100,27 @@ export function endpointOf(choice: EndpointChoice): DockerEndpoint {
   return choice.context
     ? { ...e, context: choice.context, display: `${e.display} (context ${choice.context})` }
     : e;
+}
+
+/** `ssh://[user@]host[:port]`, as the docker CLI takes it (no path, no password). */
+function sshEndpoint(host: string, invalid: (why: string) => UserError): DockerEndpoint {
+  let url: URL;
+  try {
+    url = new URL(host);
+  } catch {
+    throw invalid('not a URL');
+  }
+  if (!url.hostname) throw invalid('no host name');
+  if (url.password) throw invalid('a password in the address is not supported (use a key)');
+  if (url.pathname && url.pathname !== '/') throw invalid('an ssh:// address takes no path');
+  const username = decodeURIComponent(url.username) || process.env.USER || 'root';
+  const ssh = {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : 22,
+    username,
+  };
+  // The HTTP side talks to whatever the channel relays to; the host name is only a label.
+  return { display: host, ssh, options: { protocol: 'http', host: 'docker', port: 80 } };
 }
 
 function unixEndpoint(display: string, socketPath: string): DockerEndpoint {

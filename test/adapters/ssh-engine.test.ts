@@ -1,0 +1,145 @@
+/**
+ * An engine reached over ssh://, as the docker CLI reaches it: an OpenSSH server on 127.0.0.1
+ * (started here, key authentication only) whose sessions run `docker system dial-stdio` against a
+ * private engine. Contexts are made with `docker context create` in a temporary DOCKER_CONFIG.
+ * Asserted from the outside: the audit and a snapshot reach that engine; every request of a run
+ * shares one SSH connection (the server's log counts the logins); an unknown or changed host key
+ * and a key the server does not hold are refused in one line before anything is read.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warden } from '../helpers/cli.js';
+import { TEST_IMAGE, dockerAvailable, noDockerReason } from '../helpers/docker.js';
+import { canStartEngine, startPrivateEngine, type PrivateEngine } from '../helpers/engine.js';
+import { tempHome } from '../helpers/session.js';
+import { canStartSshd, startSshd, type TestSshd } from '../helpers/sshd.js';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe.skipIf(!dockerAvailable || !canStartEngine || !canStartSshd)(
+  `an engine over ssh:// (${noDockerReason}; needs openssh-server, which .ci/run installs)`,
+  () => {
+    let engine: PrivateEngine;
+    let sshd: TestSshd;
+    let config: string;
+    const home = tempHome('warden-ssh-');
+    const name = `warden-ssh-${process.pid}`;
+    const env = (over: Record<string, string> = {}) => ({
+      DOCKER_CONFIG: config,
+      DOCKER_HOST: '',
+      DOCKER_CONTEXT: '',
+      HOME: sshd.home,
+      SSH_AUTH_SOCK: '',
+      ...over,
+    });
+    const url = () => `ssh://root@127.0.0.1:${sshd.port}`;
+
+    beforeAll(async () => {
+      engine = await startPrivateEngine();
+      engine.cli([
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--label',
+        'warden.test=ssh',
+        '--network',
+        'none',
+        TEST_IMAGE,
+        'sleep',
+        '3600',
+      ]);
+      sshd = await startSshd(await freePort(), `unix://${engine.socket}`);
+      config = mkdtempSync(join(tmpdir(), 'warden-docker-config-'));
+      execFileSync('docker', ['context', 'create', 'sshlab', '--docker', `host=${url()}`], {
+        env: { ...process.env, DOCKER_CONFIG: config },
+      });
+    }, 90_000);
+    afterAll(async () => {
+      await sshd?.stop();
+      await engine?.stop();
+      if (config) rmSync(config, { recursive: true, force: true });
+    });
+
+    it('--context reaches the engine behind sshd: its container audited, over one SSH connection', async () => {
+      const before = sshd.logins();
+      const r = await warden(
+        home,
+        [
+          '--context',
+          'sshlab',
+          'audit',
+          ...['--scope', 'containers', '--format', 'json', '--fail-on', 'medium'],
+        ],
+        env(),
+      );
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1); // medium findings: no memory limit, capabilities kept
+      const json = JSON.parse(r.stdout);
+      expect(json.engine.reached).toBe(true);
+      expect(json.engine.endpoint).toBe(`${url()} (context sshlab)`);
+      const unlimited = (json.findings as { check: string; target: { name: string } }[]).filter(
+        (f) => f.check === 'memory-limit' && f.target.name === name,
+      );
+      expect(unlimited).toHaveLength(1);
+      // info, version, list, inspect, top...: many requests, one login.
+      expect(sshd.logins() - before).toBe(1);
+    });
+
+    it('DOCKER_HOST=ssh://… reaches it too, and a snapshot streams its evidence over the channel', async () => {
+      const r = await warden(home, ['snapshot', name, '--json'], env({ DOCKER_HOST: url() }));
+      expect(r.stderr).toMatch(/^warden: recording in a new ad-hoc session \S+$/);
+      expect(r.code).toBe(0);
+      const snap = JSON.parse(r.stdout);
+      expect(snap).toMatchObject({ outcome: 'ok', complete: true, container: { name } });
+      expect(snap.parts).toEqual(['logs', 'inspect', 'processes', 'changes', 'events']);
+    });
+
+    it('doctor lists the ssh context as answering, with its engine version', async () => {
+      const r = await warden(home, ['doctor'], env());
+      expect(r.stdout).toMatch(
+        new RegExp(` ok   context sshlab +ssh://root@127\\.0\\.0\\.1:${sshd.port}: engine \\S+`),
+      );
+    });
+
+    it('an unknown host key, a changed one, and a key the server does not hold: refused in one line', async () => {
+      const other = mkdtempSync(join(tmpdir(), 'warden-ssh-home-'));
+      mkdirSync(join(other, '.ssh'));
+      copyFileSync(join(sshd.home, '.ssh', 'id_ed25519'), join(other, '.ssh', 'id_ed25519'));
+      const run = () =>
+        warden(home, ['--context', 'sshlab', 'audit', '--format', 'json'], env({ HOME: other }));
+      const oneLine = (r: { code: number; stderr: string }) => {
+        expect(r.code).toBe(2);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+        return r.stderr.trim();
+      };
+      // No known_hosts at all.
+      expect(oneLine(await run())).toMatch(
+        new RegExp(`^warden: ssh://root@127\\.0\\.0\\.1:${sshd.port}: the SSH host key is not in `),
+      );
+      // Another key recorded for this host and port.
+      const [hostField] = sshd.knownHostsLine.split(' ');
+      const stranger = execFileSync('ssh-keygen', ['-y', '-f', sshd.strangerKey()], {
+        encoding: 'utf8',
+      }).trim();
+      writeFileSync(join(other, '.ssh', 'known_hosts'), `${hostField} ${stranger}\n`);
+      expect(oneLine(await run())).toMatch(/the SSH host key does not match .*known_hosts/);
+      // The right host key, but a client key the server does not accept.
+      writeFileSync(join(other, '.ssh', 'known_hosts'), `${sshd.knownHostsLine}\n`);
+      copyFileSync(sshd.strangerKey(), join(other, '.ssh', 'id_ed25519'));
+      expect(oneLine(await run())).toMatch(/: no key was accepted \(no ssh-agent; 1 key file in /);
+      rmSync(other, { recursive: true, force: true });
+    });
+  },
+);
