@@ -7,7 +7,7 @@
 import { join, relative } from 'node:path';
 import { DockerError, errorMessage } from '../errors.js';
 import { CANCELLED, isCancellation, untilCancelled } from '../engine/cancel.js';
-import type { ActionOutcome, StepContext } from '../engine/executors.js';
+import type { ActionOutcome, EngineRef, StepContext } from '../engine/executors.js';
 import type { ControlInspect } from '../engine/docker-control-port.js';
 import { writeLogs } from './snapshot-logs.js';
 import type { WrittenFile } from './files-port.js';
@@ -44,6 +44,8 @@ export interface ManifestFile {
 export interface EvidenceManifest {
   format: 'warden-evidence/1';
   session: string;
+  /** The engine the evidence was read from (address, context, its ID and name). */
+  engine?: EngineRef;
   container: { id: string; name: string; image?: string };
   startedAt: string;
   finishedAt: string;
@@ -288,6 +290,7 @@ export async function snapshot(
   const manifest: EvidenceManifest = {
     format: 'warden-evidence/1',
     session: ctx.sessionId,
+    ...(ctx.engine ? { engine: ctx.engine } : {}),
     container: ref,
     startedAt: started.toISOString(),
     finishedAt: deps.clock.now().toISOString(),

@@ -26,7 +26,7 @@ import { lazyPort } from '../adapters/lazy.js';
 import { runbookFiles } from '../adapters/runbook-files.js';
 import { createSettings } from '../adapters/settings.js';
 import { createSigner, loadKnownKeys } from '../adapters/signer.js';
-import type { ActionRunner, CheckRunner } from '../engine/executors.js';
+import type { ActionRunner, CheckRunner, EngineRef } from '../engine/executors.js';
 import type {
   Clock,
   DockerPort,
@@ -175,6 +175,34 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env, opts: ComposeOp
     readText,
   };
   const getRunners = () => (runners ??= buildRunners(runnerDeps));
+  // Which engine the session's steps run against: asked once it answers (a failure is not kept,
+  // so the next step asks again), recorded with every check and action.
+  let engineRef: EngineRef | undefined;
+  const getEngineRef = async (): Promise<EngineRef | undefined> => {
+    if (engineRef) return engineRef;
+    let e: DockerEndpoint;
+    try {
+      e = getEndpoint();
+    } catch {
+      return undefined;
+    }
+    const base: EngineRef = {
+      endpoint: e.context ? e.display.replace(` (context ${e.context})`, '') : e.display,
+      ...(e.context ? { context: e.context } : {}),
+    };
+    try {
+      const i = await getDocker().info();
+      engineRef = {
+        ...base,
+        ...(i.ID ? { id: i.ID } : {}),
+        ...(i.Name ? { name: i.Name } : {}),
+        ...(i.ServerVersion ? { version: i.ServerVersion } : {}),
+      };
+      return engineRef;
+    } catch {
+      return base;
+    }
+  };
   const app: App = {
     home,
     bundledRunbooks: bundledRunbooksDir(),
@@ -243,6 +271,7 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env, opts: ComposeOp
       checks: app.checks(),
       actions: app.actions(),
       targetSecrets: secretsOfTargets(runnerDeps),
+      engine: getEngineRef,
       randomHex: (n) => randomBytes(n).toString('hex'),
       ...commandTimeout(settings.get('command.timeout')),
     }),

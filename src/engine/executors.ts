@@ -4,8 +4,22 @@
  */
 import type { Severity } from '../runbook/types.js';
 
+/** The engine a step ran against, as the journal records it (a session may span engines). */
+export interface EngineRef {
+  /** The address, e.g. `unix:///var/run/docker.sock`, `tcp://10.0.0.5:2376`, `ssh://ops@db1`. */
+  endpoint: string;
+  /** The Docker context it was chosen by, if any. */
+  context?: string;
+  /** The engine's own ID and host name (`docker info`), when it answered. */
+  id?: string;
+  name?: string;
+  version?: string;
+}
+
 export interface StepContext {
   sessionId: string;
+  /** The engine the step runs against, when it is known (recorded with the step). */
+  engine?: EngineRef;
   stepId: string;
   /** The step's params with `{{input}}` templates already filled in. */
   params: Readonly<Record<string, string>>;

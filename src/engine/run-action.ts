@@ -33,6 +33,13 @@ async function planFor(
  * The intent entry's data: the plan unless it is a dry run, the params masked, and the reason a
  * safety rule was overridden.
  */
+/** The step's context with the engine it runs against (asked once per step, never fails it). */
+export async function withEngine(env: ExecEnv, ctx: StepContext): Promise<StepContext> {
+  if (ctx.engine || !env.deps.engine) return ctx;
+  const engine = await env.deps.engine().catch(() => undefined);
+  return engine ? { ...ctx, engine } : ctx;
+}
+
 async function actionIntent(
   env: ExecEnv,
   rec: Recording,
@@ -48,6 +55,7 @@ async function actionIntent(
     action: id,
     params: redactParams(ctx.params),
     dryRun: opts.dryRun,
+    ...(ctx.engine ? { engine: ctx.engine } : {}),
     ...plan,
     ...(why && safetyBlocker(rec.state, id, ctx.params)
       ? {
@@ -135,6 +143,7 @@ export async function runActionStep(
 ): Promise<void> {
   const actions = env.deps.actions;
   const id = step.action ?? '';
+  ctx = await withEngine(env, ctx);
   const known = actions?.actions.some((a) => a.id === id) === true;
   await rec.write({
     type: 'step.started',
@@ -154,6 +163,7 @@ export async function runActionStep(
     return;
   }
   const data = await executeAction(env, actions, id, ctx, opts.dryRun, opts.now);
+  if (ctx.engine) data.engine = ctx.engine;
   await rec.write({ type: 'step.result', step: step.id, data });
 }
 
@@ -172,12 +182,14 @@ export async function runAdHocAction(
   ctx: StepContext,
   opts: ActionRunOptions,
 ): Promise<AdHocRecorded> {
+  ctx = await withEngine(env, ctx);
   const started = await rec.write({
     type: 'action.started',
     data: await actionIntent(env, rec, actionId, ctx, { ...opts, plan: true }),
   });
   const data = await executeAction(env, actions, actionId, ctx, opts.dryRun, opts.now);
   data.startedSeq = started.seq;
+  if (ctx.engine) data.engine = ctx.engine;
   const entry = await rec.write({ type: 'action.result', data });
   return { data, startedSeq: started.seq, resultHash: entry.hash };
 }

@@ -8,6 +8,7 @@ import type { Step } from '../runbook/types.js';
 import { CANCELLED, isCancellation } from './cancel.js';
 import type { StepContext } from './executors.js';
 import type { Recording } from './recorder.js';
+import { withEngine } from './run-action.js';
 import { redact } from './redact.js';
 import type { ExecEnv } from './session-deps.js';
 
@@ -27,10 +28,18 @@ export async function runCheck(
 ): Promise<void> {
   const checks = env.deps.checks;
   const ids = step.checks ?? [];
+  // Compose-file checks read no engine; the rest record which one they read.
+  if (!ctx.params.compose) ctx = await withEngine(env, ctx);
   await rec.write({
     type: 'step.started',
     step: step.id,
-    data: { kind: 'check', checks: ids, params: redactParams(ctx.params), dryRun },
+    data: {
+      kind: 'check',
+      checks: ids,
+      params: redactParams(ctx.params),
+      dryRun,
+      ...(ctx.engine ? { engine: ctx.engine } : {}),
+    },
   });
   if (dryRun || !checks) {
     await rec.write({
@@ -53,6 +62,7 @@ export async function runCheck(
       outcome: outcome.ok ? 'ok' : nothingRan ? 'error' : 'failed',
       summary: env.maskOutput(outcome.summary),
       results: outcome.results,
+      ...(ctx.engine ? { engine: ctx.engine } : {}),
     };
   } catch (err) {
     const cancelled = isCancellation(err, ctx.signal);

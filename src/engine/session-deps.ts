@@ -1,5 +1,5 @@
 /** What a Session is built with: the ports the composition root (or a test) hands in. */
-import type { ActionRunner, CheckRunner } from './executors.js';
+import type { ActionRunner, CheckRunner, EngineRef } from './executors.js';
 import type { KnownSecret } from './masking.js';
 import type { Clock, SessionStorePort, ShellPort, SignerPort } from './ports.js';
 
@@ -16,6 +16,11 @@ export interface SessionDeps {
    * only; a container that cannot be read is left out.
    */
   targetSecrets?(containers: readonly string[]): Promise<Map<string, KnownSecret[]>>;
+  /**
+   * The engine checks and actions run against (address, context, its ID and name): recorded
+   * with every check and action step, and in the evidence manifests. Never throws.
+   */
+  engine?(): Promise<EngineRef | undefined>;
   /** Random hex for session ids. */
   randomHex(bytes: number): string;
   /** Seconds before a command step without its own `timeout` is stopped (default 600). */

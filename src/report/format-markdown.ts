@@ -54,6 +54,10 @@ export function renderMarkdown(r: Report): string {
   out.push('', '## Progress', '', '| Phase | Resolved |', '| --- | --- |');
   for (const p of r.progress) out.push(`| ${esc(p.title)} | ${p.resolved}/${p.total} |`);
   renderAcceptedRisks(out, r);
+  renderEngines(out, r);
+  // Only a session that spans engines says, on each run, which one it was.
+  const on = (res: { engine?: string }) =>
+    r.engines.length > 1 && res.engine ? ` on ${res.engine}` : '';
   for (const phase of r.phases) {
     out.push('', `## ${phase.title}`, '');
     for (const s of phase.steps) {
@@ -67,7 +71,7 @@ export function renderMarkdown(r: Report): string {
         out.push(`  - Gate overridden (${o.unmet.join(', ')}) by ${o.by} at ${o.at}: ${o.reason}`);
       for (const res of s.results) {
         out.push(
-          `  - ${res.dryRun ? 'Dry run' : 'Run'} at ${res.at} by ${res.by}: ${res.outcome}: ${res.summary}`,
+          `  - ${res.dryRun ? 'Dry run' : 'Run'} at ${res.at} by ${res.by}${on(res)}: ${res.outcome}: ${res.summary}`,
         );
         for (const w of res.warnings ?? []) out.push(`    - **Warning**: ${w}`);
         for (const f of (res.findings ?? []).filter((x) => x.verdict === 'fail')) {
@@ -213,4 +217,23 @@ function renderAcceptedRisks(out: string[], r: Report): void {
     out.push(
       `| ${a.severity ?? '-'} | \`${a.stepId}\` | ${esc(riskName(a))} | ${esc(a.by)} at ${a.at} | ${esc(a.reason)} |`,
     );
+}
+
+/** Where the checks and actions ran: one line per engine, with what ran on it. */
+function renderEngines(out: string[], r: Report): void {
+  if (r.engines.length === 0) return;
+  out.push('', r.engines.length > 1 ? '## Engines (this session spans them)' : '## Engine', '');
+  for (const e of r.engines) {
+    const where = [
+      e.engine.context ? `context \`${e.engine.context}\`` : undefined,
+      `\`${e.engine.endpoint}\``,
+      e.engine.id ? `engine ID \`${e.engine.id}\`` : 'did not answer',
+      e.engine.version ? `Docker ${e.engine.version}` : undefined,
+    ].filter(Boolean);
+    const what = [
+      e.steps.length ? `steps ${e.steps.map((s) => `\`${s}\``).join(', ')}` : undefined,
+      e.actions.length ? `ad-hoc ${e.actions.map((a) => `\`${a}\``).join(', ')}` : undefined,
+    ].filter(Boolean);
+    out.push(`- **${esc(e.label)}** (${where.join(', ')}): ${what.join('; ')}`);
+  }
 }

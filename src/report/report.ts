@@ -13,12 +13,14 @@ import type { SessionState, StepState } from '../engine/state.js';
 import { incidentReport } from './incident.js';
 import { summarize } from './timeline.js';
 import type { Report, ReportStep } from './types.js';
+import { enginesOf, resultEngineLabel, type ReportEngine } from './engines.js';
 
 export type { Duration, IncidentReport, Report, ReportStep } from './types.js';
 
 function reportStep(
   st: StepState | undefined,
   step: { id: string; title: string; type: string; severity?: string; refs: string[] },
+  engines: readonly ReportEngine[],
 ): ReportStep {
   return {
     id: step.id,
@@ -50,6 +52,7 @@ function reportStep(
       findings: Array.isArray(r.data.results) ? (r.data.results as CheckResult[]) : undefined,
       warnings: Array.isArray(r.data.warnings) ? r.data.warnings.map(String) : undefined,
       output: Array.isArray(r.data.tail) ? r.data.tail.map(String) : undefined,
+      engine: resultEngineLabel(engines, r.data),
     })),
   };
 }
@@ -64,6 +67,7 @@ export function buildReport(
   const state = settle(stateIn);
   const signedEntries = entries.filter((e) => e.type === 'session.signed');
   const incident = incidentReport(state, entries);
+  const engines = enginesOf(entries);
   return {
     session: state.id,
     runbook: {
@@ -90,8 +94,9 @@ export function buildReport(
     phases: state.runbook.phases.map((p) => ({
       id: p.id,
       title: p.title,
-      steps: p.steps.map((s) => reportStep(state.steps[s.id], s)),
+      steps: p.steps.map((s) => reportStep(state.steps[s.id], s, engines)),
     })),
+    engines,
     notes: state.notes.map((n) => ({ text: n.text, by: n.by, at: n.at })),
     timeline: entries.map((e) => ({
       seq: e.seq,

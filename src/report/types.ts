@@ -2,6 +2,7 @@
 import type { KeyTrust } from '../journal/key-trust.js';
 import type { CheckResult } from '../engine/executors.js';
 import type { AcceptedRisk, OutcomeCounts, StepOutcome } from '../engine/outcomes.js';
+import type { ReportEngine } from './engines.js';
 
 export interface ReportStep {
   id: string;
@@ -31,6 +32,8 @@ export interface ReportStep {
     warnings?: string[];
     /** The recorded output (masked, bounded), e.g. a command's or triage's findings. */
     output?: string[];
+    /** The engine it ran against, as named in the report's `engines`. */
+    engine?: string;
   }[];
 }
 
@@ -48,6 +51,8 @@ export interface Report {
   /** Every accepted risk, worst first (one per failing finding of an accepted check step). */
   acceptedRisks: AcceptedRisk[];
   phases: { id: string; title: string; steps: ReportStep[] }[];
+  /** The engines checks and actions ran against, with what ran on each. */
+  engines: ReportEngine[];
   notes: { text: string; by: string; at: string }[];
   timeline: {
     seq: number;

@@ -7,13 +7,21 @@
  * and a key the server does not hold are refused in one line before anything is read.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warden } from '../helpers/cli.js';
-import { TEST_IMAGE, dockerAvailable, noDockerReason } from '../helpers/docker.js';
+import {
+  TEST_IMAGE,
+  cleanupLabelled,
+  dockerAvailable,
+  dockerCli,
+  labelArgs,
+  noDockerReason,
+  testName,
+} from '../helpers/docker.js';
 import { canStartEngine, startPrivateEngine, type PrivateEngine } from '../helpers/engine.js';
 import { tempHome } from '../helpers/session.js';
 import { canStartSshd, startSshd, type TestSshd } from '../helpers/sshd.js';
@@ -43,6 +51,8 @@ describe.skipIf(!dockerAvailable || !canStartEngine || !canStartSshd)(
       ...over,
     });
     const url = () => `ssh://root@127.0.0.1:${sshd.port}`;
+    const runId = `ssh-${process.pid}`;
+    const local = testName('ssh-local');
 
     beforeAll(async () => {
       engine = await startPrivateEngine();
@@ -59,6 +69,18 @@ describe.skipIf(!dockerAvailable || !canStartEngine || !canStartSshd)(
         'sleep',
         '3600',
       ]);
+      dockerCli([
+        'run',
+        '-d',
+        '--name',
+        local,
+        ...labelArgs(runId),
+        '--network',
+        'none',
+        TEST_IMAGE,
+        'sleep',
+        '3600',
+      ]);
       sshd = await startSshd(await freePort(), `unix://${engine.socket}`);
       config = mkdtempSync(join(tmpdir(), 'warden-docker-config-'));
       execFileSync('docker', ['context', 'create', 'sshlab', '--docker', `host=${url()}`], {
@@ -66,6 +88,7 @@ describe.skipIf(!dockerAvailable || !canStartEngine || !canStartSshd)(
       });
     }, 90_000);
     afterAll(async () => {
+      cleanupLabelled(runId);
       await sshd?.stop();
       await engine?.stop();
       if (config) rmSync(config, { recursive: true, force: true });
@@ -96,13 +119,51 @@ describe.skipIf(!dockerAvailable || !canStartEngine || !canStartSshd)(
       expect(sshd.logins() - before).toBe(1);
     });
 
-    it('DOCKER_HOST=ssh://… reaches it too, and a snapshot streams its evidence over the channel', async () => {
-      const r = await warden(home, ['snapshot', name, '--json'], env({ DOCKER_HOST: url() }));
-      expect(r.stderr).toMatch(/^warden: recording in a new ad-hoc session \S+$/);
+    it('DOCKER_HOST=ssh://… reaches it too; one session spans two engines and records which ran what', async () => {
+      // Evidence from the local engine first, then from the engine behind sshd, in one session.
+      const first = await warden(home, ['snapshot', local, '--json'], env());
+      expect(first.code).toBe(0);
+      const session = JSON.parse(first.stdout).session as string;
+      const r = await warden(
+        home,
+        ['snapshot', name, '--json', '--session', session],
+        env({ DOCKER_HOST: url() }),
+      );
+      expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const snap = JSON.parse(r.stdout);
       expect(snap).toMatchObject({ outcome: 'ok', complete: true, container: { name } });
       expect(snap.parts).toEqual(['logs', 'inspect', 'processes', 'changes', 'events']);
+      // The journal: each action's intent and result name the engine (address, ID, name).
+      const entries = readFileSync(snap.journal, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
+      const engines = entries
+        .filter((e) => e.type === 'action.started' || e.type === 'action.result')
+        .map((e) => e.data.engine as { endpoint: string; id?: string; name?: string });
+      const remoteId = engine.cli(['info', '--format', '{{.ID}}']);
+      const localId = dockerCli(['info', '--format', '{{.ID}}']);
+      expect(engines.map((e) => [e.endpoint, e.id])).toEqual([
+        ['unix:///var/run/docker.sock', localId],
+        ['unix:///var/run/docker.sock', localId],
+        [url(), remoteId],
+        [url(), remoteId],
+      ]);
+      expect(engines.every((e) => typeof e.name === 'string' && e.name.length > 0)).toBe(true);
+      // The evidence manifest too.
+      const manifest = JSON.parse(readFileSync(join(snap.sessionDir, snap.manifest), 'utf8'));
+      expect(manifest.engine).toMatchObject({ endpoint: url(), id: remoteId });
+      // The report lists both engines with what ran on each, and says on which each run was.
+      const report = await warden(home, ['report', session], env());
+      expect(report.code).toBe(0);
+      expect(report.stdout).toContain('## Engines (this session spans them)');
+      const lines = report.stdout.split('\n');
+      const remoteLine = lines.find((l) => l.includes(`\`${url()}\``));
+      expect(remoteLine).toMatch(/: ad-hoc `snapshot`$/);
+      expect(lines.find((l) => l.includes('`unix:///var/run/docker.sock`'))).toMatch(
+        /: ad-hoc `snapshot`$/,
+      );
     });
 
     it('doctor lists the ssh context as answering, with its engine version', async () => {
