@@ -9,10 +9,12 @@ import { HOST_CHECKS } from './rules-docker-host.js';
 import { IMAGE_CHECKS } from './rules-images.js';
 import { NETWORK_CHECKS } from './rules-networks.js';
 import { BACKUP_CHECKS } from './rules-backups.js';
+import { SWARM_CHECKS } from './rules-swarm.js';
 import type { Remediation } from './types.js';
 
 /** `containers` also covers compose files: the same checks read both. */
-export type CheckScope = 'containers' | 'networks' | 'backups' | 'daemon' | 'host' | 'images';
+export type CheckScope =
+  'containers' | 'networks' | 'backups' | 'daemon' | 'host' | 'swarm' | 'images';
 
 export interface CheckInfo {
   id: string;
@@ -40,6 +42,7 @@ export const ALL_CHECKS: readonly CheckInfo[] = [
   ...BACKUP_CHECKS.map(info('backups')),
   ...DAEMON_CHECKS.map(info('daemon')),
   ...HOST_CHECKS.map(info('host')),
+  ...SWARM_CHECKS.map(info('swarm')),
   ...IMAGE_CHECKS.map(info('images')),
 ];
 

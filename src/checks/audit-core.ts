@@ -2,7 +2,6 @@
  * The audit pipeline shared by `warden audit` and the CheckRunner: load compose files, collect
  * live containers, evaluate checks and drift. Pure: I/O comes in through the port and readFile.
  */
-import type { DockerReadPort } from '../engine/docker-read-port.js';
 import { DockerError, UserError, errorMessage } from '../errors.js';
 import { DRIFT_CHECK, evaluateModel, evaluateStack } from './catalog.js';
 import { collectLive, liveNetworks, type ProcessSource } from './collect.js';
@@ -18,20 +17,23 @@ import { evaluateHost } from './rules-docker-host.js';
 import { DEFAULT_RPO_HOURS, evaluateBackups, type BackupHistory } from './rules-backups.js';
 import { ALL_CHECKS } from './all-checks.js';
 import { collectDaemon } from './collect-daemon.js';
+import { collectSwarm, swarmRole, type SwarmCapablePort } from './collect-swarm.js';
+import { evaluateSwarm } from './rules-swarm.js';
 
 export interface AuditInput {
   composeFiles?: readonly string[];
   containers?: readonly string[];
   checkIds?: readonly string[];
-  docker?: DockerReadPort;
+  /** The engine; the swarm scope uses its swarm reads when the adapter has them. */
+  docker?: SwarmCapablePort;
   readFile?: ReadFile;
   env?: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
   /**
-   * What to audit: `containers`, `compose`, `networks`, `daemon`, `host` and `images`. Default:
-   * containers, compose, networks, and the daemon and its host when an engine answers and no
-   * `containers` narrow the audit down; `images` walks every image's layers and is asked for
-   * explicitly.
+   * What to audit: `containers`, `compose`, `networks`, `daemon`, `host`, `swarm` and `images`.
+   * Default: containers, compose, networks, and the daemon and its host when an engine answers
+   * and no `containers` narrow the audit down, and the swarm when that engine is a swarm manager;
+   * `images` walks every image's layers and is asked for explicitly.
    */
   scopes?: readonly string[];
   images?: ImageScanOptions & { maxAgeDays?: number; now?: Date };
@@ -39,6 +41,8 @@ export interface AuditInput {
   processSource?: 'auto' | 'top';
   /** The backups scope: what this WARDEN_HOME's sessions recorded, and the RPO to judge by. */
   backups?: { history: () => Promise<BackupHistory>; rpoHours?: number; now?: Date };
+  /** The swarm scope: the time its root CA's age is judged at. */
+  swarm?: { now?: Date };
 }
 
 export const AUDIT_SCOPES = [
@@ -48,6 +52,7 @@ export const AUDIT_SCOPES = [
   'backups',
   'daemon',
   'host',
+  'swarm',
   'images',
 ] as const;
 export const DEFAULT_IMAGE_MAX_AGE_DAYS = 365;
@@ -81,7 +86,15 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
   const ids = input.checkIds ?? all;
   const unknown = ids.filter((id) => !all.includes(id));
   // By default the daemon too, when an engine is there to ask (and it answered a compose audit).
-  const scopes = input.scopes ?? ['containers', 'compose', 'networks', 'backups', 'daemon', 'host'];
+  const scopes = input.scopes ?? [
+    'containers',
+    'compose',
+    'networks',
+    'backups',
+    'daemon',
+    'host',
+    'swarm',
+  ];
   const daemonByDefault = input.scopes === undefined;
   const narrowed = (input.containers?.length ?? 0) > 0;
   const bad = scopes.filter((s) => !(AUDIT_SCOPES as readonly string[]).includes(s));
@@ -237,6 +250,24 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
           ids,
         ),
       );
+  }
+  // The swarm: asked for, or by default when the engine that answered manages one.
+  if (
+    scopes.includes('swarm') &&
+    (!daemonByDefault || (input.docker !== undefined && !narrowed && engine.reached))
+  ) {
+    if (!input.docker) throw new UserError('the swarm scope needs an engine');
+    const info = await input.docker.info();
+    if (!daemonByDefault || swarmRole(info).manager) {
+      const facts = await collectSwarm(input.docker, info);
+      if (!engine.reached)
+        engine = {
+          reached: true,
+          ...(info.Name ? { name: info.Name } : {}),
+          ...(info.ServerVersion ? { version: info.ServerVersion } : {}),
+        };
+      evaluations.push(...evaluateSwarm(facts, { now: input.swarm?.now ?? new Date() }, ids));
+    }
   }
   if (scopes.includes('images')) {
     if (!input.docker) throw new UserError('the images scope needs an engine');

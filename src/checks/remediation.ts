@@ -27,11 +27,22 @@ export const RESTART_DAEMON = 'then restart the daemon: containers stop unless l
 
 /** Whether the fix is a container's setting (compose, `docker run`, maybe `docker update`). */
 export function isContainerSetting(r: Remediation): boolean {
-  return !(r.host || r.daemon || r.dockerfile || r.warden);
+  return !(r.host || r.daemon || r.dockerfile || r.warden || r.swarm);
+}
+
+/** A fix run against a swarm manager; the stack file's equivalent, when there is one, as compose. */
+export function swarmFix(command: string, compose?: string): Remediation & { swarm: string } {
+  return {
+    swarm: command,
+    compose: compose ?? `# not a stack file setting: on a manager, ${command.split('\n')[0]}`,
+    run: command,
+    live: false,
+  };
 }
 
 export function fixParts(r: Remediation): FixPart[] {
   if (r.warden) return [{ label: 'run', text: r.warden }];
+  if (r.swarm) return [{ label: 'on a swarm manager', text: r.swarm }];
   if (r.host) return [{ label: 'on the host', text: r.host }];
   if (r.daemon)
     return [

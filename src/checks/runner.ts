@@ -19,10 +19,10 @@ import type { BackupHistory } from './rules-backups.js';
 export const CHECK_IDS: readonly string[] = ALL_CHECKS.filter((c) => c.scope !== 'images').map(
   (c) => c.id,
 );
-/** Checks of the engine itself (its daemon, its machine): they need an engine, not a target. */
+/** Checks of the engine itself (its daemon, its machine, its swarm): they need an engine, not a target. */
 const engineWide = (id: string) => {
   const scope = checkScope(id);
-  return scope === 'daemon' || scope === 'host';
+  return scope === 'daemon' || scope === 'host' || scope === 'swarm';
 };
 
 export interface CheckRunnerDeps {
@@ -113,7 +113,7 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
               id,
               'check could not run',
               'engine',
-              'no engine configured: the daemon and host checks ask the engine',
+              'no engine configured: the daemon, host and swarm checks ask the engine',
             ),
           ),
         )
@@ -137,6 +137,7 @@ export function createCheckRunner(deps: CheckRunnerDeps): CheckRunner {
             ...(scopes.has('backups') ? ['backups'] : []),
             ...(scopes.has('daemon') ? ['daemon'] : []),
             ...(scopes.has('host') ? ['host'] : []),
+            ...(scopes.has('swarm') ? ['swarm'] : []),
           ],
           ...(compose ? { composeFiles: [compose] } : {}),
           ...(container ? { containers: [container] } : {}),

@@ -10,6 +10,8 @@ function localKey(t: FindingTarget): string {
   if (t.kind === 'engine') return `engine:${t.id ?? t.name}`;
   if (t.kind === 'user') return `user:${t.name}`;
   if (t.kind === 'network') return `network:${t.file ?? ''}:${t.name}`;
+  if (t.kind === 'swarm' || t.kind === 'node' || t.kind === 'service')
+    return `${t.kind}:${t.id ?? t.name}`;
   return t.kind === 'container'
     ? `container:${t.id ?? t.name}`
     : `compose:${t.file ?? ''}:${t.service ?? t.name}`;
@@ -26,6 +28,7 @@ function localLabel(t: FindingTarget): string {
   if (t.kind === 'engine') return `engine ${t.name}`;
   if (t.kind === 'user') return `user ${t.name}`;
   if (t.kind === 'network') return `${t.file ? `${t.file} ` : ''}network ${t.name}`;
+  if (t.kind === 'swarm' || t.kind === 'node' || t.kind === 'service') return `${t.kind} ${t.name}`;
   return `${t.file ?? 'compose'} service ${t.service ?? t.name}`;
 }
 

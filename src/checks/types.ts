@@ -44,6 +44,11 @@ export interface Remediation {
   host?: string;
   /** A Warden command that fixes it (take a backup, test a restore). `run` then repeats it. */
   warden?: string;
+  /**
+   * A swarm: the command run against a manager that fixes it (`docker service update …`,
+   * `docker swarm update …`, `docker network create --opt encrypted …`). `run` then repeats it.
+   */
+  swarm?: string;
 }
 
 export interface CheckDefinition {
@@ -74,9 +79,19 @@ export interface FindingTarget {
   /**
    * `engine`: the daemon itself (its configuration, CIS section 2) and its machine; `user`: an
    * account of that machine (a member of the socket's group); `network`: an engine's network, or
-   * a compose file's (with `file`).
+   * a compose file's (with `file`); `swarm`: the swarm an engine manages (CIS section 7), `node`
+   * one of its nodes, `service` one of its services.
    */
-  kind: 'container' | 'compose' | 'image' | 'engine' | 'user' | 'network';
+  kind:
+    | 'container'
+    | 'compose'
+    | 'image'
+    | 'engine'
+    | 'user'
+    | 'network'
+    | 'swarm'
+    | 'node'
+    | 'service';
   name: string;
   /** A fleet audit: the Docker context the target was audited through. */
   context?: string;

@@ -3,6 +3,7 @@
  * Types here are our own narrow view of the Engine API JSON (API 1.41+), not dockerode's:
  * every field is optional because engines and API versions differ.
  */
+import type { DockerSwarmReadPort, EngineSwarmInfo } from './docker-swarm-port.js';
 
 /** `GET /info`, only what changes audit verdicts. */
 export interface EngineInfo {
@@ -20,6 +21,8 @@ export interface EngineInfo {
   ExperimentalBuild?: boolean;
   LiveRestoreEnabled?: boolean;
   Plugins?: { Authorization?: string[] | null };
+  /** Whether and how the engine is in a swarm (only a manager answers the swarm calls). */
+  Swarm?: EngineSwarmInfo['Swarm'];
   RegistryConfig?: {
     InsecureRegistryCIDRs?: string[] | null;
     IndexConfigs?: Record<string, { Name?: string; Secure?: boolean }> | null;
@@ -240,8 +243,8 @@ export interface VolumeOptions {
   Options?: Record<string, string> | null;
 }
 
-/** The image methods are optional: the `images` audit scope needs them. */
-export interface DockerReadPort extends Partial<DockerImageReadPort> {
+/** The image and swarm methods are optional: the `images` and `swarm` scopes need them. */
+export interface DockerReadPort extends Partial<DockerImageReadPort>, Partial<DockerSwarmReadPort> {
   /** Engine-wide facts (security options). Throws DockerError('daemon-unreachable'). */
   info(): Promise<EngineInfo>;
   /** Containers; `all: true` includes stopped and created ones. */

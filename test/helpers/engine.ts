@@ -27,6 +27,11 @@ export interface PrivateEngineOptions {
    * its own (never `--bridge none` here: it would delete the host's docker0; ../shared/DOCKER.md).
    */
   hostNetwork?: boolean;
+  /**
+   * Bring up the loopback of the engine's own network namespace (down in a new one), for what
+   * binds to 127.0.0.1 there: `docker swarm init --advertise-addr 127.0.0.1`.
+   */
+  loopback?: boolean;
 }
 
 export interface PrivateEngine {
@@ -108,8 +113,21 @@ export async function startPrivateEngine(opts: PrivateEngineOptions = {}): Promi
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (opts.loopback && !opts.hostNetwork) {
+    const pid = readFileSync(join(dir, 'd.pid'), 'utf8').trim();
+    execFileSync('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'link', 'set', 'lo', 'up']);
+  }
   const cli = (args: string[]) =>
     execFileSync('docker', ['-H', `unix://${socket}`, ...args], { encoding: 'utf8' }).trim();
+  // A swarm leaves network namespaces mounted under the exec root: every mount below `dir`.
+  const unmountAll = () => {
+    const below = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m.startsWith(`${dir}/`))
+      .sort((a, b) => b.length - a.length);
+    for (const m of below) spawnSync('umount', ['-l', m], { stdio: 'ignore' });
+  };
   if (loadImage) {
     const image = execFileSync('docker', ['save', TEST_IMAGE], { maxBuffer: 256 << 20 });
     execFileSync('docker', ['-H', `unix://${socket}`, 'load', '-q'], { input: image });
@@ -145,6 +163,7 @@ export async function startPrivateEngine(opts: PrivateEngineOptions = {}): Promi
         }
       }
       spawnSync('umount', ['-R', '-l', join(dir, 'data')], { stdio: 'ignore' });
+      unmountAll();
       rmSync(dir, { recursive: true, force: true });
       delBridge();
     },

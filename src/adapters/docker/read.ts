@@ -16,13 +16,19 @@ import { createDaemonProcessReader, createPathStatReader } from './daemon-proces
 import { createAuditRulesReader, createHostAccountsReader } from './engine-host.js';
 import { createHostProcessReader } from './host-processes.js';
 import { engineName, imageRef } from './names.js';
+import { createSwarmReadAdapter } from './swarm.js';
+import type { DockerSwarmReadPort } from '../../engine/docker-swarm-port.js';
 
 export const DEFAULT_PS_ARGS = '-eo pid,user,comm,args';
 
-export function createDockerReadAdapter(docker: Docker, endpoint: DockerEndpoint): DockerReadPort {
+export function createDockerReadAdapter(
+  docker: Docker,
+  endpoint: DockerEndpoint,
+): DockerReadPort & DockerSwarmReadPort {
   const { call } = engineCalls(endpoint);
   const containerOf = (id: string) => docker.getContainer(engineName('container', id));
   return {
+    ...createSwarmReadAdapter(docker, endpoint),
     ...(engineIsLocal(endpoint)
       ? {
           hostProcesses: createHostProcessReader(),

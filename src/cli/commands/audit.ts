@@ -32,7 +32,7 @@ export interface AuditOptions {
   output?: string;
   /** SARIF: the directory compose URIs are relative to (default: the git work tree, else cwd). */
   sourceRoot?: string;
-  /** `containers,compose,networks,backups,daemon,host,images` (comma-separated; repeatable). */
+  /** `containers,compose,networks,backups,daemon,host,swarm,images` (comma-separated; repeatable). */
   scope?: string[];
   imageMaxAgeDays?: string;
   rpoHours?: string;
@@ -182,6 +182,7 @@ export async function runAudit(options: AuditOptions, deps: AuditDeps): Promise<
       ...(scopes ? { scopes } : {}),
       ...(options.processSource === 'top' ? { processSource: 'top' as const } : {}),
       images: { now: deps.now(), ...(maxAge !== undefined ? { maxAgeDays: maxAge } : {}) },
+      swarm: { now: deps.now() },
       ...(deps.backupHistory
         ? {
             backups: {
@@ -275,7 +276,7 @@ export function registerAuditCommand(program: Command, ctx: CommandContext): voi
     )
     .option(
       '--scope <scopes>',
-      'what to audit: containers,compose,networks,backups,daemon,host,images (default: all but images)',
+      'what to audit: containers,compose,networks,backups,daemon,host,swarm,images (default: all but images; swarm on a swarm manager)',
       collect,
       [],
     )

@@ -1,0 +1,126 @@
+/**
+ * Read-only swarm calls for the `swarm` audit scope, owned by the core (the adapter is
+ * src/adapters/docker/swarm.ts). Our own narrow view of the Engine API JSON (API 1.41+): every
+ * field is optional because engines and API versions differ. Only a manager answers these.
+ */
+
+/** `info.Swarm`: what tells a manager from a worker or an engine in no swarm. */
+export interface EngineSwarmInfo {
+  Swarm?: {
+    NodeID?: string;
+    /** `inactive`, `pending`, `active`, `error`, `locked`. */
+    LocalNodeState?: string;
+    /** True on a manager: only a manager answers the swarm, node and service calls. */
+    ControlAvailable?: boolean;
+    Nodes?: number;
+    Managers?: number;
+  };
+}
+
+/** `GET /swarm`, without its join tokens (the adapter never passes them on). */
+export interface SwarmInspect {
+  ID?: string;
+  CreatedAt?: string;
+  UpdatedAt?: string;
+  Spec?: {
+    Name?: string;
+    Raft?: { SnapshotInterval?: number; KeepOldSnapshots?: number };
+    /** `NodeCertExpiry` in nanoseconds (default 90 days). */
+    CAConfig?: { NodeCertExpiry?: number; ExternalCAs?: unknown[] | null };
+    EncryptionConfig?: { AutoLockManagers?: boolean };
+  };
+  /** `TrustRoot`: the swarm's root CA certificate (PEM). */
+  TLSInfo?: { TrustRoot?: string };
+  RootRotationInProgress?: boolean;
+}
+
+/** One row of `GET /nodes`. */
+export interface SwarmNode {
+  ID: string;
+  Spec?: {
+    Name?: string;
+    /** `manager` or `worker`. */
+    Role?: string;
+    /** `active`, `pause` or `drain`. */
+    Availability?: string;
+  };
+  Description?: { Hostname?: string; Engine?: { EngineVersion?: string } };
+  /** `State`: `ready`, `down`, `disconnected`, `unknown`. */
+  Status?: { State?: string; Message?: string; Addr?: string };
+  ManagerStatus?: { Leader?: boolean; Reachability?: string; Addr?: string } | null;
+}
+
+export interface SwarmMountJson {
+  Type?: string;
+  Source?: string;
+  Target?: string;
+  ReadOnly?: boolean;
+  BindOptions?: { Propagation?: string } | null;
+  VolumeOptions?: { DriverConfig?: { Name?: string; Options?: Record<string, string> | null } };
+}
+
+/** A service's `TaskTemplate.ContainerSpec`, the parts the audit reads. */
+export interface SwarmContainerSpec {
+  Image?: string;
+  User?: string;
+  /** `NAME=value`: read once, classified, never passed beyond the collection (collect-swarm.ts). */
+  Env?: string[] | null;
+  Command?: string[] | null;
+  Args?: string[] | null;
+  ReadOnly?: boolean;
+  Mounts?: SwarmMountJson[] | null;
+  CapabilityAdd?: string[] | null;
+  CapabilityDrop?: string[] | null;
+  /** Seccomp, AppArmor and NoNewPrivileges: API 1.44+; SELinuxContext: any. */
+  Privileges?: {
+    SELinuxContext?: { Disable?: boolean } | null;
+    Seccomp?: { Mode?: string } | null;
+    AppArmor?: { Mode?: string } | null;
+    NoNewPrivileges?: boolean;
+  } | null;
+  Secrets?: { SecretName?: string }[] | null;
+}
+
+export interface SwarmPortJson {
+  Protocol?: string;
+  TargetPort?: number;
+  PublishedPort?: number;
+  /** `ingress` (the default: every node, all interfaces) or `host`. */
+  PublishMode?: string;
+}
+
+/** One row of `GET /services`. */
+export interface SwarmService {
+  ID: string;
+  Spec?: {
+    Name?: string;
+    TaskTemplate?: {
+      ContainerSpec?: SwarmContainerSpec;
+      Resources?: { Limits?: { NanoCPUs?: number; MemoryBytes?: number; Pids?: number } | null };
+      /** Networks by id (`Target`), as the engine stores them. */
+      Networks?: { Target?: string; Aliases?: string[] }[] | null;
+    };
+    EndpointSpec?: { Ports?: SwarmPortJson[] | null };
+  };
+}
+
+/** One overlay network (`GET /networks`, driver `overlay`). */
+export interface SwarmNetwork {
+  Id?: string;
+  Name?: string;
+  Driver?: string;
+  /** The routing mesh's network (`ingress`). */
+  Ingress?: boolean;
+  Attachable?: boolean;
+  Internal?: boolean;
+  /** `encrypted` present (its value is empty) when data-plane encryption is on. */
+  Options?: Record<string, string> | null;
+}
+
+/** The swarm reads. A worker or an engine in no swarm is never asked (see `info.Swarm`). */
+export interface DockerSwarmReadPort {
+  inspectSwarm(): Promise<SwarmInspect>;
+  listNodes(): Promise<SwarmNode[]>;
+  listServices(): Promise<SwarmService[]>;
+  listOverlayNetworks(): Promise<SwarmNetwork[]>;
+}
