@@ -9,7 +9,8 @@ import type { DockerReadPort } from '../../engine/docker-read-port.js';
 import { DockerError, ExternalError, UserError, errorMessage } from '../../errors.js';
 import { SEVERITIES, type Severity } from '../../runbook/types.js';
 import { auditReport } from '../../audit/run.js';
-import { mergeFleet } from '../../audit/fleet.js';
+import { mergeFleet, type FleetPart } from '../../audit/fleet.js';
+import { mapLimit } from '../../checks/collect.js';
 import { isUnreachable } from '../../checks/audit-core.js';
 import { exitCodeFor } from '../../audit/report.js';
 import { formatJson } from '../../audit/format-json.js';
@@ -75,6 +76,9 @@ const render: Record<AuditFormat, (r: AuditReport, o: SarifOptions) => string> =
   junit: formatJunit,
 };
 
+/** Engines of a fleet audited at once. */
+const FLEET_PARALLEL = 8;
+
 /**
  * Every engine of the fleet at once: one that does not answer is reported as not reached (on
  * stderr too) and the others go on. The reports are merged, each target tagged with its context.
@@ -86,8 +90,11 @@ async function fleetReport(
 ): Promise<AuditReport> {
   // A context that does not exist (a typo) is bad input: said before anything is audited.
   const engines = fleet.contexts.map((context) => ({ context, ...fleet.dockerFor(context) }));
-  const parts = await Promise.all(
-    engines.map(async ({ context, ...where }) => {
+  // In parallel, bounded: each engine's audit is itself a few dozen concurrent calls.
+  const parts = await mapLimit(
+    engines,
+    FLEET_PARALLEL,
+    async ({ context, ...where }): Promise<FleetPart> => {
       try {
         const { report } = await auditReport({
           ...input,
@@ -99,11 +106,10 @@ async function fleetReport(
         if (!isUnreachable(err) && !(err instanceof UserError)) throw err;
         return { context, endpoint: where.endpoint, message: errorMessage(err) };
       }
-    }),
+    },
   );
   for (const p of parts)
-    if (!('report' in p))
-      deps.stderr.write(`warden: context ${p.context} not reached: ${p.message}\n`);
+    if (!p.report) deps.stderr.write(`warden: context ${p.context} not reached: ${p.message}\n`);
   return mergeFleet(parts, { tool: input.tool, scannedAt: input.now.toISOString() });
 }
 
