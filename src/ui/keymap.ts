@@ -16,6 +16,7 @@ export type KeyContext =
   | 'help'
   | 'audit'
   | 'picker'
+  | 'engines'
   | 'filter'
   | 'manual';
 
@@ -57,7 +58,10 @@ export type Action =
   | 'deleteWord'
   | 'dismiss'
   | 'yes'
-  | 'no';
+  | 'no'
+  | 'toggle'
+  | 'toggleAll'
+  | 'engines';
 
 export interface Binding {
   action: Action;
@@ -91,7 +95,7 @@ const pageDown = (i: string, k: Key) => k.pageDown || ch('J')(i, k);
 /** Lists with a cursor: the home screen, a session's steps (idle or running), the findings. */
 const LISTS: readonly KeyContext[] = ['home', 'session', 'running', 'audit'];
 /** Screens (not prompts): `?`, quit and Ctrl-C work there. */
-const SCREENS: readonly KeyContext[] = ['home', 'session', 'running', 'details', 'audit'];
+const SCREENS: readonly KeyContext[] = ['home', 'session', 'running', 'details', 'audit', 'engines'];
 const PANES: readonly KeyContext[] = ['session', 'running', 'details', 'help', 'audit'];
 
 function b(
@@ -111,8 +115,8 @@ function b(
 // prettier-ignore
 export const KEYMAP: readonly Binding[] = [
   // Moving through a list.
-  b('up', '↑/k', 'move', [...LISTS, 'help', 'picker'], false, up, 'Select the previous item (help: scroll a line)'),
-  b('down', '↓/j', 'move', [...LISTS, 'help', 'picker'], ['home', 'session', 'audit', 'help', 'picker'], down, 'Select the next item (help: scroll a line)'),
+  b('up', '↑/k', 'move', [...LISTS, 'help', 'picker', 'engines'], false, up, 'Select the previous item (help: scroll a line)'),
+  b('down', '↓/j', 'move', [...LISTS, 'help', 'picker', 'engines'], ['home', 'session', 'audit', 'help', 'picker', 'engines'], down, 'Select the next item (help: scroll a line)'),
   b('up', '↑', 'move', ['filter', 'listFilter'], false, (_i, k) => k.upArrow, 'Select the previous item (letters go to the filter)'),
   b('down', '↓', 'move', ['filter', 'listFilter'], true, (_i, k) => k.downArrow, 'Select the next item'),
   b('first', 'g', 'first', [...LISTS, 'details'], false, ch('g'), 'First item (details: their top)'),
@@ -165,6 +169,15 @@ export const KEYMAP: readonly Binding[] = [
 
   // The audit.
   b('rerun', 'r', 're-run', ['audit'], true, ch('r'), 'Run the audit again (read-only)'),
+
+  b('engines', 'e', 'engines', ['audit'], true, ch('e'), 'Choose the engines to audit: this one and the Docker contexts'),
+
+  // The engines to audit.
+  b('toggle', 'Space', 'select', ['engines'], true, (i) => i === ' ', 'Add the engine to the audit, or take it out'),
+  b('toggleAll', 'a', 'all', ['engines'], true, ch('a'), 'Every engine, or only the one under the cursor again'),
+  b('open', 'Enter', 'audit', ['engines'], true, enter, 'Audit the selected engines side by side (read-only; one that does not answer is reported so)'),
+  b('back', 'Esc', 'back', ['engines'], true, esc, 'Back (to the findings, or home when none were read yet)'),
+  b('quit', 'q', 'quit', ['engines'], false, ch('q'), 'Quit'),
 
   // The container picker.
   b('rerun', 'r', 'refresh', ['picker'], true, ch('r'), "List the engine's containers again"),
@@ -226,6 +239,7 @@ export const CONTEXT_TITLES: Record<KeyContext, string> = {
   help: 'Help',
   audit: 'Audit',
   picker: 'Container picker',
+  engines: 'Engines to audit',
   filter: 'Container filter',
   manual: 'Container name typed by hand',
 };

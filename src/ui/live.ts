@@ -4,6 +4,7 @@
  * run.ts hands in the engine port; tests use fakes.
  */
 import { auditReport } from '../audit/run.js';
+import { fleetAudit, type FleetEngine } from '../audit/fleet-run.js';
 import type { AuditReport } from '../audit/types.js';
 import type { BackupHistory } from '../checks/rules-backups.js';
 import type { ContainerSummary, DockerReadPort } from '../engine/docker-read-port.js';
@@ -28,6 +29,20 @@ export async function liveAudit(
     tool: { name: 'warden', version: opts.version ?? '0.0.0' },
     now: opts.now(),
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    ...(opts.backups ? { backups: { history: opts.backups, now: opts.now() } } : {}),
+  });
+  return report;
+}
+
+/** Several engines side by side (fleet-run.ts): one report, a part per engine. */
+export async function liveFleetAudit(
+  engines: readonly FleetEngine[],
+  opts: LiveAuditOptions,
+): Promise<AuditReport> {
+  const { report } = await fleetAudit(engines, {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    tool: { name: 'warden', version: opts.version ?? '0.0.0' },
+    now: opts.now(),
     ...(opts.backups ? { backups: { history: opts.backups, now: opts.now() } } : {}),
   });
   return report;

@@ -7,13 +7,44 @@ import { listSessions } from '../cli/commands/sessions.js';
 import { wardenVersion } from '../cli/version.js';
 import { readBackupHistory } from '../cli/backup-history.js';
 import { App, type SessionHolder, type TuiStart } from './app.js';
-import { DepsProvider, type Deps } from './hooks/useDeps.js';
+import { DepsProvider, type Deps, type EngineChoice } from './hooks/useDeps.js';
 import { KeyInputProvider } from './hooks/keyInput.js';
-import { containerRows, liveAudit } from './live.js';
+import { containerRows, liveAudit, liveFleetAudit } from './live.js';
+import { errorMessage } from '../errors.js';
 
 export type { TuiStart };
 
+/** The current engine's name among the choices: its context, or `default`. */
+function currentName(app: WardenApp): string {
+  return /\(context (.+)\)$/.exec(app.dockerEndpoint)?.[1] ?? 'default';
+}
+
+const bare = (endpoint: string) => endpoint.replace(/ \(context .+\)$/, '');
+
+function engineChoices(app: WardenApp): EngineChoice[] {
+  const current = currentName(app);
+  const others = app.contextNames().filter((n) => n !== current);
+  return [
+    { name: current, endpoint: bare(app.dockerEndpoint), current: true },
+    ...others.map((name) => {
+      let endpoint: string;
+      try {
+        endpoint = bare(app.dockerFor(name).endpoint);
+      } catch (err) {
+        endpoint = `unusable: ${errorMessage(err)}`;
+      }
+      return { name, endpoint, current: false };
+    }),
+  ];
+}
+
 export function depsFromApp(app: WardenApp, animate: boolean): Deps {
+  const auditInput = (signal: AbortSignal) => ({
+    now: () => app.clock.now(),
+    version: wardenVersion(),
+    signal,
+    backups: () => readBackupHistory(app.store),
+  });
   return {
     animate,
     ports: {
@@ -21,14 +52,19 @@ export function depsFromApp(app: WardenApp, animate: boolean): Deps {
       sessions: () => listSessions(app),
       sessionDeps: () => app.sessionDeps(),
       operator: () => app.operator(),
-      audit: (signal) =>
-        liveAudit(app.docker(), {
-          now: () => app.clock.now(),
-          endpoint: app.dockerEndpoint,
-          version: wardenVersion(),
-          signal,
-          backups: () => readBackupHistory(app.store),
-        }),
+      audit: async (signal, engines) => {
+        const current = currentName(app);
+        if (!engines || (engines.length === 1 && engines[0] === current))
+          return liveAudit(app.docker(), { ...auditInput(signal), endpoint: app.dockerEndpoint });
+        // A context that cannot be used (a broken one) is said before anything is audited.
+        const fleet = engines.map((context) =>
+          context === current
+            ? { context, endpoint: app.dockerEndpoint, port: app.docker() }
+            : { context, ...app.dockerFor(context) },
+        );
+        return liveFleetAudit(fleet, auditInput(signal));
+      },
+      engines: () => engineChoices(app),
       containers: async () => containerRows(await app.docker().listContainers({ all: true })),
       engine: async () => {
         const docker = app.docker();

@@ -9,7 +9,7 @@ import { Session, type SessionDeps } from '../../src/engine/session.js';
 import type { LoadedRunbook, Runbook, Severity, Step } from '../../src/runbook/types.js';
 import type { ActionRecord } from '../../src/engine/state.js';
 import type { Deps, InterruptedView } from '../../src/ui/hooks/useDeps.js';
-import { containerRows, liveAudit } from '../../src/ui/live.js';
+import { containerRows, liveAudit, liveFleetAudit } from '../../src/ui/live.js';
 import { fakeDocker, idOf, type FakeDocker } from './docker.js';
 import { fixedClock, memoryStore, type MemoryStore } from './journal.js';
 import { fakeShell, fakeSigner, flipCheckRunner, type FakeShell } from './ports.js';
@@ -230,6 +230,8 @@ export function harness(
     checks?: CheckRunner;
     actions?: ReturnType<typeof fakeActions>;
     targetSecrets?: SessionDeps['targetSecrets'];
+    /** Docker contexts besides this engine (`default`), each its own fake engine. */
+    contexts?: Record<string, FakeDocker>;
   } = {},
 ): Harness {
   const docker = opts.docker ?? fakeDocker();
@@ -272,12 +274,24 @@ export function harness(
       sessions: () => listSessions({ store, knownKeys } as unknown as App),
       sessionDeps: () => sessionDeps,
       operator: () => 'alice',
-      audit: (signal) =>
-        liveAudit(docker, {
-          now: () => new Date('2026-06-15T12:00:00Z'),
-          endpoint: 'unix:///fake.sock',
-          signal,
-        }),
+      audit: (signal, engines) => {
+        const now = () => new Date('2026-06-15T12:00:00Z');
+        if (!engines) return liveAudit(docker, { now, endpoint: 'unix:///fake.sock', signal });
+        const fleet = engines.map((context) => ({
+          context,
+          endpoint: context === 'default' ? 'unix:///fake.sock' : `ssh://ops@${context}`,
+          port: context === 'default' ? docker : opts.contexts![context]!,
+        }));
+        return liveFleetAudit(fleet, { now, signal });
+      },
+      engines: () => [
+        { name: 'default', endpoint: 'unix:///fake.sock', current: true },
+        ...Object.keys(opts.contexts ?? {}).map((name) => ({
+          name,
+          endpoint: `ssh://ops@${name}`,
+          current: false,
+        })),
+      ],
       containers: async () => containerRows(await docker.listContainers({ all: true })),
       engine: async () => ({
         version: (await docker.info()).ServerVersion ?? '?',

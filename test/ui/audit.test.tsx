@@ -13,13 +13,13 @@ async function openAudit(
   beforeEnter?: () => void,
 ) {
   ({ tui } = await renderApp(h, { kind: 'home' }, size));
-  await tui.waitFor('Audit this host');
+  await tui.waitFor('Audit the engines');
   // The home screen's engine line has read the engine; from here on the calls are the audit's.
   await tui.waitFor(/Docker 27\.0\.0|no Docker engine/);
   h.docker.calls.length = 0;
   beforeEnter?.();
   // One chunk, as tmux sends it: the selection moves twice, then Enter opens the third item.
-  await tui.pressUntil(KEYS.down + KEYS.down + KEYS.enter, 'WARDEN Audit this host');
+  await tui.pressUntil(KEYS.down + KEYS.down + KEYS.enter, 'WARDEN Audit');
   return tui;
 }
 
@@ -83,7 +83,7 @@ describe('audit screen', () => {
     let release = () => {};
     const h = harness({ docker });
     const t = await openAudit(h, undefined, () => (release = docker.hold()));
-    await t.waitFor('Auditing every container on this host (read-only)…');
+    await t.waitFor('Auditing every container on this engine (read-only)…');
     release();
     await t.waitFor('1 critical, 1 high');
     const lists = () => h.docker.calls.filter((c) => c.startsWith('listContainers')).length;

@@ -55,7 +55,7 @@ describe('/ on the home screen', () => {
     expect(f).not.toContain('Sessions in progress');
     expect(f).not.toContain('Incident response');
     f = await tui.pressUntil(KEYS.escape, 'Sessions in progress');
-    expect(f).toContain('Audit this host');
+    expect(f).toContain('Audit the engines');
   });
 });
 
@@ -63,8 +63,8 @@ describe('/ on the audit findings', () => {
   it('narrows the findings by check, target or title', async () => {
     const h = harness();
     ({ tui } = await renderApp(h, { kind: 'home' }));
-    await tui.waitFor('Audit this host');
-    await tui.pressUntil(KEYS.down + KEYS.down + KEYS.enter, 'WARDEN Audit this host');
+    await tui.waitFor('Audit the engines');
+    await tui.pressUntil(KEYS.down + KEYS.down + KEYS.enter, 'WARDEN Audit');
     await tui.waitFor('1 critical, 1 high');
     await tui.pressUntil('/', '/ filter');
     let f = await tui.pressUntil('in-env', /1 of \d+/);

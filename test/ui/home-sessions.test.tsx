@@ -136,7 +136,7 @@ describe('layout', () => {
     for (const line of rows.filter((l) => l.includes('2025011')))
       expect(line).toMatch(/\d{8}-\d{6}-[0-9a-f]{6} ·/);
     // Moving down reaches "Recently signed" with its item.
-    await tui.pressUntil('G', '› Audit this host');
+    await tui.pressUntil('G', '› Audit the engines');
     const end = tui.frame();
     expect(end).toContain('Recently signed');
     expect(end).toContain('signed by Jane');

@@ -15,7 +15,7 @@ describe('home screen', () => {
     expect(inc).toBeGreaterThan(-1);
     expect(f.indexOf('Container compromise')).toBeGreaterThan(inc);
     expect(f.indexOf('Container hardening')).toBeGreaterThan(f.indexOf('Hardening checklists'));
-    expect(f).toContain('Audit this host');
+    expect(f).toContain('Audit the engines');
     expect(f).not.toContain('Sessions in progress');
   });
 
@@ -96,9 +96,9 @@ describe('home screen', () => {
   it('the audit entry opens the audit screen; Esc goes back', async () => {
     const h = harness();
     ({ tui } = await renderApp(h, { kind: 'home' }));
-    await tui.waitFor('Audit this host');
+    await tui.waitFor('Audit the engines');
     await tui.press('j');
-    await tui.pressUntil('j', '› Audit this host');
+    await tui.pressUntil('j', '› Audit the engines');
     await tui.pressUntil(KEYS.enter, '1 critical, 1 high');
     await tui.pressUntil(KEYS.escape, 'Incident response');
   });

@@ -45,15 +45,15 @@ describe('chunked keys in the TUI', () => {
   it('home: Down Down Enter in one chunk opens the third item', async () => {
     const h = harness();
     ({ tui } = await renderApp(h, { kind: 'home' }));
-    await tui.waitFor('Audit this host');
-    await tui.pressUntil(KEYS.down + KEYS.down + KEYS.enter, 'WARDEN Audit this host');
+    await tui.waitFor('Audit the engines');
+    await tui.pressUntil(KEYS.down + KEYS.down + KEYS.enter, 'WARDEN Audit');
   });
 
   it('home: `jj` + Enter as tmux sends it opens the third item', async () => {
     const h = harness();
     ({ tui } = await renderApp(h, { kind: 'home' }));
-    await tui.waitFor('Audit this host');
-    await tui.pressUntil('jj\r', 'WARDEN Audit this host');
+    await tui.waitFor('Audit the engines');
+    await tui.pressUntil('jj\r', 'WARDEN Audit');
   });
 
   it('session: held ↓ moves once per press; Enter after them runs the step it landed on', async () => {

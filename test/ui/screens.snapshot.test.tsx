@@ -13,6 +13,7 @@ import {
   loaded,
   verdictCheckRunner,
 } from '../fakes/app.js';
+import { fakeDocker } from '../fakes/docker.js';
 import { KEYS, height, width, type Tui } from '../helpers/ink.js';
 import { renderApp } from './render.js';
 
@@ -111,8 +112,17 @@ describe.each(SIZES)('screens at $columns×$rows', (size) => {
     const h = harness();
     ({ tui } = await renderApp(h, { kind: 'home' }, size));
     await tui.waitFor('Docker 27.0.0');
-    await tui.pressUntil('G', '› Audit this host');
+    await tui.pressUntil('G', '› Audit the engines');
     await snap('audit', size, await tui.pressUntil(KEYS.enter, '1 critical, 1 high'));
+  });
+
+  it('audit-engines', async () => {
+    const h = harness({ contexts: { 'db-primary': fakeDocker(), 'edge-eu-west-1': fakeDocker() } });
+    ({ tui } = await renderApp(h, { kind: 'home' }, size));
+    await tui.waitFor('Docker 27.0.0');
+    await tui.pressUntil('G', '› Audit the engines');
+    await tui.pressUntil(KEYS.enter, 'Engines to audit');
+    await snap('audit-engines', size, await tui.pressUntil('j', '› [ ] db-primary'));
   });
 
   it('help', async () => {

@@ -9,9 +9,7 @@ import type { DockerReadPort } from '../../engine/docker-read-port.js';
 import { DockerError, ExternalError, UserError, errorMessage } from '../../errors.js';
 import { SEVERITIES, type Severity } from '../../runbook/types.js';
 import { auditReport } from '../../audit/run.js';
-import { mergeFleet, type FleetPart } from '../../audit/fleet.js';
-import { mapLimit } from '../../checks/collect.js';
-import { isUnreachable } from '../../checks/audit-core.js';
+import { fleetAudit } from '../../audit/fleet-run.js';
 import { exitCodeFor } from '../../audit/report.js';
 import { formatJson } from '../../audit/format-json.js';
 import { formatSarif, type SarifOptions } from '../../audit/format-sarif.js';
@@ -76,9 +74,6 @@ const render: Record<AuditFormat, (r: AuditReport, o: SarifOptions) => string> =
   junit: formatJunit,
 };
 
-/** Engines of a fleet audited at once. */
-const FLEET_PARALLEL = 8;
-
 /**
  * Every engine of the fleet at once: one that does not answer is reported as not reached (on
  * stderr too) and the others go on. The reports are merged, each target tagged with its context.
@@ -90,27 +85,10 @@ async function fleetReport(
 ): Promise<AuditReport> {
   // A context that does not exist (a typo) is bad input: said before anything is audited.
   const engines = fleet.contexts.map((context) => ({ context, ...fleet.dockerFor(context) }));
-  // In parallel, bounded: each engine's audit is itself a few dozen concurrent calls.
-  const parts = await mapLimit(
-    engines,
-    FLEET_PARALLEL,
-    async ({ context, ...where }): Promise<FleetPart> => {
-      try {
-        const { report } = await auditReport({
-          ...input,
-          docker: where.port,
-          endpoint: where.endpoint,
-        });
-        return { context, endpoint: where.endpoint, report };
-      } catch (err) {
-        if (!isUnreachable(err) && !(err instanceof UserError)) throw err;
-        return { context, endpoint: where.endpoint, message: errorMessage(err) };
-      }
-    },
-  );
+  const { report, parts } = await fleetAudit(engines, input);
   for (const p of parts)
     if (!p.report) deps.stderr.write(`warden: context ${p.context} not reached: ${p.message}\n`);
-  return mergeFleet(parts, { tool: input.tool, scannedAt: input.now.toISOString() });
+  return report;
 }
 
 /** `--all-contexts`, or a `--context` naming several (`a,b`): the fleet to audit, if any. */

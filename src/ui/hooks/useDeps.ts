@@ -35,14 +35,28 @@ export interface HomeData {
   sessions: SessionRow[];
 }
 
+/** An engine the audit may cover: the one chosen as the docker CLI would, or a Docker context. */
+export interface EngineChoice {
+  /** `default` (DOCKER_HOST, the setting, the socket) or the context's name. */
+  name: string;
+  endpoint: string;
+  /** The engine every other screen talks to. */
+  current: boolean;
+}
+
 export interface UiPorts {
   catalog(): Promise<Catalog>;
   /** Sessions on disk, newest first (status, progress, locked by another process). */
   sessions(): Promise<SessionRow[]>;
   sessionDeps(): SessionDeps;
   operator(): string;
-  /** The full read-only audit of the live engine (every container, every check). */
-  audit(signal: AbortSignal): Promise<AuditReport>;
+  /**
+   * The full read-only audit (every container, every check) of the current engine, or of these
+   * engines side by side (names of `engines()`), one report with a part per engine.
+   */
+  audit(signal: AbortSignal, engines?: readonly string[]): Promise<AuditReport>;
+  /** The engines an audit may cover: the current one first, then the other Docker contexts. */
+  engines(): EngineChoice[];
   /** Containers on the live engine, stopped ones included. Throws DockerError when unreachable. */
   containers(): Promise<ContainerRow[]>;
   /** The engine's version and containers. Throws DockerError when unreachable. */

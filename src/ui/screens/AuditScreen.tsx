@@ -1,15 +1,17 @@
 /**
- * "Audit this host": the full read-only audit of the live engine (every container, every check),
+ * "Audit": the full read-only audit (every container, every check) of this engine, or of the
+ * engines picked among the Docker contexts (asked first when there are any; `e` asks again),
  * findings by severity then target, the selected finding's evidence and fix. `r` runs it again.
  */
 import { Box } from 'ink';
 import { Text } from '../components/Text.js';
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { errorMessage } from '../../errors.js';
 import { Banner, bannerLines, type BannerMessage } from '../components/Banner.js';
 import { FilterLine } from '../components/FilterLine.js';
 import { ScreenFooter } from '../components/ScreenFooter.js';
 import { DetailsPane } from '../components/DetailsPane.js';
+import { EngineList } from '../components/EngineList.js';
 import { maxScroll, pageSize, windowTop } from '../components/ScrollView.js';
 import { useDeps } from '../hooks/useDeps.js';
 import { unknownKeyText, useFlash } from '../hooks/useFlash.js';
@@ -42,34 +44,48 @@ export interface AuditScreenProps {
 export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenProps) {
   const { ports, animate } = useDeps();
   const { columns, rows: termRows } = useTermSize();
+  // Read once: the contexts of the docker CLI's store, this engine first.
+  const [choices] = useState(() => ports.engines());
+  const several = choices.length > 1;
   const [s, dispatch] = useReducer(auditReducer, {
-    running: true,
+    // With contexts to choose from, the engines are asked first; else this engine at once.
+    running: !several,
     selected: 0,
     scroll: 0,
     filter: NO_FILTER,
     focus: 'list',
     askQuit: false,
+    picking: several,
+    cursor: 0,
+    chosen: choices.filter((c) => c.current).map((c) => c.name),
   });
   const [flash, showFlash] = useFlash();
   const spinner = useSpinner(animate && s.running);
   const current = useRef<AbortController | undefined>(undefined);
 
-  const start = useCallback(() => {
-    current.current?.abort();
-    const ac = new AbortController();
-    current.current = ac;
-    dispatch({ type: 'start' });
-    ports.audit(ac.signal).then(
-      (report) => !ac.signal.aborted && dispatch({ type: 'done', report }),
-      (err: unknown) =>
-        !ac.signal.aborted && dispatch({ type: 'error', message: errorMessage(err) }),
-    );
-  }, [ports]);
+  const start = useCallback(
+    (engines: readonly string[]) => {
+      current.current?.abort();
+      const ac = new AbortController();
+      current.current = ac;
+      dispatch({ type: 'start' });
+      // A promise that rejects at once (a context that cannot be used) is said like any other.
+      Promise.resolve()
+        .then(() => ports.audit(ac.signal, several ? engines : undefined))
+        .then(
+          (report) => !ac.signal.aborted && dispatch({ type: 'done', report }),
+          (err: unknown) =>
+            !ac.signal.aborted && dispatch({ type: 'error', message: errorMessage(err) }),
+        );
+    },
+    [ports, several],
+  );
 
+  const first = useRef(s.chosen);
   useEffect(() => {
-    start();
+    if (!several) start(first.current);
     return () => current.current?.abort();
-  }, [start]);
+  }, [start, several]);
 
   const width = Math.max(20, columns);
   const height = Math.max(10, termRows - 1);
@@ -94,7 +110,13 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
   const detailHeight = side ? body : Math.max(1, body - listHeight - 1);
   const focusDetails = s.focus === 'details';
   const max = maxScroll(lines, detailHeight, focusDetails);
-  const context: KeyContext = s.filter.editing ? 'listFilter' : focusDetails ? 'details' : 'audit';
+  const context: KeyContext = s.picking
+    ? 'engines'
+    : s.filter.editing
+      ? 'listFilter'
+      : focusDetails
+        ? 'details'
+        : 'audit';
 
   useKeys(
     context,
@@ -103,6 +125,7 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
       const page = pageSize(lines, detailHeight, focusDetails);
       const move = (delta: number) => dispatch({ type: 'move', delta, count: findings.length });
       const scroll = (delta: number) => dispatch({ type: 'scroll', delta, max });
+      if (context === 'engines') return pickKey(action, times);
       if (context === 'listFilter')
         return filterKey(p, {
           move,
@@ -127,7 +150,13 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
         case 'filter':
           return dispatch({ type: 'filter', filter: { ...s.filter, editing: true } });
         case 'rerun':
-          return s.running ? undefined : start();
+          return s.running ? undefined : start(s.chosen);
+        case 'engines':
+          if (!several)
+            return showFlash(
+              'only this engine: `docker context create NAME --docker host=…` adds others',
+            );
+          return dispatch({ type: 'pick' });
         case 'help':
           return onHelp();
         case 'back':
@@ -146,13 +175,42 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
     },
   );
 
-  const status = s.running
-    ? `${spinner} Auditing every container on this host (read-only)…`
-    : report
-      ? summaryText(report)
-      : s.error
-        ? 'The audit did not run.'
-        : '';
+  function pickKey(action: string | undefined, times: number) {
+    const under = choices[s.cursor]?.name ?? '';
+    switch (action) {
+      case 'up':
+        return dispatch({ type: 'cursor', delta: -times, count: choices.length });
+      case 'down':
+        return dispatch({ type: 'cursor', delta: times, count: choices.length });
+      case 'toggle':
+        return dispatch({ type: 'toggle', name: under });
+      case 'toggleAll':
+        return dispatch({ type: 'toggleAll', names: choices.map((c) => c.name), under });
+      case 'open':
+        if (s.chosen.length === 0) return showFlash('select an engine first (Space)');
+        dispatch({ type: 'picked' });
+        // In the list's order, whatever order they were picked in.
+        return start(choices.map((c) => c.name).filter((n) => s.chosen.includes(n)));
+      case 'back':
+        return report || s.error ? dispatch({ type: 'picked' }) : onBack();
+      case 'help':
+        return onHelp();
+      case 'quit':
+        return onQuit();
+      case 'interrupt':
+        return dispatch({ type: 'askQuit', ask: true });
+    }
+  }
+
+  const status = s.picking
+    ? 'Choose the engines: Space selects, a all, Enter audits.'
+    : s.running
+      ? `${spinner} Auditing every container ${s.chosen.length > 1 && several ? `on ${s.chosen.length} engines` : 'on this engine'} (read-only)…`
+      : report
+        ? summaryText(report)
+        : s.error
+          ? 'The audit did not run.'
+          : '';
   const selRow = Math.max(
     0,
     rows.findIndex((r) => r.kind === 'finding' && r.index === s.selected),
@@ -167,13 +225,21 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text bold wrap="truncate">
         <Text color={tone('accent')}>WARDEN</Text>
-        {truncate(` Audit this host${report ? ` · ${engineText(report)}` : ''}`, width - 6)}
+        {truncate(` Audit${report && !s.picking ? ` · ${engineText(report)}` : ''}`, width - 6)}
       </Text>
       <Text color={s.running ? tone('running') : undefined} bold={!s.running} wrap="truncate">
         {truncate(status, width)}
       </Text>
       <Banner message={banner} width={width} />
-      {report ? (
+      {s.picking ? (
+        <EngineList
+          choices={choices}
+          chosen={s.chosen}
+          cursor={s.cursor}
+          width={width}
+          height={body}
+        />
+      ) : report ? (
         <Box flexDirection={side ? 'row' : 'column'} height={body}>
           <Box flexDirection="column" width={listWidth} height={listHeight} overflow="hidden">
             {filterShown ? (

@@ -64,11 +64,17 @@ export function auditRows(report: AuditReport, filter = ''): AuditRow[] {
     if (key !== target) {
       target = key;
       const state = report.targets.find((t) => targetKey(t) === key)?.state;
+      // A container or compose service by its name; anything else says what it is. In a fleet
+      // audit every group names its engine first.
+      const local =
+        f.target.kind === 'container' || f.target.kind === 'compose'
+          ? f.target.name
+          : targetLabel({ ...f.target, context: undefined });
       const name = isHostTarget(f.target)
         ? targetLabel(f.target)
-        : f.target.kind === 'network'
-          ? `network ${f.target.name}`
-          : f.target.name;
+        : f.target.context
+          ? `${f.target.context}: ${local}`
+          : local;
       rows.push({ kind: 'target', text: `${name}${state ? ` [${state}]` : ''}` });
     }
     rows.push({
@@ -93,6 +99,11 @@ export function summaryText(report: AuditReport): string {
 }
 
 export function engineText(report: AuditReport): string {
+  const engines = report.engines ?? [];
+  if (engines.length > 1) {
+    const missed = engines.filter((x) => !x.reached).map((x) => x.context);
+    return `${engines.length} engines: ${engines.map((x) => x.context).join(', ')}${missed.length ? ` (not reached: ${missed.join(', ')})` : ''} · scanned ${shortTime(report.scannedAt)}`;
+  }
   const e = report.engine;
   const name = [e.name, e.version ? `Docker ${e.version}` : ''].filter(Boolean).join(' · ');
   return `${name || 'engine'}${e.endpoint ? ` at ${e.endpoint}` : ''} · scanned ${shortTime(report.scannedAt)}`;

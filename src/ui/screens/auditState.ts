@@ -1,4 +1,7 @@
-/** The audit screen's own state (run, selection, scroll, filter, focus): one reducer. Pure. */
+/**
+ * The audit screen's own state (the engines to audit, run, selection, scroll, filter, focus): one
+ * reducer. Pure.
+ */
 import type { AuditReport } from '../../audit/types.js';
 import type { ListFilter } from '../filter.js';
 
@@ -11,6 +14,12 @@ export interface AuditState {
   filter: ListFilter;
   focus: 'list' | 'details';
   askQuit: boolean;
+  /** Choosing the engines (this one and the Docker contexts): the list, not the findings. */
+  picking: boolean;
+  /** The engine under the cursor while picking. */
+  cursor: number;
+  /** The engines audited (names: a context, or `default` for the engine chosen as the CLI would). */
+  chosen: readonly string[];
 }
 
 export type AuditEvent =
@@ -21,7 +30,12 @@ export type AuditEvent =
   | { type: 'scroll'; delta: number; max: number }
   | { type: 'filter'; filter: ListFilter }
   | { type: 'focus'; focus: AuditState['focus'] }
-  | { type: 'askQuit'; ask: boolean };
+  | { type: 'askQuit'; ask: boolean }
+  | { type: 'pick' }
+  | { type: 'cursor'; delta: number; count: number }
+  | { type: 'toggle'; name: string }
+  | { type: 'toggleAll'; names: readonly string[]; under: string }
+  | { type: 'picked' };
 
 export function auditReducer(s: AuditState, e: AuditEvent): AuditState {
   switch (e.type) {
@@ -54,5 +68,24 @@ export function auditReducer(s: AuditState, e: AuditEvent): AuditState {
       return { ...s, focus: e.focus };
     case 'askQuit':
       return { ...s, askQuit: e.ask };
+    case 'pick':
+      return { ...s, picking: true, focus: 'list' };
+    case 'cursor':
+      return {
+        ...s,
+        cursor: Math.min(Math.max(0, s.cursor + e.delta), Math.max(0, e.count - 1)),
+      };
+    case 'toggle':
+      return {
+        ...s,
+        chosen: s.chosen.includes(e.name)
+          ? s.chosen.filter((n) => n !== e.name)
+          : [...s.chosen, e.name],
+      };
+    case 'toggleAll':
+      // All when not all are chosen; else only the one under the cursor.
+      return { ...s, chosen: s.chosen.length < e.names.length ? [...e.names] : [e.under] };
+    case 'picked':
+      return { ...s, picking: false, selected: 0, scroll: 0 };
   }
 }

@@ -99,7 +99,7 @@ export function homeRows(
     );
   }
   section('This host', [
-    { item: { kind: 'audit' }, lines: ['Audit this host (read-only hardening checks)'] },
+    { item: { kind: 'audit' }, lines: ['Audit the engines (read-only hardening checks)'] },
   ]);
   if (catalog.broken.length > 0 && !filter) {
     rows.push({
