@@ -95,7 +95,14 @@ const pageDown = (i: string, k: Key) => k.pageDown || ch('J')(i, k);
 /** Lists with a cursor: the home screen, a session's steps (idle or running), the findings. */
 const LISTS: readonly KeyContext[] = ['home', 'session', 'running', 'audit'];
 /** Screens (not prompts): `?`, quit and Ctrl-C work there. */
-const SCREENS: readonly KeyContext[] = ['home', 'session', 'running', 'details', 'audit', 'engines'];
+const SCREENS: readonly KeyContext[] = [
+  'home',
+  'session',
+  'running',
+  'details',
+  'audit',
+  'engines',
+];
 const PANES: readonly KeyContext[] = ['session', 'running', 'details', 'help', 'audit'];
 
 function b(
