@@ -90,6 +90,36 @@ function row(dir: string, pid: string, users: Map<string, string>): string[] | u
   return [pid, users.get(uid) ?? uid, comm, args.length ? args.join(' ') : `[${comm}]`];
 }
 
+/**
+ * Every process's cgroup, in one pass, shared by the calls that ask while it runs (the local
+ * engines of a fleet audit, each asking for its own containers at about the same time). Only
+ * while it runs: a pass that is over is never reused, so no process started since is missed.
+ */
+const tables = new Map<string, Promise<[string, string | undefined][]>>();
+
+function cgroupTable(root: string): Promise<[string, string | undefined][]> {
+  const running = tables.get(root);
+  if (running) return running;
+  const table = (async () => {
+    let pids: string[];
+    try {
+      pids = readdirSync(root).filter((n) => /^\d+$/.test(n));
+    } catch {
+      return [];
+    }
+    const out: [string, string | undefined][] = [];
+    for (let i = 0; i < pids.length; i++) {
+      // Yield now and then: a host with thousands of processes must not freeze the screen.
+      if (i % 512 === 511) await new Promise((r) => setImmediate(r));
+      const pid = pids[i] as string;
+      out.push([pid, cgroupPath(read(`${root}/${pid}/cgroup`) ?? '')]);
+    }
+    return out;
+  })().finally(() => tables.delete(root));
+  tables.set(root, table);
+  return table;
+}
+
 export function createHostProcessReader(opts: HostProcessOptions = {}) {
   const root = opts.procRoot ?? '/proc';
   const passwdPath = opts.passwd ?? '/etc/passwd';
@@ -104,20 +134,12 @@ export function createHostProcessReader(opts: HostProcessOptions = {}) {
       if (path && path.includes(q.id)) byPath.set(path, q.id);
     }
     if (byPath.size === 0) return out;
-    let pids: string[];
-    try {
-      pids = readdirSync(root).filter((n) => /^\d+$/.test(n));
-    } catch {
-      return out;
-    }
+    const table = await cgroupTable(root);
     const users = userNames(read(passwdPath));
     const rows = new Map<string, string[][]>();
-    for (let i = 0; i < pids.length; i++) {
-      // Yield now and then: a host with thousands of processes must not freeze the screen.
-      if (i % 512 === 511) await new Promise((r) => setImmediate(r));
-      const pid = pids[i] as string;
+    for (const [pid, cgroup] of table) {
       const dir = `${root}/${pid}`;
-      let path = cgroupPath(read(`${dir}/cgroup`) ?? '');
+      let path = cgroup;
       let id: string | undefined;
       while (path && path.length > 1 && !(id = byPath.get(path)))
         path = path.slice(0, Math.max(1, path.lastIndexOf('/')));
