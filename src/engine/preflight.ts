@@ -6,6 +6,7 @@
  * so the screen can offer to pick its replacement (recorded as such).
  */
 import { DockerError, errorMessage } from '../errors.js';
+import type { EngineRef } from './executors.js';
 import type { Step } from '../runbook/types.js';
 import type { ActionRunner } from './executors.js';
 import type { SessionState } from './state.js';
@@ -24,6 +25,8 @@ export type Preflight =
       calls?: string[];
       blastRadius?: string;
       plan?: Record<string, unknown>;
+      /** The engine it would run against (named in the confirmation). */
+      engine?: EngineRef;
     }
   /** The action refuses this target as it is (e.g. host networking): nothing was changed. */
   | { kind: 'refused'; message: string; offer?: string[]; container?: ContainerIdentity }

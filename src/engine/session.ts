@@ -307,12 +307,15 @@ export class Session {
    * this session knows, and what would the action do (engine calls, blast radius)? Read-only and
    * not journaled; the intent entry records the plan again when the step runs.
    */
-  preview(stepId: string, signal: AbortSignal): Promise<Preflight> {
+  async preview(stepId: string, signal: AbortSignal): Promise<Preflight> {
     const step = this.step(stepId);
-    return preflight(this.state, this.deps.actions, step, this.params(step), {
+    const p = await preflight(this.state, this.deps.actions, step, this.params(step), {
       sessionId: this.id,
       signal,
     });
+    if (p.kind !== 'ready' || step.type !== 'action' || !this.deps.engine) return p;
+    const engine = await this.deps.engine().catch(() => undefined);
+    return engine ? { ...p, engine } : p;
   }
 
   // ---- running steps ---------------------------------------------------------------------

@@ -230,6 +230,8 @@ export function harness(
     checks?: CheckRunner;
     actions?: ReturnType<typeof fakeActions>;
     targetSecrets?: SessionDeps['targetSecrets'];
+    /** The engine the session's steps run against (named in confirmations, journaled). */
+    engine?: SessionDeps['engine'];
     /** Docker contexts besides this engine (`default`), each its own fake engine. */
     contexts?: Record<string, FakeDocker>;
   } = {},
@@ -257,6 +259,7 @@ export function harness(
     checks,
     actions,
     ...(opts.targetSecrets ? { targetSecrets: opts.targetSecrets } : {}),
+    ...(opts.engine ? { engine: opts.engine } : {}),
     randomHex: () => (n++).toString(16).padStart(6, '0'),
   };
   const runbooks = (opts.runbooks ?? [incidentRunbook(), checklistRunbook()]).map(loaded);

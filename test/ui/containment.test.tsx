@@ -104,6 +104,33 @@ describe('confirmations after the target is known', () => {
     expect(h.actions.ran).toEqual([]);
   });
 
+  it('the typed confirmation names the engine the step will run against', async () => {
+    const engine = async () => ({
+      endpoint: 'ssh://ops@db1',
+      context: 'db1',
+      id: 'ENGINE-ID',
+      name: 'db1',
+    });
+    const { h, tui, session } = await open('web', undefined, { engine });
+    await tui.pressUntil('G', '›○ Stop the target');
+    const f = await tui.pressUntil(KEYS.enter, 'Type "web" to confirm');
+    expect(f.replace(/\s+/g, ' ')).toContain(
+      'Destructive step on db1 (context db1, ssh://ops@db1). Type "web" to confirm (Esc cancels)',
+    );
+    await tui.answer('web', (fr) => !fr.includes('Enter submit'));
+    // The journal records it too: the intent and the result name the engine.
+    const stop = () =>
+      h.store
+        .entries(session().id)
+        .filter((e) => e.step === 'stop-target' && e.data.dryRun !== true);
+    await tui.waitFor(() => stop().some((e) => e.type === 'step.result'));
+    const entries = stop();
+    expect(entries.map((e) => (e.data.engine as { id?: string } | undefined)?.id)).toEqual([
+      'ENGINE-ID',
+      'ENGINE-ID',
+    ]);
+  });
+
   it('isolate: the target is looked up before the snapshot rule asks for a reason', async () => {
     const { tui } = await open('gone');
     const f = await tui.pressUntil(KEYS.enter, 'no container gone on the engine');

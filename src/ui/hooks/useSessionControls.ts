@@ -11,6 +11,14 @@ import type { BannerMessage } from '../components/Banner.js';
 import { type Intent, type Prompt, type ScreenEvent } from '../screens/sessionModel.js';
 import { usePromptAnswers } from './usePromptAnswers.js';
 import { useStepRuns } from './useStepRuns.js';
+import type { EngineRef } from '../../engine/executors.js';
+
+/** How a confirmation names the engine: its host name and address, e.g. `db1 (ssh://ops@db1)`. */
+function engineName(e: EngineRef): string {
+  return e.name
+    ? `${e.name} (${e.context ? `context ${e.context}, ` : ''}${e.endpoint})`
+    : e.endpoint;
+}
 
 export const DEFAULT_STATEMENT =
   'I have reviewed this session; the record is complete and accurate.';
@@ -118,20 +126,33 @@ export function useSessionControls(
 
   /** Asks the confirmation the step needs (with what it will do), or runs it. */
   const ask = useCallback(
-    (stepId: string, overrideReason: string | undefined, radius?: string) => {
+    (stepId: string, overrideReason: string | undefined, radius?: string, engine?: string) => {
       const step = session.step(stepId);
       const mode = session.confirmation(step);
       if (mode === 'typed') {
         const target = session.confirmationTarget(step);
         return dispatch({
           type: 'prompt',
-          prompt: { kind: 'typed', stepId, target, overrideReason, ...(radius ? { radius } : {}) },
+          prompt: {
+            kind: 'typed',
+            stepId,
+            target,
+            overrideReason,
+            ...(radius ? { radius } : {}),
+            ...(engine ? { engine } : {}),
+          },
         });
       }
       if (mode === 'yes')
         return dispatch({
           type: 'prompt',
-          prompt: { kind: 'yes', stepId, overrideReason, ...(radius ? { radius } : {}) },
+          prompt: {
+            kind: 'yes',
+            stepId,
+            overrideReason,
+            ...(radius ? { radius } : {}),
+            ...(engine ? { engine } : {}),
+          },
         });
       dispatch({ type: 'closePrompt' });
       void startRun(stepId, { overrideReason });
@@ -154,7 +175,7 @@ export function useSessionControls(
             type: 'prompt',
             prompt: { kind: 'reason', purpose: 'safety', stepId, message: safety },
           });
-        return ask(stepId, overrideReason, p.blastRadius);
+        return ask(stepId, overrideReason, p.blastRadius, p.engine && engineName(p.engine));
       }
       if (p.kind === 'refused')
         return dispatch({ type: 'banner', banner: { tone: 'danger', text: p.message } });

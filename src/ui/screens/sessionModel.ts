@@ -25,8 +25,16 @@ export type Prompt =
       blockers?: string[];
     }
   /** `radius`: what the step will cut, write or overwrite (its dry run), shown above the field. */
-  | { kind: 'typed'; stepId: string; target: string; overrideReason?: string; radius?: string }
-  | { kind: 'yes'; stepId: string; overrideReason?: string; radius?: string }
+  | {
+      kind: 'typed';
+      stepId: string;
+      target: string;
+      overrideReason?: string;
+      radius?: string;
+      /** The engine it runs against, named in the question. */
+      engine?: string;
+    }
+  | { kind: 'yes'; stepId: string; overrideReason?: string; radius?: string; engine?: string }
   /** T: when the incident started (the alert time). */
   | { kind: 'incidentStart'; current?: string }
   /**
@@ -264,13 +272,13 @@ export function promptLabel(p: Prompt): string {
       }
       break;
     case 'typed':
-      return `Destructive step. Type "${p.target}" to confirm (Esc cancels)`;
+      return `Destructive step${p.engine ? ` on ${p.engine}` : ''}. Type "${p.target}" to confirm (Esc cancels)`;
     case 'incidentStart':
       return `When did the incident start (the alert, UTC)? An ISO time, HH:MM, or a time ago such as 18m${p.current ? ` (now ${p.current})` : ''} (Esc cancels)`;
     case 'replacement':
       return p.message;
     case 'yes':
-      return `Run "${p.stepId}"?`;
+      return `Run "${p.stepId}"${p.engine ? ` on ${p.engine}` : ''}?`;
     case 'quit':
       return p.idle
         ? QUIT_QUESTION
