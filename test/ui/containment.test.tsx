@@ -115,7 +115,7 @@ describe('confirmations after the target is known', () => {
     await tui.pressUntil('G', '›○ Stop the target');
     const f = await tui.pressUntil(KEYS.enter, 'Type "web" to confirm');
     expect(f.replace(/\s+/g, ' ')).toContain(
-      'Destructive step on db1 (context db1, ssh://ops@db1). Type "web" to confirm (Esc cancels)',
+      'This will, on db1 (context db1, ssh://ops@db1): web is cut off from frontend',
     );
     await tui.answer('web', (fr) => !fr.includes('Enter submit'));
     // The journal records it too: the intent and the result name the engine.

@@ -129,7 +129,7 @@ describe('layout', () => {
     const rows = f.split('\n');
     const more = rows.findIndex((l) => l.includes('↓'));
     // The row above "↓ N more" is never a heading alone.
-    expect(['Recently signed', 'This host', 'Hardening checklists']).not.toContain(
+    expect(['Recently signed', 'Engines', 'Hardening checklists']).not.toContain(
       rows[more - 1]?.trim(),
     );
     // Session ids are whole.

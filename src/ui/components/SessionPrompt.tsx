@@ -21,10 +21,16 @@ function isQuestion(p: Prompt): p is Extract<Prompt, { kind: 'yes' | 'quit' }> {
 /** Rows kept for what a confirmed step will do (its blast radius), above the question. */
 export const RADIUS_ROWS = 4;
 
-/** What the step will cut, write or overwrite, wrapped (at most RADIUS_ROWS rows). */
+/**
+ * What the step will cut, write or overwrite, and on which engine, wrapped (at most RADIUS_ROWS
+ * rows).
+ */
 export function radiusLines(prompt: Prompt | undefined, width: number): string[] {
-  if (!prompt || (prompt.kind !== 'typed' && prompt.kind !== 'yes') || !prompt.radius) return [];
-  const lines = wrapText(`This will: ${prompt.radius}`, width);
+  if (!prompt || (prompt.kind !== 'typed' && prompt.kind !== 'yes')) return [];
+  const { radius, engine } = prompt;
+  if (!radius && !engine) return [];
+  const text = radius ? `This will${engine ? `, on ${engine}` : ''}: ${radius}` : `On ${engine}.`;
+  const lines = wrapText(text, width);
   return lines.length > RADIUS_ROWS
     ? [...lines.slice(0, RADIUS_ROWS - 1), `${lines[RADIUS_ROWS - 1]?.slice(0, width - 1)}…`]
     : lines;

@@ -98,7 +98,7 @@ export function homeRows(
         }),
     );
   }
-  section('This host', [
+  section('Engines', [
     { item: { kind: 'audit' }, lines: ['Audit the engines (read-only hardening checks)'] },
   ]);
   if (catalog.broken.length > 0 && !filter) {

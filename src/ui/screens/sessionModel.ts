@@ -31,7 +31,7 @@ export type Prompt =
       target: string;
       overrideReason?: string;
       radius?: string;
-      /** The engine it runs against, named in the question. */
+      /** The engine it runs against, named above the question (with what it will do). */
       engine?: string;
     }
   | { kind: 'yes'; stepId: string; overrideReason?: string; radius?: string; engine?: string }
@@ -272,13 +272,13 @@ export function promptLabel(p: Prompt): string {
       }
       break;
     case 'typed':
-      return `Destructive step${p.engine ? ` on ${p.engine}` : ''}. Type "${p.target}" to confirm (Esc cancels)`;
+      return `Destructive step. Type "${p.target}" to confirm (Esc cancels)`;
     case 'incidentStart':
       return `When did the incident start (the alert, UTC)? An ISO time, HH:MM, or a time ago such as 18m${p.current ? ` (now ${p.current})` : ''} (Esc cancels)`;
     case 'replacement':
       return p.message;
     case 'yes':
-      return `Run "${p.stepId}"${p.engine ? ` on ${p.engine}` : ''}?`;
+      return `Run "${p.stepId}"?`;
     case 'quit':
       return p.idle
         ? QUIT_QUESTION
