@@ -6,8 +6,16 @@
  * shares one SSH connection (the server's log counts the logins); an unknown or changed host key
  * and a key the server does not hold are refused in one line before anything is read.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,6 +172,35 @@ describe.skipIf(!dockerAvailable || !canStartEngine || !canStartSshd)(
       expect(lines.find((l) => l.includes('`unix:///var/run/docker.sock`'))).toMatch(
         /: ad-hoc `snapshot`$/,
       );
+    });
+
+    it('a key held by the ssh-agent (no key file at all) is used', async () => {
+      const other = mkdtempSync(join(tmpdir(), 'warden-ssh-agent-'));
+      mkdirSync(join(other, '.ssh'));
+      writeFileSync(join(other, '.ssh', 'known_hosts'), `${sshd.knownHostsLine}\n`);
+      const sock = join(other, 'agent.sock');
+      const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+      try {
+        const deadline = Date.now() + 10_000;
+        while (!existsSync(sock)) {
+          if (Date.now() > deadline) throw new Error('ssh-agent did not start');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        execFileSync('ssh-add', ['-q', join(sshd.home, '.ssh', 'id_ed25519')], {
+          env: { ...process.env, SSH_AUTH_SOCK: sock },
+          stdio: 'ignore',
+        });
+        const r = await warden(
+          home,
+          ['--context', 'sshlab', 'audit', '--scope', 'daemon', '--format', 'json'],
+          env({ HOME: other, SSH_AUTH_SOCK: sock }),
+        );
+        expect(r.stderr).toBe('');
+        expect(JSON.parse(r.stdout).engine.reached).toBe(true);
+      } finally {
+        agent.kill();
+        rmSync(other, { recursive: true, force: true });
+      }
     });
 
     it('doctor lists the ssh context as answering, with its engine version', async () => {
