@@ -40,16 +40,24 @@ function toFinding(e: Evaluation): Finding {
   };
 }
 
-const byWorst = (a: Finding, b: Finding) =>
-  severityRank(a.severity) - severityRank(b.severity) ||
-  targetLabel(a.target).localeCompare(targetLabel(b.target)) ||
-  a.check.localeCompare(b.check);
+const collator = new Intl.Collator();
+
+/** Worst first, then by target and check. Each finding's label is made once, not per comparison. */
+function sortWorstFirst(findings: Finding[]): void {
+  const label = new Map(findings.map((f) => [f, targetLabel(f.target)]));
+  findings.sort(
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) ||
+      collator.compare(label.get(a) ?? '', label.get(b) ?? '') ||
+      collator.compare(a.check, b.check),
+  );
+}
 
 export function buildReport(input: BuildReportInput): AuditReport {
   const failed = input.evaluations.filter((e) => e.verdict === 'fail').map(toFinding);
   const { findings, suppressed, expired } = applyIgnores(failed, input.ignores ?? [], input.now);
-  findings.sort(byWorst);
-  suppressed.sort(byWorst);
+  sortWorstFirst(findings);
+  sortWorstFirst(suppressed);
   const targets = new Map<string, AuditTarget>();
   for (const e of input.evaluations) {
     const key = targetKey(e.target);
