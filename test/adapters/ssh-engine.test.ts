@@ -203,6 +203,47 @@ describe.skipIf(!dockerAvailable || !canStartEngine || !canStartSshd)(
       }
     });
 
+    it('~/.ssh/config: a host alias with its HostName, Port, User and IdentityFile; a ProxyJump is refused', async () => {
+      const other = mkdtempSync(join(tmpdir(), 'warden-ssh-config-'));
+      mkdirSync(join(other, '.ssh'));
+      writeFileSync(join(other, '.ssh', 'known_hosts'), `${sshd.knownHostsLine}\n`);
+      // The key only under the name the config gives: the default names hold nothing.
+      copyFileSync(join(sshd.home, '.ssh', 'id_ed25519'), join(other, '.ssh', 'lab_key'));
+      writeFileSync(
+        join(other, '.ssh', 'config'),
+        [
+          'Host lab-alias',
+          '  HostName 127.0.0.1',
+          `  Port ${sshd.port}`,
+          '  User root',
+          '  IdentityFile ~/.ssh/lab_key',
+          'Host behind-bastion',
+          '  HostName 10.0.0.9',
+          '  ProxyJump ops@bastion.example',
+          '',
+        ].join('\n'),
+      );
+      const r = await warden(
+        home,
+        ['audit', '--scope', 'daemon', '--format', 'json'],
+        env({ HOME: other, DOCKER_HOST: 'ssh://lab-alias' }),
+      );
+      expect(r.stderr).toBe('');
+      const json = JSON.parse(r.stdout);
+      expect(json.engine).toMatchObject({ reached: true, endpoint: 'ssh://lab-alias' });
+      const proxied = await warden(
+        home,
+        ['audit', '--format', 'json'],
+        env({ HOME: other, DOCKER_HOST: 'ssh://behind-bastion' }),
+      );
+      expect(proxied.code).toBe(2);
+      expect(proxied.stderr.trim()).toMatch(
+        /^warden: ssh:\/\/\S+@behind-bastion: ~\/\.ssh\/config reaches behind-bastion through ProxyJump ops@bastion\.example, which Warden does not follow/,
+      );
+      expect(proxied.stderr.trim().split('\n')).toHaveLength(1);
+      rmSync(other, { recursive: true, force: true });
+    });
+
     it('doctor lists the ssh context as answering, with its engine version', async () => {
       const r = await warden(home, ['doctor'], env());
       expect(r.stdout).toMatch(

@@ -118,6 +118,8 @@ function sshEndpoint(host: string, invalid: (why: string) => UserError): DockerE
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port ? Number(url.port) : 22,
     username,
+    userGiven: url.username !== '',
+    portGiven: url.port !== '',
   };
   // The HTTP side talks to whatever the channel relays to; the host name is only a label.
   return { display: host, ssh, options: { protocol: 'http', host: 'docker', port: 80 } };

@@ -9,8 +9,9 @@
  *
  * The host key must already be in ~/.ssh/known_hosts (as `ssh` in batch mode, which the docker
  * CLI runs): an unknown or changed key is refused before any credential is offered.
- * Keys: the ssh-agent (SSH_AUTH_SOCK), then ~/.ssh/id_ed25519, id_ecdsa, id_rsa without a
- * passphrase.
+ * Keys: the ssh-agent (SSH_AUTH_SOCK), then ~/.ssh/config's IdentityFile for the host, then
+ * ~/.ssh/id_ed25519, id_ecdsa, id_rsa, each without a passphrase. ~/.ssh/config's HostName, User
+ * and Port apply as they do for `ssh` (ssh-config.ts).
  */
 import { Agent } from 'node:http';
 import { createRequire } from 'node:module';
@@ -20,11 +21,15 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { knownHostKeys } from './known-hosts.js';
+import { readSshConfig } from './ssh-config.js';
 
 export interface SshTarget {
   host: string;
   port: number;
   username: string;
+  /** Written in the address (else ~/.ssh/config may give them, as it does to `ssh`). */
+  userGiven?: boolean;
+  portGiven?: boolean;
 }
 
 const KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
@@ -50,10 +55,9 @@ export class SshEndpointError extends Error {
 const label = (t: SshTarget) => `ssh://${t.username}@${t.host}${t.port === 22 ? '' : `:${t.port}`}`;
 
 /** The private keys on disk that open without a passphrase (ssh2 parses them). */
-function diskKeys(dir: string, parseKey: (data: Buffer) => unknown): Buffer[] {
+function diskKeys(paths: readonly string[], parseKey: (data: Buffer) => unknown): Buffer[] {
   const keys: Buffer[] = [];
-  for (const f of KEY_FILES) {
-    const path = join(dir, f);
+  for (const path of new Set(paths)) {
     if (!existsSync(path)) continue;
     try {
       const data = readFileSync(path);
@@ -85,14 +89,27 @@ export function sshAgent(target: SshTarget, env: NodeJS.ProcessEnv = process.env
     if (ready) return ready;
     const ssh2 = require('ssh2') as typeof import('ssh2');
     const dir = sshDir(env);
-    const known = knownHostKeys(join(dir, 'known_hosts'), target.host, target.port);
+    const cfg = readSshConfig(dir, target.host, env.HOME?.trim() || homedir(), target.username);
+    if (cfg.proxy)
+      return Promise.reject(
+        new SshEndpointError(
+          `${label(target)}: ~/.ssh/config reaches ${target.host} through ${cfg.proxy}, which Warden does not follow`,
+          'make a Docker context with an address Warden can reach directly (or a tunnel: ssh -L … then tcp:// with TLS)',
+        ),
+      );
+    const host = cfg.hostName ?? target.host;
+    const port = target.portGiven ? target.port : (cfg.port ?? target.port);
+    const username = target.userGiven ? target.username : (cfg.user ?? target.username);
+    const known = knownHostKeys(join(dir, 'known_hosts'), host, port);
     let hostKeyProblem: SshEndpointError | undefined;
     const c = new ssh2.Client();
-    const keys = diskKeys(dir, (d) => ssh2.utils.parseKey(d));
+    const keys = diskKeys([...cfg.identityFiles, ...KEY_FILES.map((f) => join(dir, f))], (d) =>
+      ssh2.utils.parseKey(d),
+    );
     const agentSock = env.SSH_AUTH_SOCK?.trim();
     const methods: unknown[] = [
-      ...(agentSock ? [{ type: 'agent', username: target.username, agent: agentSock }] : []),
-      ...keys.map((key) => ({ type: 'publickey', username: target.username, key })),
+      ...(agentSock ? [{ type: 'agent', username, agent: agentSock }] : []),
+      ...keys.map((key) => ({ type: 'publickey', username, key })),
     ];
     if (methods.length === 0) {
       return Promise.reject(
@@ -103,9 +120,9 @@ export function sshAgent(target: SshTarget, env: NodeJS.ProcessEnv = process.env
       );
     }
     const config: ConnectConfig = {
-      host: target.host,
-      port: target.port,
-      username: target.username,
+      host,
+      port,
+      username,
       readyTimeout: 10_000,
       authHandler: methods as ConnectConfig['authHandler'],
       hostVerifier: (key: Buffer) => {
@@ -125,7 +142,7 @@ export function sshAgent(target: SshTarget, env: NodeJS.ProcessEnv = process.env
               )
             : new SshEndpointError(
                 `${label(target)}: the SSH host key is not in ${join(dir, 'known_hosts')}`,
-                `connect once with \`ssh -p ${target.port} ${target.username}@${target.host}\` to check and record it`,
+                `connect once with \`ssh -p ${port} ${username}@${host}\` to check and record it`,
               );
         return false;
       },
