@@ -8,7 +8,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,15 +18,7 @@ import { dockerAvailable, noDockerReason } from '../helpers/docker.js';
 import { canStartEngine, startPrivateEngine, type PrivateEngine } from '../helpers/engine.js';
 import { tempHome } from '../helpers/session.js';
 import { makeTls, type TestTls } from '../helpers/tls.js';
-
-/** A free TCP port on 127.0.0.1 (bound, read, released). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freePort } from '../helpers/free-port.js';
 
 describe.skipIf(!dockerAvailable || !canStartEngine)(
   `Docker contexts and TLS (${noDockerReason})`,

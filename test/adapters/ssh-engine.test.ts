@@ -16,7 +16,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,15 +31,8 @@ import {
 } from '../helpers/docker.js';
 import { canStartEngine, startPrivateEngine, type PrivateEngine } from '../helpers/engine.js';
 import { tempHome } from '../helpers/session.js';
+import { freePort } from '../helpers/free-port.js';
 import { canStartSshd, startSshd, type TestSshd } from '../helpers/sshd.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe.skipIf(!dockerAvailable || !canStartEngine || !canStartSshd)(
   `an engine over ssh:// (${noDockerReason}; needs openssh-server, which .ci/run installs)`,

@@ -13,7 +13,8 @@ export interface KnownHostKeys {
   revoked: Buffer[];
 }
 
-const glob = (pattern: string) =>
+/** An OpenSSH host pattern (`*`, `?`), case-insensitive (also ~/.ssh/config's `Host`). */
+export const hostGlob = (pattern: string) =>
   new RegExp(
     `^${pattern
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
@@ -36,7 +37,7 @@ export function hostFieldMatches(field: string, host: string, port: number): boo
   for (const raw of field.split(',')) {
     const negated = raw.startsWith('!');
     const p = negated ? raw.slice(1) : raw;
-    const hit = p.startsWith('|') ? hashedMatch(p, name) : glob(p).test(name);
+    const hit = p.startsWith('|') ? hashedMatch(p, name) : hostGlob(p).test(name);
     if (hit && negated) return false;
     if (hit) matched = true;
   }

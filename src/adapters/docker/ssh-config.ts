@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostGlob } from './known-hosts.js';
 
 export interface SshHostConfig {
   hostName?: string;
@@ -17,20 +18,11 @@ export interface SshHostConfig {
   proxy?: string;
 }
 
-const glob = (pattern: string) =>
-  new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
-
 function hostMatches(patterns: string[], host: string): boolean {
   let hit = false;
   for (const p of patterns) {
     const negated = p.startsWith('!');
-    if (glob(negated ? p.slice(1) : p).test(host)) {
+    if (hostGlob(negated ? p.slice(1) : p).test(host)) {
       if (negated) return false;
       hit = true;
     }
