@@ -86,15 +86,8 @@ export async function runAuditCore(input: AuditInput): Promise<AuditRun> {
   const ids = input.checkIds ?? all;
   const unknown = ids.filter((id) => !all.includes(id));
   // By default the daemon too, when an engine is there to ask (and it answered a compose audit).
-  const scopes = input.scopes ?? [
-    'containers',
-    'compose',
-    'networks',
-    'backups',
-    'daemon',
-    'host',
-    'swarm',
-  ];
+  // Every scope but the images (their layers are read: asked for by name).
+  const scopes = input.scopes ?? AUDIT_SCOPES.filter((s) => s !== 'images');
   const daemonByDefault = input.scopes === undefined;
   const narrowed = (input.containers?.length ?? 0) > 0;
   const bad = scopes.filter((s) => !(AUDIT_SCOPES as readonly string[]).includes(s));
