@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import { DockerError } from '../errors.js';
+import { isCancellation } from '../engine/cancel.js';
 import type { ActionOutcome, StepContext } from '../engine/executors.js';
 import type { ControlInspect } from '../engine/docker-control-port.js';
 import type { DockerPort } from '../engine/ports.js';
@@ -20,6 +21,13 @@ import {
   recordPath,
   writeRecord,
 } from './isolation-record.js';
+import {
+  GATEWAY_BRIDGE,
+  needsGatewayCheck,
+  refusalAdvice,
+  swarmTaskOf,
+  taskCaveats,
+} from './isolate-task.js';
 
 export { attachmentsOf, type Attachment, type IsolationRecord } from './isolation-record.js';
 
@@ -31,6 +39,12 @@ export interface IsolationCheck {
   publishedPorts: string[];
   /** Each former network, and whether its endpoint list still holds the container. */
   formerNetworks: { network: string; stillListed: boolean | 'unknown' }[];
+  /**
+   * For a swarm task (or a container that was on an overlay network): whether `docker_gwbridge`,
+   * which such a container reaches the host and the outside through without listing it among its
+   * networks, still holds an endpoint of it.
+   */
+  gatewayBridge?: { network: string; stillListed: boolean | 'unknown' };
   running: boolean;
   /** True when nothing above leaves a path in or out. */
   sealed: boolean;
@@ -92,11 +106,20 @@ export async function isolateDryRun(deps: ActionDeps, ctx: StepContext): Promise
     const names = [...a.aliases, ...(a.ipv4Address ? [a.ipv4Address] : [])];
     return `${a.network}${names.length ? ` (as ${names.join(', ')})` : ''}${p.length ? ` shared with ${p.join(', ')}` : ''}`;
   });
+  const task = swarmTaskOf(c);
+  const caveats = task ? taskCaveats(task) : [];
   const radius =
     `${nameOf(c)} is cut off from ${cut.join('; ') || 'no networks (it has none)'}` +
     (ports.length ? `; published ports stop answering (${ports.join(' ')})` : '') +
-    '; it keeps running with loopback only';
-  return plan('isolate', refOf(c), calls, radius, { before, ports, peers, method: 'no-network' });
+    '; it keeps running with loopback only' +
+    (caveats.length ? `; ${caveats.join('; ')}` : '');
+  return plan('isolate', refOf(c), calls, radius, {
+    before,
+    ports,
+    peers,
+    method: 'no-network',
+    ...(task ? { swarmTask: task, warnings: caveats } : {}),
+  });
 }
 
 export async function isolate(deps: ActionDeps, ctx: StepContext): Promise<ActionOutcome> {
@@ -116,7 +139,15 @@ export async function isolate(deps: ActionDeps, ctx: StepContext): Promise<Actio
   // Written down before anything changes: unisolate needs it even if we crash halfway.
   const record = await writeRecord(deps, ctx, c, seen, path);
   const left: string[] = [];
-  const base = { action: 'isolate', container: ref, record: path, method: 'no-network' };
+  const task = swarmTaskOf(c);
+  const refused: { network: string; why: string }[] = [];
+  const base = {
+    action: 'isolate',
+    container: ref,
+    record: path,
+    method: 'no-network',
+    ...(task ? { swarmTask: task } : {}),
+  };
   for (const a of before) {
     if (ctx.signal.aborted) {
       const still = before.filter((b) => !left.includes(b.network)).map((b) => b.network);
@@ -128,7 +159,18 @@ export async function isolate(deps: ActionDeps, ctx: StepContext): Promise<Actio
       };
     }
     ctx.onOutput(`disconnecting from ${a.network}`);
-    await docker.disconnectNetwork(a.network, ref.id, true);
+    try {
+      await docker.disconnectNetwork(a.network, ref.id, true);
+    } catch (err) {
+      // A task's swarm-managed network may be refused; the others are still cut, and it is said.
+      const refusal =
+        err instanceof DockerError && !['daemon-unreachable', 'permission'].includes(err.kind);
+      if (!task || !refusal || isCancellation(err, ctx.signal)) throw err;
+      const net = await docker.inspectNetwork(a.network).catch(() => undefined);
+      refused.push({ network: a.network, why: refusalAdvice(task, a.network, net, err) });
+      ctx.onOutput(`! ${refused[refused.length - 1]!.why}`);
+      continue;
+    }
     left.push(a.network);
   }
   if (record.paused && !c.State?.Paused && c.State?.Running) {
@@ -147,12 +189,22 @@ export async function isolate(deps: ActionDeps, ctx: StepContext): Promise<Actio
     after: check.networks,
     verification: check,
     paused: (await docker.inspectDetailed(ref.id)).State?.Paused === true,
+    ...(refused.length ? { refused } : {}),
+    ...(task ? { warnings: taskCaveats(task) } : {}),
   };
+  if (refused.length)
+    return failed(
+      `${ref.name} is NOT isolated: ${refused.map((r) => r.why).join('; ')}${left.length ? `; it did leave ${left.join(', ')}` : ''}`,
+      data,
+    );
   if (!check.sealed)
     return failed(
       `${ref.name} is NOT sealed off: ${[
         ...check.networks.map((n) => `still on ${n}`),
         ...check.publishedPorts.map((p) => `port ${p} still bound`),
+        ...(check.gatewayBridge && check.gatewayBridge.stillListed !== false
+          ? [`still on ${check.gatewayBridge.network} (its way out to the host)`]
+          : []),
       ].join(', ')}`,
       data,
     );
@@ -160,7 +212,7 @@ export async function isolate(deps: ActionDeps, ctx: StepContext): Promise<Actio
     `verified: no network, no published port; ${check.running ? 'still running' : 'not running'}`,
   );
   return ok(
-    `${ref.name} isolated: cut off from ${record.before.map((a) => a.network).join(', ') || 'no networks'}; no network left but loopback, no port bound${data.paused ? ', paused' : ''}${check.running ? '; still running for forensics' : ''}`,
+    `${ref.name} isolated: cut off from ${record.before.map((a) => a.network).join(', ') || 'no networks'}; no network left but loopback${check.gatewayBridge ? ` (nor ${check.gatewayBridge.network})` : ''}, no port bound${data.paused ? ', paused' : ''}${check.running ? '; still running for forensics' : ''}${task ? `; task ${task.taskName} of swarm service ${task.service}: the swarm still routes its share of traffic here and replaces the task if this container stops` : ''}`,
     data,
   );
 }
@@ -175,9 +227,11 @@ export async function verifyIsolation(
   const networks = Object.keys(after.NetworkSettings?.Networks ?? {});
   const ports = publishedPorts(after);
   const formerNetworks: IsolationCheck['formerNetworks'] = [];
+  const drivers: (string | undefined)[] = [];
   for (const n of former) {
     try {
       const net = await docker.inspectNetwork(n);
+      drivers.push(net.Driver);
       formerNetworks.push({
         network: n,
         stillListed: Object.keys(net.Containers ?? {}).includes(after.Id),
@@ -189,14 +243,33 @@ export async function verifyIsolation(
       });
     }
   }
+  const gatewayBridge = needsGatewayCheck(after, drivers)
+    ? await listedOn(docker, GATEWAY_BRIDGE, after.Id)
+    : undefined;
   return {
     networks,
     publishedPorts: ports,
     formerNetworks,
+    ...(gatewayBridge ? { gatewayBridge } : {}),
     running: after.State?.Running === true,
     sealed:
       networks.length === 0 &&
       ports.length === 0 &&
-      formerNetworks.every((f) => f.stillListed === false),
+      formerNetworks.every((f) => f.stillListed === false) &&
+      (gatewayBridge?.stillListed ?? false) === false,
   };
+}
+
+/** Whether a network's endpoint list holds the container (a network that is gone does not). */
+async function listedOn(docker: DockerPort, network: string, id: string) {
+  try {
+    const net = await docker.inspectNetwork(network);
+    return { network, stillListed: Object.keys(net.Containers ?? {}).includes(id) };
+  } catch (err) {
+    return {
+      network,
+      stillListed:
+        err instanceof DockerError && err.kind === 'not-found' ? false : ('unknown' as const),
+    };
+  }
 }

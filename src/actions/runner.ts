@@ -14,6 +14,13 @@ import { lifecycle, lifecycleDryRun, type LifecycleVerb } from './lifecycle.js';
 import { restore, restoreDryRun } from './restore.js';
 import { restoreTest, restoreTestDryRun } from './restore-test.js';
 import { snapshot, snapshotDryRun } from './snapshot.js';
+import { scaleToZero, scaleToZeroDryRun, unscale, unscaleDryRun } from './service-scale.js';
+import {
+  serviceNetworkRestore,
+  serviceNetworkRestoreDryRun,
+  serviceNetworkRm,
+  serviceNetworkRmDryRun,
+} from './service-network.js';
 import {
   health,
   readOnlyPlan,
@@ -129,7 +136,70 @@ export const ACTIONS: readonly ActionDef[] = [
     run: health,
     dryRun: readOnlyPlan('health', ''),
   },
+  {
+    id: 'scale-to-zero',
+    title: 'Scale a swarm service to 0 (replica count recorded; every task stops)',
+    destructive: true,
+    confirmParam: 'service',
+    run: scaleToZero,
+    dryRun: scaleToZeroDryRun,
+  },
+  {
+    id: 'unscale',
+    title: 'Scale a swarm service back to its recorded replica count',
+    destructive: false,
+    run: unscale,
+    dryRun: unscaleDryRun,
+  },
+  {
+    id: 'service-network-rm',
+    title: 'Take a swarm service off a network (attachment recorded; tasks are replaced)',
+    destructive: true,
+    confirmParam: 'service',
+    run: serviceNetworkRm,
+    dryRun: serviceNetworkRmDryRun,
+  },
+  {
+    id: 'service-network-restore',
+    title: 'Put a swarm service back on a network it was taken off (as recorded)',
+    destructive: false,
+    run: serviceNetworkRestore,
+    dryRun: serviceNetworkRestoreDryRun,
+  },
 ];
+
+const STOPS = new Set(['stop', 'kill', 'restart', 'eradicate']);
+
+/**
+ * An action on a swarm task's container (params `taskId`, `service`, `task`, `node`: the CLI's
+ * `--task`) records which task, service and node in its result's data, as `swarm`.
+ */
+function withSwarm(id: string, ctx: StepContext, out: ActionOutcome): ActionOutcome {
+  const p = ctx.params;
+  if (!p.taskId) return out;
+  // Stopping a task's container does not stop the service: the swarm starts another task.
+  const replaced = STOPS.has(id)
+    ? [
+        `the swarm replaces task ${p.task} with a new one once its container stops: to stop the service's tasks, warden scale-to-zero ${p.service} --yes`,
+      ]
+    : [];
+  const warnings = [...(Array.isArray(out.data.warnings) ? out.data.warnings : []), ...replaced];
+  const swarm = {
+    service: p.service,
+    task: p.task,
+    taskId: p.taskId,
+    node: p.node,
+    ...(p.nodeName ? { nodeName: p.nodeName } : {}),
+  };
+  return {
+    ...out,
+    data: {
+      ...out.data,
+      swarm: { ...swarm, ...(out.data.swarm ?? {}) },
+      ...(warnings.length ? { warnings } : {}),
+    },
+  };
+}
 
 export function createActionRunner(deps: ActionDeps): ActionRunner {
   const byId = new Map(ACTIONS.map((a) => [a.id, a]));
@@ -145,7 +215,7 @@ export function createActionRunner(deps: ActionDeps): ActionRunner {
       destructive,
       ...(confirmParam ? { confirmParam } : {}),
     })),
-    dryRun: (id, ctx) => get(id).dryRun(deps, ctx),
-    run: (id, ctx) => get(id).run(deps, ctx),
+    dryRun: async (id, ctx) => withSwarm(id, ctx, await get(id).dryRun(deps, ctx)),
+    run: async (id, ctx) => withSwarm(id, ctx, await get(id).run(deps, ctx)),
   };
 }

@@ -67,6 +67,12 @@ export interface App {
   docker(): DockerPort;
   /** The engine of one Docker context (a fleet audit), built on first use like `docker()`. */
   dockerFor(context: string): { port: DockerPort; endpoint: string };
+  /**
+   * This app with the engine of one Docker context in place of the current one (the same home,
+   * store and settings): the ports, action runner and recorded `engine` are that context's. For
+   * an action on a swarm task, on the engine of the node that runs it.
+   */
+  forContext(context: string): App;
   /** The names of every context of the docker CLI's store (`--all-contexts`). */
   contextNames(): string[];
   /** Every context of the docker CLI's store, asked for its engine's version (for `doctor`). */
@@ -229,6 +235,7 @@ export function composeApp(env: NodeJS.ProcessEnv = process.env, opts: ComposeOp
       const e = endpointOf(chooseEndpoint({ flag: context, env }));
       return { endpoint: e.display, port: enginePort(() => e) };
     },
+    forContext: (context) => composeApp(env, { ...opts, context }),
     contextNames: () => listContexts(dockerConfigDir(env)).map((c) => c.name),
     async dockerContexts() {
       const dir = dockerConfigDir(env);

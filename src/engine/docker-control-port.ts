@@ -5,6 +5,7 @@
  * closes the underlying connection.
  */
 import type { ContainerInspect, ContainerConfigJson } from './docker-read-port.js';
+import type { DockerSwarmControlPort } from './docker-swarm-port.js';
 
 /** One network attachment as `GET /containers/{id}/json` reports it. */
 export interface EndpointSettingsJson {
@@ -110,6 +111,10 @@ export interface NetworkInspect {
   Name: string;
   Driver?: string;
   Internal?: boolean;
+  /** The swarm's routing-mesh network (`ingress`). */
+  Ingress?: boolean;
+  /** `local` or `swarm`. */
+  Scope?: string;
   Labels?: Record<string, string> | null;
   IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] | null } | null;
   Containers?: Record<string, { Name?: string; IPv4Address?: string }> | null;
@@ -132,7 +137,8 @@ export interface VolumeInspect {
 
 export type ByteStream = AsyncIterable<Uint8Array>;
 
-export interface DockerControlPort {
+/** The swarm calls are optional: only a swarm manager answers them (and fakes may leave them out). */
+export interface DockerControlPort extends Partial<DockerSwarmControlPort> {
   /** Full inspect (network endpoints with aliases and IPAM config). Throws DockerError('not-found'). */
   inspectDetailed(idOrName: string): Promise<ControlInspect>;
   /** Logs, stdout and stderr demultiplexed (a TTY container's output is all `stdout`). */

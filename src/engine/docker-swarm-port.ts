@@ -124,3 +124,60 @@ export interface DockerSwarmReadPort {
   listServices(): Promise<SwarmService[]>;
   listOverlayNetworks(): Promise<SwarmNetwork[]>;
 }
+
+/** One row of `GET /tasks`: which node runs it, and its container there. */
+export interface SwarmTask {
+  ID: string;
+  ServiceID?: string;
+  /** Replicated services number their tasks (`web.1`); global ones name them by node. */
+  Slot?: number;
+  NodeID?: string;
+  DesiredState?: string;
+  Status?: {
+    State?: string;
+    Message?: string;
+    Err?: string;
+    ContainerStatus?: { ContainerID?: string; PID?: number; ExitCode?: number } | null;
+  };
+}
+
+/** A service's network attachment as its spec holds it (`Target` is the network's id). */
+export interface SwarmNetworkAttachment {
+  Target?: string;
+  Aliases?: string[] | null;
+  DriverOpts?: Record<string, string> | null;
+}
+
+/**
+ * `GET /services/{id}`: the spec is kept whole (`Record`), so an update sends back exactly what
+ * was read with one change; only the parts the actions change are typed.
+ */
+export interface SwarmServiceDetail {
+  ID: string;
+  /** The version index an update must name (optimistic concurrency). */
+  Version?: { Index?: number };
+  Spec: SwarmServiceSpec;
+}
+
+export interface SwarmServiceSpec extends Record<string, unknown> {
+  Name?: string;
+  Mode?: {
+    Replicated?: { Replicas?: number };
+    Global?: Record<string, never> | object;
+    ReplicatedJob?: object;
+    GlobalJob?: object;
+  };
+  TaskTemplate?: Record<string, unknown> & { Networks?: SwarmNetworkAttachment[] | null };
+  /** Deprecated place of the networks (API < 1.25 clients); read when TaskTemplate has none. */
+  Networks?: SwarmNetworkAttachment[] | null;
+}
+
+/** The swarm calls incident actions make. Only a manager answers them. */
+export interface DockerSwarmControlPort {
+  /** `GET /tasks` with engine filters, e.g. `{service: ['web'], 'desired-state': ['running']}`. */
+  listTasks(filters: Record<string, string[]>): Promise<SwarmTask[]>;
+  /** Throws DockerError('not-found') for an unknown service. */
+  inspectService(idOrName: string): Promise<SwarmServiceDetail>;
+  /** `POST /services/{id}/update?version=N` with the whole spec. */
+  updateService(id: string, version: number, spec: SwarmServiceSpec): Promise<void>;
+}

@@ -14,6 +14,7 @@ import type {
 import { LOG_TIMESTAMP_MAX } from '../../engine/docker-control-port.js';
 import { engineCalls, type DockerEndpoint } from './client.js';
 import { engineName } from './names.js';
+import { createSwarmControlAdapter } from './swarm.js';
 
 /** Streams the engine answers with; errors mid-stream are classified too. */
 async function* classified(
@@ -147,6 +148,7 @@ export function createDockerControlAdapter(
     });
 
   return {
+    ...createSwarmControlAdapter(docker, endpoint),
     inspectDetailed: (id) =>
       call(
         `inspect container ${id}`,
