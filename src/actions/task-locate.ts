@@ -56,20 +56,33 @@ async function tasksOf(manager: DockerPort, s: SwarmServiceDetail) {
   return rows.map((t) => ({ t, name: taskName(s, t) }));
 }
 
-/** A manager is needed: only it answers for the swarm's tasks. */
-async function assertManager(manager: DockerPort): Promise<void> {
+/** A manager is needed: only it answers for the swarm's services and tasks. */
+async function assertManager(manager: DockerPort, what = 'a task is found'): Promise<void> {
   const swarm = (await manager.info()).Swarm;
   if (!manager.listTasks || !manager.inspectService)
     throw new UserError('this engine adapter cannot list swarm tasks');
   if (swarm?.LocalNodeState !== 'active')
     throw new UserError(
-      'the current engine is in no swarm: a task is found through a swarm manager',
+      `the current engine is in no swarm: ${what} through a swarm manager`,
       'point warden at a manager (--context NAME or DOCKER_HOST)',
     );
   if (!swarm.ControlAvailable)
     throw new UserError(
-      'the current engine is a swarm worker: only a manager knows where a task runs',
+      `the current engine is a swarm worker: ${what} through a swarm manager`,
       'point warden at a manager (--context NAME or DOCKER_HOST)',
+    );
+}
+
+/**
+ * A service verb's service, asked before anything is recorded: the current engine must be a
+ * manager and know the service, else one line (and no session).
+ */
+export async function resolveService(manager: DockerPort, ref: string): Promise<void> {
+  await assertManager(manager, 'a service is changed');
+  if (!(await serviceOr(manager, ref)))
+    throw new UserError(
+      `no swarm service "${ref}" on this manager`,
+      'docker service ls lists them',
     );
 }
 

@@ -6,7 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DockerError, UserError } from '../../src/errors.js';
-import { locateNode, resolveTask, type EngineCandidate } from '../../src/actions/task-locate.js';
+import {
+  locateNode,
+  resolveService,
+  resolveTask,
+  type EngineCandidate,
+} from '../../src/actions/task-locate.js';
 import { isolate } from '../../src/actions/isolate.js';
 import { scaleToZero } from '../../src/actions/service-scale.js';
 import type { DockerPort } from '../../src/engine/ports.js';
@@ -76,6 +81,22 @@ describe('resolveTask', () => {
       info: async () => ({ Swarm: { LocalNodeState: 'active', ControlAvailable: false } }),
     } as unknown as DockerPort;
     await expect(resolveTask(worker, 'web.app.1')).rejects.toThrow(/swarm worker/);
+  });
+});
+
+describe('resolveService (a service verb, before anything is recorded)', () => {
+  it('accepts a service the manager knows, by name or id; refuses an unknown one and a non-manager', async () => {
+    await expect(resolveService(m, 'web.app')).resolves.toBeUndefined();
+    await expect(resolveService(m, 'nosuch')).rejects.toMatchObject({
+      message: 'no swarm service "nosuch" on this manager',
+    });
+    const lone = {
+      ...m,
+      info: async () => ({ Swarm: { LocalNodeState: 'inactive' } }),
+    } as unknown as DockerPort;
+    await expect(resolveService(lone, 'web.app')).rejects.toThrow(
+      'the current engine is in no swarm: a service is changed through a swarm manager',
+    );
   });
 });
 

@@ -228,6 +228,16 @@ describe.skipIf(!dockerAvailable || !canStartEngine)(
       const unknown = await cli(['isolate', '--task', `${service}.7`, '--yes', '--reason', 'x']);
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toContain(`has no running task "${service}.7"`);
+      // A service verb on a service the manager does not know: one line, before any session.
+      for (const args of [
+        ['scale-to-zero', `nosuch-${run}`, '--yes'],
+        ['service-network-rm', `nosuch-${run}`, overlay, '--yes'],
+      ]) {
+        const r = await cli(args);
+        expect(r.code, args[0]).toBe(2);
+        expect(r.stderr).toContain(`warden: no swarm service "nosuch-${run}" on this manager`);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
       expect(sessions()).toEqual([]);
     });
 

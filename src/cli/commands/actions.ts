@@ -22,6 +22,7 @@ import {
   sinceArg,
 } from '../args.js';
 import { taskArg, taskTarget } from '../task-target.js';
+import { resolveService } from '../../actions/task-locate.js';
 import { registerServiceActionCommands } from './service-actions.js';
 
 export { EXIT_CANCELLED, runVerb, type VerbOptions } from '../run-verb.js';
@@ -58,6 +59,8 @@ export function registerActionCommands(program: Command, ctx: CommandContext): v
             `${action} needs a container`,
             `name one, or a swarm service's task: warden ${action} --task SERVICE.SLOT`,
           );
+        // A service verb's service is found before anything is recorded, as a container is.
+        if (given.service) await resolveService(ctx.app().docker(), given.service);
         return runVerb(ctx.app(), io, action, given, opts);
       }
       if (given.container) throw new UserError(`name a container or --task ${opts.task}, not both`);
