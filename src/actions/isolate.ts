@@ -229,22 +229,12 @@ export async function verifyIsolation(
   const formerNetworks: IsolationCheck['formerNetworks'] = [];
   const drivers: (string | undefined)[] = [];
   for (const n of former) {
-    try {
-      const net = await docker.inspectNetwork(n);
-      drivers.push(net.Driver);
-      formerNetworks.push({
-        network: n,
-        stillListed: Object.keys(net.Containers ?? {}).includes(after.Id),
-      });
-    } catch (err) {
-      formerNetworks.push({
-        network: n,
-        stillListed: err instanceof DockerError && err.kind === 'not-found' ? false : 'unknown',
-      });
-    }
+    const { check, driver } = await listedOn(docker, n, after.Id);
+    drivers.push(driver);
+    formerNetworks.push(check);
   }
   const gatewayBridge = needsGatewayCheck(after, drivers)
-    ? await listedOn(docker, GATEWAY_BRIDGE, after.Id)
+    ? (await listedOn(docker, GATEWAY_BRIDGE, after.Id)).check
     : undefined;
   return {
     networks,
@@ -260,16 +250,21 @@ export async function verifyIsolation(
   };
 }
 
-/** Whether a network's endpoint list holds the container (a network that is gone does not). */
-async function listedOn(docker: DockerPort, network: string, id: string) {
+/**
+ * Whether a network's endpoint list holds the container (a network that is gone does not), and
+ * the network's driver when it answered.
+ */
+async function listedOn(
+  docker: DockerPort,
+  network: string,
+  id: string,
+): Promise<{ check: IsolationCheck['formerNetworks'][number]; driver?: string }> {
   try {
     const net = await docker.inspectNetwork(network);
-    return { network, stillListed: Object.keys(net.Containers ?? {}).includes(id) };
+    const stillListed = Object.keys(net.Containers ?? {}).includes(id);
+    return { check: { network, stillListed }, driver: net.Driver };
   } catch (err) {
-    return {
-      network,
-      stillListed:
-        err instanceof DockerError && err.kind === 'not-found' ? false : ('unknown' as const),
-    };
+    const gone = err instanceof DockerError && err.kind === 'not-found';
+    return { check: { network, stillListed: gone ? false : 'unknown' } };
   }
 }

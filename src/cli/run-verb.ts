@@ -4,6 +4,7 @@
  * action failed, 2 usage/engine errors, 130 cancelled.
  */
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import type { Progress } from '../engine/executors.js';
 import { formatBytes } from '../actions/progress.js';
@@ -12,6 +13,7 @@ import { jsonText } from '../engine/terminal-text.js';
 import type { App } from './compose.js';
 import type { Io } from './io.js';
 import { openVerbSession } from './verb-session.js';
+import { sessionRefArg } from './args.js';
 
 export interface VerbOptions {
   session?: string;
@@ -22,6 +24,23 @@ export interface VerbOptions {
   snapshotFirst?: boolean;
   /** `--task web.1`: a swarm task instead of a container. */
   task?: string;
+}
+
+/**
+ * The options every recorded verb takes: the session to record in, a dry run, JSON output (`json`
+ * says what it holds) and, for a destructive one, --yes.
+ */
+export function verbOptions(cmd: Command, destructive: boolean, json: string): Command {
+  cmd
+    .option(
+      '--session <id>',
+      'record in this session (default: a new ad-hoc session)',
+      sessionRefArg,
+    )
+    .option('--dry-run', 'list the engine calls and the blast radius; change nothing')
+    .option('--json', `print the result as JSON (${json})`);
+  if (destructive) cmd.option('-y, --yes', 'confirm the destructive action (non-interactive)');
+  return cmd;
 }
 
 /** Params of a task's action that a `--snapshot-first` snapshot carries too. */

@@ -12,15 +12,8 @@ import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UserError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
-import { runVerb, type VerbOptions } from '../run-verb.js';
-import {
-  containerArg,
-  incidentStartArg,
-  readableFileArg,
-  secondsArg,
-  sessionRefArg,
-  sinceArg,
-} from '../args.js';
+import { runVerb, verbOptions, type VerbOptions } from '../run-verb.js';
+import { containerArg, incidentStartArg, readableFileArg, secondsArg, sinceArg } from '../args.js';
 import { taskArg, taskTarget } from '../task-target.js';
 import { resolveService } from '../../actions/task-locate.js';
 import { registerServiceActionCommands } from './service-actions.js';
@@ -34,16 +27,7 @@ function common(cmd: Command, destructive: boolean, task = false): Command {
       "a swarm service's task instead of a container (SERVICE.SLOT, e.g. web.1): found through the manager, acted on through its node's engine",
       taskArg,
     );
-  cmd
-    .option(
-      '--session <id>',
-      'record in this session (default: a new ad-hoc session)',
-      sessionRefArg,
-    )
-    .option('--dry-run', 'list the engine calls and the blast radius; change nothing')
-    .option('--json', 'print the result as JSON (session, paths, hashes, networks)');
-  if (destructive) cmd.option('-y, --yes', 'confirm the destructive action (non-interactive)');
-  return cmd;
+  return verbOptions(cmd, destructive, 'session, paths, hashes, networks');
 }
 
 export function registerActionCommands(program: Command, ctx: CommandContext): void {

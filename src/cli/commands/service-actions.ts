@@ -9,8 +9,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { NAME_PATTERN } from '../../adapters/docker/names.js';
 import type { CommandContext } from '../context.js';
-import { sessionRefArg } from '../args.js';
-import type { VerbOptions } from '../run-verb.js';
+import { verbOptions, type VerbOptions } from '../run-verb.js';
 
 type Run = (
   action: string,
@@ -31,18 +30,8 @@ const countArg = (value: string) => {
   return value;
 };
 
-function common(cmd: Command, destructive: boolean): Command {
-  cmd
-    .option(
-      '--session <id>',
-      'record in this session (default: a new ad-hoc session)',
-      sessionRefArg,
-    )
-    .option('--dry-run', 'list the engine calls and the blast radius; change nothing')
-    .option('--json', 'print the result as JSON (session, service, before and after)');
-  if (destructive) cmd.option('-y, --yes', 'confirm the destructive action (non-interactive)');
-  return cmd;
-}
+const common = (cmd: Command, destructive: boolean) =>
+  verbOptions(cmd, destructive, 'session, service, before and after');
 
 export function registerServiceActionCommands(
   program: Command,
