@@ -89,6 +89,39 @@ export function planChunk(context: KeyContext, presses: readonly KeyPress[]): Pl
   return out;
 }
 
+/** Actions that open a text field: what is typed after them goes into that field. */
+const OPENS_FIELD: ReadonlySet<Action> = new Set<Action>(['filter']);
+export function opensField(action: Action): boolean {
+  return OPENS_FIELD.has(action);
+}
+/** The contexts of such a field (the list's filter, the picker's filter). */
+export const FIELD_CONTEXTS: ReadonlySet<KeyContext> = new Set<KeyContext>([
+  'listFilter',
+  'filter',
+]);
+
+/**
+ * The presses of one Ink input event that act as keys, and the text typed after a key that opens
+ * a field (`/`): `/web` typed fast, or over a slow ssh link, arrives as one chunk, and `web` is
+ * meant for the filter, not for the list's keys. Only a filter opens a field this way: its text
+ * changes what is shown, never what is done; a prompt that records an answer is never typed into
+ * by keys sent before it was on screen.
+ */
+export function splitChunk(
+  context: KeyContext,
+  input: string,
+  key: Key,
+): { presses: KeyPress[]; text: string } {
+  const presses = splitKeys(input, key);
+  const at = presses.findIndex((p) => {
+    const action = actionFor(context, p.input, p.key);
+    return action !== undefined && opensField(action);
+  });
+  if (at < 0 || at === presses.length - 1) return { presses, text: '' };
+  // splitKeys made one press per character, so the text is the characters after the key.
+  return { presses: presses.slice(0, at + 1), text: [...input].slice(at + 1).join('') };
+}
+
 /** How a key press is named in a hint: `x`, `Enter`, `Ctrl-X`. */
 export function keyName({ input, key }: KeyPress): string {
   if (key.return) return 'Enter';

@@ -12,6 +12,19 @@ export interface ListFilter {
 
 export const NO_FILTER: ListFilter = { text: '', editing: false };
 
+/**
+ * What happens to a filter: text typed into it, or the field opened, kept (Enter) or cleared
+ * (Esc). Each changes only its own part: a chunk holding the last letter and Enter applies both,
+ * whichever handler hears it first.
+ */
+export type FilterChange =
+  { type: 'filterText'; text: string } | { type: 'filterMode'; editing: boolean; clear?: boolean };
+
+export function changeFilter(f: ListFilter, e: FilterChange): ListFilter {
+  if (e.type === 'filterText') return { ...f, text: e.text };
+  return { text: e.clear ? '' : f.text, editing: e.editing };
+}
+
 /** Case-insensitive substring match of `filter` in any of the fields. */
 export function matchesFilter(filter: string, ...fields: (string | undefined)[]): boolean {
   const f = filter.trim().toLowerCase();

@@ -75,4 +75,49 @@ describe('/ on the audit findings', () => {
     f = await tui.pressUntil(KEYS.escape, 'privileged');
     expect(f).not.toContain('Esc clears');
   });
+
+  it('takes `/` and the text after it in one read (typed fast, or over a slow link)', async () => {
+    const h = harness();
+    ({ tui } = await renderApp(h, { kind: 'home' }));
+    await tui.waitFor('Audit the engines');
+    await tui.pressUntil(KEYS.down + KEYS.down + KEYS.enter, 'WARDEN Audit');
+    await tui.waitFor('1 critical, 1 high');
+    // `e` and `i` mean something on the findings list: here they are the filter's letters.
+    const f = await tui.pressUntil('/in-env', /1 of \d+/);
+    expect(f).toContain('/ in-env');
+    expect(f).toContain('›  secret-in-env');
+    expect(f).not.toContain('privileged —');
+    // The last letter and Enter in one read: both apply, whichever handler hears them first.
+    await tui.pressUntil(KEYS.escape, 'privileged');
+    // Typed before the field is on screen (Esc's commit still under way): kept for the field.
+    tui.stdin.write('/weak-secre');
+    tui.stdin.write('t' + KEYS.enter);
+    // The line is cut to the list's width at 80 columns.
+    await tui.waitFor(/\/weak-secret · 1 of \d+ · Esc/);
+  });
+});
+
+describe('/ and its text in one read', () => {
+  it('on the home screen, with Enter: the filter is kept', async () => {
+    const h = harness();
+    ({ tui } = await renderApp(h, { kind: 'home' }));
+    await tui.waitFor('Audit the engines');
+    const f = await tui.pressUntil('/harden' + KEYS.enter, '/harden · 2 of ');
+    expect(f).toContain('› Container hardening');
+    expect(f).not.toContain('Incident response');
+  });
+
+  it('on the step list: the letters never act as step keys', async () => {
+    const h = harness({ checks: verdictCheckRunner() });
+    ({ tui } = await renderApp(h, {
+      kind: 'run',
+      loaded: loaded(hardeningRunbook()),
+      inputs: { container: 'web' },
+    }));
+    await tui.waitFor('›○ Use a minimal base image');
+    // `d` (done), `s` (skip) and `n` (note) are step keys outside the filter.
+    await tui.pressUntil('/host', '1 of 5');
+    expect(tui.frame()).toContain('›○ Do not share host namespaces');
+    expect(h.store.entries([...h.store.journals.keys()][0]!)).toHaveLength(1);
+  });
 });

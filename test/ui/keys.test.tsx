@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NO_KEY, planChunk, splitKeys } from '../../src/ui/chunk.js';
+import { NO_KEY, planChunk, splitChunk, splitKeys } from '../../src/ui/chunk.js';
 import type { Session } from '../../src/engine/session.js';
 import { harness, incidentRunbook, loaded, type Harness } from '../fakes/app.js';
 import { KEYS, type Tui, closed } from '../helpers/ink.js';
@@ -31,6 +31,20 @@ describe('chunks of several keys', () => {
     expect(plan('session', 'dj')).toEqual(['done×1', 'down×1']);
     expect(plan('session', 'zz')).toEqual([]);
     expect(plan('session', 'd')).toEqual(['done×1']);
+  });
+
+  it('what follows `/` in a chunk is text for the filter, not keys', () => {
+    const at = (context: Parameters<typeof planChunk>[0], input: string) => {
+      const { presses, text } = splitChunk(context, input, NO_KEY);
+      return { keys: presses.map((p) => p.input || 'Enter'), text };
+    };
+    expect(at('audit', 'j/in-env\r')).toEqual({ keys: ['j', '/'], text: 'in-env\r' });
+    expect(at('session', '/dd')).toEqual({ keys: ['/'], text: 'dd' });
+    expect(at('session', 'dd')).toEqual({ keys: ['d', 'd'], text: '' });
+    expect(at('audit', '/')).toEqual({ keys: ['/'], text: '' });
+    // In the field itself `/` is a letter; in a prompt nothing opens a field.
+    expect(at('listFilter', 'a/b')).toEqual({ keys: ['a', '/', 'b'], text: '' });
+    expect(at('prompt', 'x/y')).toEqual({ keys: ['x', '/', 'y'], text: '' });
   });
 });
 

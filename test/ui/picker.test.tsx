@@ -104,6 +104,14 @@ describe('container picker', () => {
     expect(startedInputs(h)).toEqual({ container: 'worker' });
   });
 
+  it('/ and the name typed after it in one read filter the containers', async () => {
+    const h = withDocker();
+    const t = await open(h);
+    await t.waitFor('› web');
+    const f = await t.pressUntil('/busy', (x) => !x.includes('postgres'));
+    expect(f).toContain('› worker');
+  });
+
   it('Tab types a name by hand; Tab again goes back to the list', async () => {
     const h = withDocker();
     const t = await open(h);

@@ -35,6 +35,8 @@ interface Subscriber {
 
 interface KeyHub {
   add(s: Subscriber): () => void;
+  /** Hands a key to every active handler, as if it had just been typed. */
+  deliver(input: string, key: Key): void;
 }
 
 const KeyHubContext = createContext<KeyHub | undefined>(undefined);
@@ -49,6 +51,10 @@ export function KeyInputProvider({ children }: { children: ReactNode }) {
           s.active.current = false;
           subscribers.current = subscribers.current.filter((x) => x !== s);
         };
+      },
+      deliver(input, key) {
+        // A handler may unmount others (a key that leaves the screen): they are deafened at once.
+        for (const s of subscribers.current) if (s.active.current) s.handler.current(input, key);
       },
     }),
     [],
@@ -67,10 +73,7 @@ export function KeyInputProvider({ children }: { children: ReactNode }) {
     };
   }, [emitter, isRawModeSupported, setRawMode]);
 
-  useInput((input, key) => {
-    // A handler may unmount others (a key that leaves the screen): they are deafened at once.
-    for (const s of subscribers.current) if (s.active.current) s.handler.current(input, key);
-  });
+  useInput((input, key) => hub.deliver(input, key));
 
   // Declared after useInput: React runs it after that hook's subscription effect.
   useEffect(() => {
@@ -96,4 +99,11 @@ export function useKeyInput(handler: Handler, isActive: boolean): void {
     activeRef.current = isActive;
   });
   useLayoutEffect(() => hub.add({ handler: handlerRef, active: activeRef }), [hub]);
+}
+
+/** Hands keys to the handlers now on screen (text typed after the key that opened a field). */
+export function useKeyDelivery(): KeyHub['deliver'] {
+  const hub = useContext(KeyHubContext);
+  if (!hub) throw new Error('useKeyDelivery outside KeyInputProvider');
+  return hub.deliver;
 }

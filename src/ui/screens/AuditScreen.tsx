@@ -129,8 +129,8 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
       if (context === 'listFilter')
         return filterKey(p, {
           move,
-          keep: () => dispatch({ type: 'filter', filter: { ...s.filter, editing: false } }),
-          clear: () => dispatch({ type: 'filter', filter: NO_FILTER }),
+          keep: () => dispatch({ type: 'filterMode', editing: false }),
+          clear: () => dispatch({ type: 'filterMode', editing: false, clear: true }),
         });
       switch (action) {
         case 'up':
@@ -148,7 +148,7 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
         case 'focus':
           return dispatch({ type: 'focus', focus: focusDetails ? 'list' : 'details' });
         case 'filter':
-          return dispatch({ type: 'filter', filter: { ...s.filter, editing: true } });
+          return dispatch({ type: 'filterMode', editing: true });
         case 'rerun':
           return s.running ? undefined : start(s.chosen);
         case 'engines':
@@ -161,7 +161,7 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
           return onHelp();
         case 'back':
           if (focusDetails) return dispatch({ type: 'focus', focus: 'list' });
-          if (s.filter.text) return dispatch({ type: 'filter', filter: NO_FILTER });
+          if (s.filter.text) return dispatch({ type: 'filterMode', editing: false, clear: true });
           return onBack();
         case 'quit':
           return onQuit();
@@ -249,7 +249,7 @@ export function AuditScreen({ isFocused, onBack, onQuit, onHelp }: AuditScreenPr
                 total={total}
                 width={listWidth}
                 isFocused={isFocused && s.filter.editing}
-                onChange={(text) => dispatch({ type: 'filter', filter: { text, editing: true } })}
+                onChange={(text) => dispatch({ type: 'filterText', text })}
               />
             ) : null}
             {empty ? (

@@ -19,7 +19,13 @@ import type { KeyContext } from '../keymap.js';
 import { tone } from '../theme.js';
 import { truncate } from '../text.js';
 import { homeRows, items, type HomeItem, type HomeRow } from './homeModel.js';
-import { filterKey, NO_FILTER, type ListFilter } from '../filter.js';
+import {
+  changeFilter,
+  filterKey,
+  NO_FILTER,
+  type FilterChange,
+  type ListFilter,
+} from '../filter.js';
 
 interface HomeState {
   data?: HomeData;
@@ -35,7 +41,7 @@ type HomeEvent =
   | { type: 'loaded'; data: HomeData }
   | { type: 'error'; message: string }
   | { type: 'select'; key: string | undefined }
-  | { type: 'filter'; filter: ListFilter }
+  | FilterChange
   | { type: 'engine'; engine: EngineState }
   | { type: 'askQuit'; ask: boolean };
 
@@ -47,8 +53,9 @@ function reducer(s: HomeState, e: HomeEvent): HomeState {
       return { ...s, error: e.message };
     case 'select':
       return { ...s, selected: e.key };
-    case 'filter':
-      return { ...s, filter: e.filter };
+    case 'filterText':
+    case 'filterMode':
+      return { ...s, filter: changeFilter(s.filter, e) };
     case 'engine':
       return { ...s, engine: e.engine };
     case 'askQuit':
@@ -155,8 +162,8 @@ export function HomeScreen(props: HomeScreenProps) {
       if (context === 'listFilter')
         return filterKey(p, {
           move: (d) => move(at + d),
-          keep: () => dispatch({ type: 'filter', filter: { ...s.filter, editing: false } }),
-          clear: () => dispatch({ type: 'filter', filter: NO_FILTER }),
+          keep: () => dispatch({ type: 'filterMode', editing: false }),
+          clear: () => dispatch({ type: 'filterMode', editing: false, clear: true }),
         });
       switch (action) {
         case 'up':
@@ -173,7 +180,7 @@ export function HomeScreen(props: HomeScreenProps) {
           return;
         }
         case 'filter':
-          return dispatch({ type: 'filter', filter: { ...s.filter, editing: true } });
+          return dispatch({ type: 'filterMode', editing: true });
         case 'help':
           return onHelp();
         case 'quit':
@@ -227,7 +234,7 @@ export function HomeScreen(props: HomeScreenProps) {
           total={s.data ? items(homeRows(s.data.catalog, s.data.sessions)).length : 0}
           width={width}
           isFocused={isFocused && s.filter.editing}
-          onChange={(text) => dispatch({ type: 'filter', filter: { text, editing: true } })}
+          onChange={(text) => dispatch({ type: 'filterText', text })}
         />
       ) : null}
       <Box flexDirection="column" height={listHeight} overflow="hidden">

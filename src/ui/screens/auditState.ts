@@ -3,7 +3,7 @@
  * reducer. Pure.
  */
 import type { AuditReport } from '../../audit/types.js';
-import type { ListFilter } from '../filter.js';
+import { changeFilter, type FilterChange, type ListFilter } from '../filter.js';
 
 export interface AuditState {
   running: boolean;
@@ -28,7 +28,7 @@ export type AuditEvent =
   | { type: 'error'; message: string }
   | { type: 'move'; delta: number; count: number }
   | { type: 'scroll'; delta: number; max: number }
-  | { type: 'filter'; filter: ListFilter }
+  | FilterChange
   | { type: 'focus'; focus: AuditState['focus'] }
   | { type: 'askQuit'; ask: boolean }
   | { type: 'pick' }
@@ -58,12 +58,15 @@ export function auditReducer(s: AuditState, e: AuditEvent): AuditState {
     }
     case 'scroll':
       return { ...s, scroll: Math.min(e.max, Math.max(0, s.scroll + e.delta)) };
-    case 'filter':
+    case 'filterText':
+    case 'filterMode': {
+      const filter = changeFilter(s.filter, e);
       return {
         ...s,
-        filter: e.filter,
-        ...(e.filter.text !== s.filter.text ? { selected: 0, scroll: 0 } : {}),
+        filter,
+        ...(filter.text !== s.filter.text ? { selected: 0, scroll: 0 } : {}),
       };
+    }
     case 'focus':
       return { ...s, focus: e.focus };
     case 'askQuit':
